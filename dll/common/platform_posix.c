@@ -1,0 +1,93 @@
+/* Platform services for the native (POSIX) build of the core. */
+#define _GNU_SOURCE
+#include "nt.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+void nt_mutex_lock(nt_mutex *m) { pthread_mutex_lock(m); }
+void nt_mutex_unlock(nt_mutex *m) { pthread_mutex_unlock(m); }
+
+uint64_t nt_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+uint64_t nt_filetime_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ((uint64_t)ts.tv_sec + 11644473600ull) * 10000000ull + (uint64_t)ts.tv_nsec / 100u;
+}
+
+bool nt_random(void *buf, size_t n)
+{
+    uint8_t *p = buf;
+    while (n) {
+        ssize_t got = getrandom(p, n, 0);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        p += got;
+        n -= (size_t)got;
+    }
+    return true;
+}
+
+char *nt_getenv(const char *name)
+{
+    const char *v = getenv(name);
+    return v ? strdup(v) : NULL;
+}
+
+bool nt_read_file(const char *path, size_t max, char **data, size_t *len)
+{
+    *data = NULL;
+    if (len)
+        *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    char *buf = malloc(max + 1);
+    if (!buf) {
+        fclose(f);
+        return false;
+    }
+    size_t n = fread(buf, 1, max + 1, f);
+    fclose(f);
+    if (n > max) { /* too large: refuse rather than truncate */
+        nt_wipe(buf, max + 1);
+        free(buf);
+        return false;
+    }
+    buf[n] = 0;
+    *data = buf;
+    if (len)
+        *len = n;
+    return true;
+}
+
+char *nt_hostname(void)
+{
+    char h[256] = {0};
+    if (gethostname(h, sizeof(h) - 1) != 0 || !h[0])
+        strcpy(h, "LOCALHOST");
+    char *dot = strchr(h, '.');
+    if (dot)
+        *dot = 0;
+    h[15] = 0;
+    for (char *p = h; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return strdup(h);
+}

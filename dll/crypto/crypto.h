@@ -1,0 +1,66 @@
+/*
+ * Crypto used by the core.
+ *
+ * Primitives come from a backend: crypto_nettle_posix.c (native, nettle) or
+ * crypto_bcrypt_win.c (DLL: CNG bcrypt for hashes/HMAC/AES-ECB, advapi32
+ * SystemFunction032 for RC4).  Everything Wine 8's bcrypt lacks (AES-CMAC,
+ * AES-CCM, AES-GCM/GMAC, SP800-108) is built portably on AES-ECB and HMAC in
+ * crypto_composite.c, so the same code is checked natively against the
+ * RFC/NIST vectors and under Wine.
+ *
+ * All functions return false on failure (bad sizes, backend error); outputs
+ * are then unspecified.  Key material passed in is never logged or retained.
+ */
+#ifndef NT_CRYPTO_H
+#define NT_CRYPTO_H
+
+#include "../common/nt.h"
+
+typedef enum nt_hash_alg {
+    NT_HASH_MD4,    /* 16-byte digest */
+    NT_HASH_MD5,    /* 16 */
+    NT_HASH_SHA256, /* 32 */
+    NT_HASH_SHA512  /* 64 */
+} nt_hash_alg;
+
+size_t nt_hash_len(nt_hash_alg alg);
+
+/* ---- backend primitives ---- */
+bool nt_hash(nt_hash_alg alg, const void *data, size_t len, uint8_t *out);
+bool nt_hmac(nt_hash_alg alg, const void *key, size_t keylen, const void *data, size_t len, uint8_t *out);
+/* AES-ECB encryption of nblocks 16-byte blocks; keylen 16 or 32.  in == out allowed. */
+bool nt_aes_ecb_encrypt(const uint8_t *key, size_t keylen, const uint8_t *in, uint8_t *out, size_t nblocks);
+/* RC4 in place (stateless: a fresh key schedule per call). */
+bool nt_rc4(const uint8_t *key, size_t keylen, uint8_t *data, size_t len);
+
+/* Stateful RC4 (NTLMSSP sealing keeps its stream across messages). Portable. */
+typedef struct nt_rc4_state { uint8_t s[256]; uint8_t i, j; } nt_rc4_state;
+void nt_rc4_init(nt_rc4_state *st, const uint8_t *key, size_t keylen);
+void nt_rc4_crypt(nt_rc4_state *st, uint8_t *data, size_t len);
+
+/* ---- portable composites (crypto_composite.c) ---- */
+/* RFC 4493 AES-CMAC (keylen 16 or 32). */
+bool nt_aes_cmac(const uint8_t *key, size_t keylen, const void *msg, size_t len, uint8_t mac[16]);
+/* NIST SP800-38C AES-CCM with a 16-byte tag; nonce 7..13 bytes (SMB uses 11). In place. */
+bool nt_aes_ccm_encrypt(const uint8_t *key, size_t keylen, const uint8_t *nonce, size_t noncelen,
+                        const void *aad, size_t aadlen, uint8_t *data, size_t len, uint8_t tag[16]);
+/* Returns false (data unspecified) when the tag does not verify. */
+bool nt_aes_ccm_decrypt(const uint8_t *key, size_t keylen, const uint8_t *nonce, size_t noncelen,
+                        const void *aad, size_t aadlen, uint8_t *data, size_t len, const uint8_t tag[16]);
+/* NIST SP800-38D AES-GCM, 12-byte nonce, 16-byte tag. In place. */
+bool nt_aes_gcm_encrypt(const uint8_t *key, size_t keylen, const uint8_t nonce[12],
+                        const void *aad, size_t aadlen, uint8_t *data, size_t len, uint8_t tag[16]);
+bool nt_aes_gcm_decrypt(const uint8_t *key, size_t keylen, const uint8_t nonce[12],
+                        const void *aad, size_t aadlen, uint8_t *data, size_t len, const uint8_t tag[16]);
+/* GMAC = GCM with the message as AAD and no plaintext. */
+bool nt_aes_gmac(const uint8_t *key, size_t keylen, const uint8_t nonce[12], const void *msg, size_t len,
+                 uint8_t tag[16]);
+/* SP800-108 KDF in counter mode, PRF HMAC-SHA256, r=32, L = outlen*8 bits
+ * (SMB 3.x: label and context include their terminating NULs as given). */
+bool nt_kdf_sp800_108(const uint8_t *key, size_t keylen, const void *label, size_t labellen,
+                      const void *context, size_t contextlen, uint8_t *out, size_t outlen);
+
+/* Constant-time comparison: 0 when equal. */
+int nt_memcmp_ct(const void *a, const void *b, size_t n);
+
+#endif

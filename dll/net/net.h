@@ -1,0 +1,35 @@
+/*
+ * TCP transport: name resolution (getaddrinfo, IPv4 and IPv6), connect with a
+ * timeout, send/receive with a per-call timeout.  net_posix.c (BSD sockets)
+ * and net_win.c (Winsock) implement it; nothing else in the core touches
+ * sockets.
+ *
+ * Errors: NT_ERROR_BAD_NETPATH (name does not resolve, host/network
+ * unreachable), NT_ERROR_CONNECTION_REFUSED (every address refused),
+ * NT_ERROR_SEM_TIMEOUT (connect or I/O timed out), NT_ERROR_NETNAME_DELETED
+ * (peer closed or reset the connection), NT_ERROR_UNEXP_NET_ERR (other socket
+ * errors), NT_ERROR_NOT_ENOUGH_MEMORY.
+ */
+#ifndef NT_NET_H
+#define NT_NET_H
+
+#include "../common/nt.h"
+
+typedef struct net_conn net_conn;
+
+/* host: DNS name, IPv4 literal or IPv6 literal (no brackets). */
+uint32_t net_connect(const char *host, uint16_t port, uint32_t timeout_ms, net_conn **out);
+uint32_t net_send_all(net_conn *c, const void *buf, size_t len, uint32_t timeout_ms);
+/* Receives exactly len bytes. */
+uint32_t net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms);
+/* True when the peer has closed/reset (or data is unexpectedly pending): used
+ * to detect a dead cached connection before reusing it.  Does not block. */
+bool net_is_dead(net_conn *c);
+void net_close(net_conn *c);
+
+/* Defaults, overridable with NETAPI32_TIMEOUT_MS (both) and NETAPI32_SMB_PORT. */
+#define NET_DEFAULT_CONNECT_TIMEOUT_MS 5000u
+#define NET_DEFAULT_REQUEST_TIMEOUT_MS 30000u
+#define NET_DEFAULT_SMB_PORT 445u
+
+#endif

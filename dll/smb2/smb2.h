@@ -1,0 +1,79 @@
+/*
+ * SMB2/3 client, just enough for DCE/RPC over a named pipe on IPC$:
+ * NEGOTIATE (2.0.2, 2.1, 3.0, 3.0.2, 3.1.1; 3.1.1 with SHA-512 pre-auth
+ * integrity, encryption and signing-capabilities contexts), SESSION_SETUP
+ * (SPNEGO/NTLMSSP through auth/), TREE_CONNECT \\server\IPC$, CREATE of a
+ * pipe, IOCTL FSCTL_PIPE_TRANSCEIVE (+ READ after STATUS_BUFFER_OVERFLOW),
+ * READ, WRITE, CLOSE, TREE_DISCONNECT, LOGOFF.  Credits are tracked, interim
+ * STATUS_PENDING responses are waited through (each wait bounded by the
+ * request timeout).  Authenticated sessions always sign (HMAC-SHA256 for 2.x,
+ * AES-CMAC for 3.0/3.0.2, AES-GMAC or AES-CMAC for 3.1.1 as negotiated); a
+ * signed response that does not verify fails the call.  Sessions or shares
+ * that require encryption use the SMB3 transform (AES-128-CCM/GCM).
+ *
+ * A connection is used by one thread at a time (the API layer locks).
+ *
+ * Errors (Win32 codes, see common/nt.h): net.h's codes for transport
+ * failures; NT_ERROR_LOGON_FAILURE / ACCOUNT_* / PASSWORD_* for rejected
+ * credentials; NT_ERROR_ACCESS_DENIED; NT_ERROR_BAD_NET_NAME (tree connect
+ * refused); NT_RPC_S_SERVER_UNAVAILABLE (pipe does not exist);
+ * NT_ERROR_UNEXP_NET_ERR (protocol violation, bad signature, malformed
+ * response); NT_ERROR_NOT_ENOUGH_MEMORY.
+ */
+#ifndef NT_SMB2_H
+#define NT_SMB2_H
+
+#include "../auth/auth.h"
+#include "../common/nt.h"
+
+#define SMB2_DIALECT_202 0x0202
+#define SMB2_DIALECT_210 0x0210
+#define SMB2_DIALECT_300 0x0300
+#define SMB2_DIALECT_302 0x0302
+#define SMB2_DIALECT_311 0x0311
+
+typedef struct smb2_opts {
+    const char *host;        /* what to connect to: name or IP literal (no brackets) */
+    const char *unc_server;  /* name used in \\unc_server\IPC$ (usually == host) */
+    uint16_t port;           /* 0 = 445 */
+    uint32_t connect_timeout_ms; /* 0 = default */
+    uint32_t timeout_ms;         /* per request; 0 = default */
+    uint16_t min_dialect;    /* 0 = 0x0202 (tests narrow the range) */
+    uint16_t max_dialect;    /* 0 = 0x0311 */
+} smb2_opts;
+
+typedef struct smb2_conn smb2_conn;
+typedef struct smb2_pipe smb2_pipe;
+
+/* TCP connect, NEGOTIATE, SESSION_SETUP, TREE_CONNECT IPC$. */
+uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out);
+/* CREATE of a named pipe on IPC$ ("srvsvc"). */
+uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out);
+/* Writes `in` and returns the first part of the reply in out (up to cap).
+ * NT_OK: *got bytes; NT_ERROR_MORE_DATA: *got bytes and the message has more
+ * (STATUS_BUFFER_OVERFLOW): fetch it with smb2_pipe_read. */
+uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uint8_t *out, size_t cap,
+                              size_t *got);
+/* READ from the pipe; same NT_OK / NT_ERROR_MORE_DATA convention. */
+uint32_t smb2_pipe_read(smb2_pipe *p, uint8_t *out, size_t cap, size_t *got);
+uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen);
+void smb2_pipe_close(smb2_pipe *p);  /* CLOSE (best effort) and free */
+/* TREE_DISCONNECT + LOGOFF (best effort), close the socket, wipe keys, free. */
+void smb2_disconnect(smb2_conn *c);
+/* Closes without sending anything (dead or poisoned connection). */
+void smb2_abort(smb2_conn *c);
+
+/* True when the transport is known dead (peer closed): checked before reuse. */
+bool smb2_is_dead(smb2_conn *c);
+uint16_t smb2_dialect(const smb2_conn *c);
+bool smb2_is_signing(const smb2_conn *c);
+bool smb2_is_encrypting(const smb2_conn *c);
+/* Round trips (requests sent) since connect: for tracing and tests. */
+uint32_t smb2_round_trips(const smb2_conn *c);
+/* NTSTATUS of the last failed response (0 if none): for tracing. */
+uint32_t smb2_last_status(const smb2_conn *c);
+
+/* NTSTATUS -> Win32 mapping used by the layer (exposed for tests). */
+uint32_t smb2_map_status(uint32_t ntstatus);
+
+#endif

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs, idempotently, everything the build, the tests and the demo need
+# from Debian 12's packages.  Safe to run again: it only calls apt-get when a
+# package is missing.
+set -euo pipefail
+
+PKGS=(make gcc python3 mingw-w64 wine64 wine libwine-dev libcmocka-dev nettle-dev
+      samba smbclient winbind python3-impacket clang iproute2 binutils-mingw-w64-x86-64
+      binutils-mingw-w64-i686 procps psmisc)
+
+missing=()
+for p in "${PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+SUDO=
+if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO=sudo; fi
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -q >/dev/null
+    # samba's maintainer scripts try to start services; in containers that
+    # fails harmlessly, and the test harness starts its own smbd anyway.
+    $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+else
+    echo "deps: all packages present"
+fi
+
+# Distribution services would hold port 445 on every address: the harness
+# runs its own smbd on loopback aliases, so stop the system ones if running.
+for svc in smbd nmbd samba-ad-dc winbind; do
+    pkill -x "$svc" 2>/dev/null || true
+done
+
+# 32-bit Wine: only where the kernel can execute 32-bit programs.  On kernels
+# without IA32 emulation wine32:i386 cannot run and, once installed, breaks
+# the plain `wine` command, so it is not installed there (the 32-bit runtime
+# tests then print SKIPPED with this reason).
+t32=$(mktemp)
+echo 'f0VMRgEBAQAAAAAAAAAAAAIAAwABAAAAVIAECDQAAAAAAAAAAAAAADQAIAABAAAAAAAAAAEAAAAAAAAAAIAECACABAhdAAAAXQAAAAUAAAAAEAAAuAEAAAAx282A' | base64 -d > "$t32"
+chmod +x "$t32"
+if "$t32" 2>/dev/null; then
+    if ! dpkg-query -W -f='${Status}' wine32:i386 2>/dev/null | grep -q "install ok installed"; then
+        echo "deps: kernel runs 32-bit programs: installing wine32:i386"
+        if $SUDO dpkg --add-architecture i386 && $SUDO apt-get update -q >/dev/null &&
+           DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q wine32:i386 >/dev/null; then
+            echo "deps: wine32 installed"
+        else
+            echo "deps: wine32:i386 could not be installed; 32-bit runtime tests will be SKIPPED"
+        fi
+    fi
+else
+    echo "deps: this kernel cannot execute 32-bit programs (no IA32 emulation): wine32 not installed, 32-bit runtime tests will be SKIPPED"
+fi
+rm -f "$t32"
