@@ -1,0 +1,421 @@
+/*
+ * Connection-oriented DCE/RPC (C706 chapter 12, MS-RPCE 2.2.2) over a byte
+ * stream.  The transport delivers bytes in arbitrary chunks: a chunk may hold
+ * part of a fragment, exactly one, or several, so every PDU is located by its
+ * frag_len and more bytes are requested with t.read when needed.
+ */
+#include "dcerpc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* 4b324fc8-1670-01d3-1278-5a47bf6ee188 v3.0 (first three fields little-endian) */
+const rpc_syntax RPC_SRVSVC_SYNTAX = {
+    {0xc8, 0x4f, 0x32, 0x4b, 0x70, 0x16, 0xd3, 0x01, 0x12, 0x78, 0x5a, 0x47, 0xbf, 0x6e, 0xe1, 0x88}, 3, 0};
+/* 8a885d04-1ceb-11c9-9fe8-08002b104860 v2.0 */
+const rpc_syntax RPC_NDR20_SYNTAX = {
+    {0x04, 0x5d, 0x88, 0x8a, 0xeb, 0x1c, 0xc9, 0x11, 0x9f, 0xe8, 0x08, 0x00, 0x2b, 0x10, 0x48, 0x60}, 2, 0};
+
+#define RPC_HDR_LEN 16
+#define RPC_REQ_HDR_LEN 24   /* common header + alloc_hint, p_cont_id, opnum */
+#define RPC_RESP_HDR_LEN 24  /* common header + alloc_hint, p_cont_id, cancel_count, reserved */
+#define RPC_MAX_FRAG 4280    /* what we offer in BIND */
+#define RPC_MIN_FRAG 1432    /* C706: the smallest max_xmit/recv_frag allowed */
+#define NCA_S_OP_RNG_ERROR 0x1c010002u
+#define RX_CAP (2u * 65536u) /* one whole fragment (frag_len <= 65535) plus a chunk */
+
+/* ---- header ------------------------------------------------------------------ */
+static bool parse_hdr(const uint8_t *p, size_t len, rpc_hdr *h, bool full)
+{
+    nt_rd r;
+    uint8_t vers, minor, ptype, flags, drep[4];
+    memset(h, 0, sizeof(*h));
+    if (!p || len < RPC_HDR_LEN)
+        return false;
+    nt_rd_init(&r, p, len);
+    nt_rd_u8(&r, &vers);
+    nt_rd_u8(&r, &minor);
+    nt_rd_u8(&r, &ptype);
+    nt_rd_u8(&r, &flags);
+    nt_rd_bytes(&r, drep, 4);
+    nt_rd_u16(&r, &h->frag_len);
+    nt_rd_u16(&r, &h->auth_len);
+    nt_rd_u32(&r, &h->call_id);
+    if (r.bad)
+        return false;
+    /* 5.0 (MS-RPCE lets peers answer with minor 1 too); little-endian integers,
+     * ASCII characters, IEEE floats: everything we decode assumes them. */
+    if (vers != 5 || minor > 1)
+        return false;
+    if ((drep[0] & 0xF0) != 0x10 || (drep[0] & 0x0F) != 0 || drep[1] != 0)
+        return false;
+    if (h->frag_len < RPC_HDR_LEN)
+        return false;
+    if (full && h->frag_len > len)
+        return false;
+    if ((size_t)h->auth_len + RPC_HDR_LEN > h->frag_len)
+        return false;
+    h->ptype = ptype;
+    h->flags = flags;
+    return true;
+}
+
+bool rpc_parse_hdr(const uint8_t *p, size_t len, rpc_hdr *h)
+{
+    return parse_hdr(p, len, h, true);
+}
+
+static void wr_hdr(nt_wr *w, uint8_t ptype, uint8_t flags, uint32_t call_id)
+{
+    nt_wr_u8(w, 5);   /* rpc_vers */
+    nt_wr_u8(w, 0);   /* rpc_vers_minor */
+    nt_wr_u8(w, ptype);
+    nt_wr_u8(w, flags);
+    nt_wr_u8(w, 0x10); /* drep: little-endian, ASCII */
+    nt_wr_u8(w, 0);    /* IEEE float */
+    nt_wr_u16(w, 0);
+    nt_wr_u16(w, 0);   /* frag_len, patched */
+    nt_wr_u16(w, 0);   /* auth_len */
+    nt_wr_u32(w, call_id);
+}
+
+static bool finish_pdu(nt_wr *w, size_t start)
+{
+    if (w->bad || w->len - start > 0xFFFF) {
+        w->bad = true;
+        return false;
+    }
+    return nt_wr_put_u16_at(w, start + 8, (uint16_t)(w->len - start));
+}
+
+static void wr_syntax(nt_wr *w, const rpc_syntax *s)
+{
+    nt_wr_bytes(w, s->uuid, 16);
+    nt_wr_u16(w, s->ver_major);
+    nt_wr_u16(w, s->ver_minor);
+}
+
+bool rpc_build_bind(nt_wr *w, uint32_t call_id, const rpc_syntax *iface, uint16_t max_xmit, uint16_t max_recv)
+{
+    if (!w || !iface)
+        return false;
+    size_t start = w->len;
+    wr_hdr(w, RPC_PTYPE_BIND, RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG, call_id);
+    nt_wr_u16(w, max_xmit);
+    nt_wr_u16(w, max_recv);
+    nt_wr_u32(w, 0);       /* assoc_group_id: new association */
+    nt_wr_u8(w, 1);        /* n_context_elem */
+    nt_wr_u8(w, 0);        /* reserved */
+    nt_wr_u16(w, 0);       /* reserved2 */
+    nt_wr_u16(w, 0);       /* p_cont_id */
+    nt_wr_u8(w, 1);        /* n_transfer_syn */
+    nt_wr_u8(w, 0);        /* reserved */
+    wr_syntax(w, iface);
+    wr_syntax(w, &RPC_NDR20_SYNTAX);
+    return finish_pdu(w, start);
+}
+
+bool rpc_build_request(nt_wr *w, uint32_t call_id, uint16_t opnum, uint8_t flags, uint32_t alloc_hint,
+                       const uint8_t *stub, size_t stublen)
+{
+    if (!w || (stublen && !stub) || stublen > 0xFFFF - RPC_REQ_HDR_LEN)
+        return false;
+    size_t start = w->len;
+    wr_hdr(w, RPC_PTYPE_REQUEST, flags, call_id);
+    nt_wr_u32(w, alloc_hint);
+    nt_wr_u16(w, 0); /* p_cont_id */
+    nt_wr_u16(w, opnum);
+    nt_wr_bytes(w, stub, stublen);
+    return finish_pdu(w, start);
+}
+
+/* ---- receiving PDUs from a byte stream --------------------------------------- */
+typedef struct rx {
+    uint8_t *buf;
+    size_t len;  /* valid bytes */
+    size_t pos;  /* consumed bytes */
+} rx;
+
+/* Makes at least n unconsumed bytes available. */
+static uint32_t rx_need(rpc_conn *c, rx *x, size_t n)
+{
+    if (n > RX_CAP / 2)
+        return NT_ERROR_UNEXP_NET_ERR;
+    while (x->len - x->pos < n) {
+        if (x->pos) { /* compact */
+            memmove(x->buf, x->buf + x->pos, x->len - x->pos);
+            x->len -= x->pos;
+            x->pos = 0;
+        }
+        if (!c->t.read)
+            return NT_ERROR_UNEXP_NET_ERR;
+        size_t got = 0;
+        uint32_t st = c->t.read(c->t.ctx, x->buf + x->len, RX_CAP - x->len, &got);
+        if (st != NT_OK && st != NT_ERROR_MORE_DATA)
+            return st;
+        if (got == 0 || got > RX_CAP - x->len)
+            return NT_ERROR_UNEXP_NET_ERR; /* no progress or a lying transport */
+        x->len += got;
+    }
+    return NT_OK;
+}
+
+/* Sends `pdu` with transceive and keeps the first reply chunk. */
+static uint32_t rx_start(rpc_conn *c, rx *x, const uint8_t *pdu, size_t len)
+{
+    x->buf = malloc(RX_CAP);
+    x->len = x->pos = 0;
+    if (!x->buf)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    if (!c->t.transceive)
+        return NT_ERROR_UNEXP_NET_ERR;
+    size_t got = 0;
+    uint32_t st = c->t.transceive(c->t.ctx, pdu, len, x->buf, RX_CAP, &got);
+    if (st != NT_OK && st != NT_ERROR_MORE_DATA)
+        return st;
+    if (got > RX_CAP)
+        return NT_ERROR_UNEXP_NET_ERR;
+    x->len = got;
+    return NT_OK;
+}
+
+static void rx_free(rx *x)
+{
+    free(x->buf);
+    x->buf = NULL;
+}
+
+/* Next whole PDU: *pdu points into the rx buffer, valid until the next call. */
+static uint32_t rx_pdu(rpc_conn *c, rx *x, rpc_hdr *h, const uint8_t **pdu)
+{
+    uint32_t st = rx_need(c, x, RPC_HDR_LEN);
+    if (st)
+        return st;
+    if (!parse_hdr(x->buf + x->pos, x->len - x->pos, h, false))
+        return NT_ERROR_UNEXP_NET_ERR;
+    st = rx_need(c, x, h->frag_len);
+    if (st)
+        return st;
+    if (!parse_hdr(x->buf + x->pos, x->len - x->pos, h, true))
+        return NT_ERROR_UNEXP_NET_ERR;
+    *pdu = x->buf + x->pos;
+    x->pos += h->frag_len;
+    return NT_OK;
+}
+
+static uint32_t map_fault(uint32_t status)
+{
+    if (status == NCA_S_OP_RNG_ERROR)
+        return NT_RPC_S_PROCNUM_OUT_OF_RANGE;
+    if (status == 5)
+        return NT_ERROR_ACCESS_DENIED;
+    if (status != 0 && status <= 0xFFFF)
+        return status; /* looks like a Win32 error already */
+    return NT_RPC_S_CALL_FAILED;
+}
+
+/* ---- public ------------------------------------------------------------------ */
+void rpc_init(rpc_conn *c, const rpc_transport *t)
+{
+    memset(c, 0, sizeof(*c));
+    if (t)
+        c->t = *t;
+    c->next_call_id = 1;
+    c->max_xmit_frag = RPC_MAX_FRAG;
+    c->max_recv_frag = RPC_MAX_FRAG;
+}
+
+static uint32_t parse_bind_ack(rpc_conn *c, const uint8_t *pdu, const rpc_hdr *h)
+{
+    nt_rd r;
+    uint16_t mx, mr, seclen, result, reason;
+    uint32_t assoc;
+    uint8_t nres, syn[20];
+
+    nt_rd_init(&r, pdu, h->frag_len - h->auth_len);
+    nt_rd_skip(&r, RPC_HDR_LEN);
+    nt_rd_u16(&r, &mx);
+    nt_rd_u16(&r, &mr);
+    nt_rd_u32(&r, &assoc);
+    nt_rd_u16(&r, &seclen);      /* port_any_t: length incl. NUL, then chars */
+    nt_rd_skip(&r, seclen);
+    nt_rd_align(&r, 4);
+    nt_rd_u8(&r, &nres);
+    nt_rd_skip(&r, 3);
+    if (r.bad || nres == 0)
+        return NT_ERROR_UNEXP_NET_ERR;
+    /* Our one presentation context is the first result. */
+    nt_rd_u16(&r, &result);
+    nt_rd_u16(&r, &reason);
+    nt_rd_bytes(&r, syn, 20);
+    for (unsigned i = 1; i < nres; i++)
+        nt_rd_skip(&r, 24);
+    if (r.bad)
+        return NT_ERROR_UNEXP_NET_ERR;
+    if (result != 0) {
+        nt_trace("rpc: bind result %u reason %u", result, reason);
+        return NT_RPC_S_UNKNOWN_IF;
+    }
+    if (memcmp(syn, RPC_NDR20_SYNTAX.uuid, 16) != 0 || nt_le16(syn + 16) != RPC_NDR20_SYNTAX.ver_major ||
+        nt_le16(syn + 18) != RPC_NDR20_SYNTAX.ver_minor)
+        return NT_ERROR_UNEXP_NET_ERR; /* accepted a syntax we never offered */
+    if (mx < RPC_MIN_FRAG || mr < RPC_MIN_FRAG)
+        return NT_ERROR_UNEXP_NET_ERR;
+    /* The server receives at most mr bytes per fragment and sends at most mx. */
+    c->max_xmit_frag = mr < RPC_MAX_FRAG ? mr : RPC_MAX_FRAG;
+    c->max_recv_frag = mx < RPC_MAX_FRAG ? mx : RPC_MAX_FRAG;
+    c->assoc_group = assoc;
+    return NT_OK;
+}
+
+uint32_t rpc_bind(rpc_conn *c, const rpc_syntax *iface)
+{
+    if (!c || !iface)
+        return NT_ERROR_INVALID_PARAMETER;
+    nt_wr w;
+    nt_wr_init(&w, 0xFFFF);
+    uint32_t call_id = c->next_call_id++;
+    if (!rpc_build_bind(&w, call_id, iface, RPC_MAX_FRAG, RPC_MAX_FRAG)) {
+        nt_wr_free(&w);
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    }
+    c->bound = false;
+    rx x;
+    uint32_t st = rx_start(c, &x, w.p, w.len);
+    nt_wr_free(&w);
+    rpc_hdr h;
+    const uint8_t *pdu = NULL;
+    if (st == NT_OK)
+        st = rx_pdu(c, &x, &h, &pdu);
+    if (st == NT_OK) {
+        if (h.call_id != call_id)
+            st = NT_ERROR_UNEXP_NET_ERR;
+        else if (h.ptype == RPC_PTYPE_BIND_NAK)
+            st = NT_RPC_S_SERVER_UNAVAILABLE;
+        else if (h.ptype != RPC_PTYPE_BIND_ACK ||
+                 (h.flags & (RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG)) != (RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG))
+            st = NT_ERROR_UNEXP_NET_ERR;
+        else if (x.pos != x.len)
+            st = NT_ERROR_UNEXP_NET_ERR; /* bytes after the reply would desynchronise the stream */
+        else
+            st = parse_bind_ack(c, pdu, &h);
+    }
+    rx_free(&x);
+    if (st == NT_OK)
+        c->bound = true;
+    nt_trace("rpc: bind -> %u (xmit %u recv %u)", st, c->max_xmit_frag, c->max_recv_frag);
+    return st;
+}
+
+/* Sends the request, fragmented; the last fragment goes out with transceive. */
+static uint32_t send_request(rpc_conn *c, rx *x, uint32_t call_id, uint16_t opnum, const uint8_t *stub,
+                             size_t stublen)
+{
+    size_t chunk = (size_t)c->max_xmit_frag > RPC_REQ_HDR_LEN ? c->max_xmit_frag - RPC_REQ_HDR_LEN : 0;
+    chunk &= ~(size_t)7; /* keep every fragment's stub 8-aligned */
+    if (chunk == 0)
+        return NT_ERROR_UNEXP_NET_ERR;
+    size_t off = 0;
+    uint32_t st = NT_OK;
+    x->buf = NULL;
+    do {
+        size_t n = stublen - off < chunk ? stublen - off : chunk;
+        bool last = off + n == stublen;
+        uint8_t flags = (uint8_t)((off == 0 ? RPC_PFC_FIRST_FRAG : 0) | (last ? RPC_PFC_LAST_FRAG : 0));
+        nt_wr w;
+        nt_wr_init(&w, 0xFFFF);
+        if (!rpc_build_request(&w, call_id, opnum, flags, (uint32_t)(stublen - off), stub ? stub + off : NULL, n)) {
+            nt_wr_free(&w);
+            return NT_ERROR_NOT_ENOUGH_MEMORY;
+        }
+        if (last)
+            st = rx_start(c, x, w.p, w.len);
+        else
+            st = c->t.write ? c->t.write(c->t.ctx, w.p, w.len) : NT_ERROR_UNEXP_NET_ERR;
+        nt_wr_free(&w);
+        off += n;
+        if (last)
+            break;
+    } while (st == NT_OK);
+    return st;
+}
+
+uint32_t rpc_call(rpc_conn *c, uint16_t opnum, const uint8_t *stub, size_t stublen, uint8_t **resp,
+                  size_t *resplen)
+{
+    if (!c || !resp || !resplen || (stublen && !stub))
+        return NT_ERROR_INVALID_PARAMETER;
+    *resp = NULL;
+    *resplen = 0;
+    if (!c->bound)
+        return NT_ERROR_INVALID_PARAMETER;
+    if (stublen > NT_MAX_ALLOC)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+
+    uint32_t call_id = c->next_call_id++;
+    rx x = {0};
+    nt_wr out;
+    nt_wr_init(&out, NT_MAX_ALLOC);
+    uint32_t st = send_request(c, &x, call_id, opnum, stub, stublen);
+    bool first = true, done = false;
+    while (st == NT_OK && !done) {
+        rpc_hdr h;
+        const uint8_t *pdu = NULL;
+        st = rx_pdu(c, &x, &h, &pdu);
+        if (st)
+            break;
+        if (h.call_id != call_id || h.auth_len != 0) {
+            st = NT_ERROR_UNEXP_NET_ERR;
+            break;
+        }
+        if (h.ptype == RPC_PTYPE_FAULT) {
+            nt_rd r;
+            uint32_t status;
+            nt_rd_init(&r, pdu, h.frag_len);
+            nt_rd_skip(&r, RPC_RESP_HDR_LEN);
+            if (!nt_rd_u32(&r, &status)) {
+                st = NT_ERROR_UNEXP_NET_ERR;
+                break;
+            }
+            st = map_fault(status);
+            nt_trace("rpc: opnum %u fault 0x%08x -> %u", opnum, status, st);
+            /* The association survives a fault: drop the rest of this reply. */
+            break;
+        }
+        if (h.ptype != RPC_PTYPE_RESPONSE || h.frag_len < RPC_RESP_HDR_LEN ||
+            !!(h.flags & RPC_PFC_FIRST_FRAG) != first) {
+            st = NT_ERROR_UNEXP_NET_ERR;
+            break;
+        }
+        /* alloc_hint (a hint only), p_cont_id, cancel_count, reserved: skipped */
+        nt_rd r;
+        nt_rd_init(&r, pdu, h.frag_len);
+        nt_rd_skip(&r, RPC_RESP_HDR_LEN);
+        size_t n = nt_rd_left(&r);
+        const uint8_t *body = nt_rd_ptr(&r, n);
+        if (!body) {
+            st = NT_ERROR_UNEXP_NET_ERR;
+            break;
+        }
+        if (!nt_wr_bytes(&out, body, n)) {
+            st = out.len + n > NT_MAX_ALLOC ? NT_ERROR_UNEXP_NET_ERR : NT_ERROR_NOT_ENOUGH_MEMORY;
+            break;
+        }
+        first = false;
+        done = (h.flags & RPC_PFC_LAST_FRAG) != 0;
+    }
+    if (st == NT_OK && x.pos != x.len)
+        st = NT_ERROR_UNEXP_NET_ERR; /* bytes after the last fragment */
+    rx_free(&x);
+    if (st == NT_OK) {
+        *resp = nt_wr_take(&out, resplen);
+        if (!*resp)
+            st = NT_ERROR_NOT_ENOUGH_MEMORY;
+    } else {
+        nt_wr_free(&out);
+        if (st == NT_ERROR_UNEXP_NET_ERR)
+            c->bound = false; /* the stream is out of step: do not reuse */
+    }
+    nt_trace("rpc: call opnum %u stub %zu -> %u (%zu bytes)", opnum, stublen, st, *resplen);
+    return st;
+}
