@@ -1,0 +1,267 @@
+/* TCP transport over Winsock (DLL build).  See net.h for the error mapping.
+ * WSAStartup runs once (InitOnceExecuteOnce); sockets stay non-blocking and
+ * every wait is a select() bounded by the time remaining. */
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+
+#include "net.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct net_conn {
+    SOCKET s;
+};
+
+static INIT_ONCE wsa_once = INIT_ONCE_STATIC_INIT;
+static BOOL wsa_ok;
+
+static BOOL CALLBACK wsa_init(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+    (void)once;
+    (void)param;
+    (void)ctx;
+    WSADATA wd;
+    wsa_ok = WSAStartup(MAKEWORD(2, 2), &wd) == 0;
+    return TRUE;
+}
+
+static bool wsa_start(void)
+{
+    InitOnceExecuteOnce(&wsa_once, wsa_init, NULL, NULL);
+    return wsa_ok != 0;
+}
+
+static uint32_t remaining_ms(uint64_t deadline)
+{
+    uint64_t now = nt_now_ms();
+    if (now >= deadline)
+        return 0;
+    uint64_t d = deadline - now;
+    return d > 0x7fffffffu ? 0x7fffffffu : (uint32_t)d;
+}
+
+static uint32_t map_io_err(int e)
+{
+    switch (e) {
+    case WSAECONNRESET:
+    case WSAECONNABORTED:
+    case WSAENOTCONN:
+    case WSAESHUTDOWN:
+    case WSAENETRESET:
+        return NT_ERROR_NETNAME_DELETED;
+    case WSAETIMEDOUT:
+        return NT_ERROR_SEM_TIMEOUT;
+    case WSAENOBUFS:
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    default:
+        return NT_ERROR_UNEXP_NET_ERR;
+    }
+}
+
+/* select() on one socket: 1 ready, 0 timeout, -1 error. `ex` also watches the
+ * exception set (connect failure reporting). */
+static int wait_sock(SOCKET s, bool wr, uint64_t deadline)
+{
+    fd_set rs, ws, es;
+    FD_ZERO(&rs);
+    FD_ZERO(&ws);
+    FD_ZERO(&es);
+    if (wr)
+        FD_SET(s, &ws);
+    else
+        FD_SET(s, &rs);
+    FD_SET(s, &es);
+    uint32_t ms = remaining_ms(deadline);
+    struct timeval tv;
+    tv.tv_sec = (long)(ms / 1000u);
+    tv.tv_usec = (long)((ms % 1000u) * 1000u);
+    int r = select(0, &rs, &ws, &es, &tv);
+    if (r == SOCKET_ERROR)
+        return -1;
+    return r > 0 ? 1 : 0;
+}
+
+static uint32_t try_connect(const struct addrinfo *ai, uint64_t deadline, SOCKET *out)
+{
+    SOCKET s = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (s == INVALID_SOCKET)
+        return NT_ERROR_BAD_NETPATH;
+    u_long nb = 1;
+    if (ioctlsocket(s, FIONBIO, &nb) != 0) {
+        closesocket(s);
+        return NT_ERROR_UNEXP_NET_ERR;
+    }
+    int err = 0;
+    if (connect(s, ai->ai_addr, (int)ai->ai_addrlen) == SOCKET_ERROR) {
+        int e = WSAGetLastError();
+        if (e != WSAEWOULDBLOCK && e != WSAEINPROGRESS) {
+            err = e;
+        } else {
+            int r = wait_sock(s, true, deadline);
+            if (r == 0) {
+                closesocket(s);
+                return NT_ERROR_SEM_TIMEOUT;
+            }
+            int sl = (int)sizeof(err);
+            if (r < 0)
+                err = WSAGetLastError();
+            else if (getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&err, &sl) != 0)
+                err = WSAGetLastError();
+        }
+    }
+    if (err) {
+        closesocket(s);
+        if (err == WSAECONNREFUSED)
+            return NT_ERROR_CONNECTION_REFUSED;
+        if (err == WSAETIMEDOUT)
+            return NT_ERROR_SEM_TIMEOUT;
+        return NT_ERROR_BAD_NETPATH;
+    }
+    BOOL one = TRUE;
+    setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof(one));
+    *out = s;
+    return NT_OK;
+}
+
+uint32_t net_connect(const char *host, uint16_t port, uint32_t timeout_ms, net_conn **out)
+{
+    *out = NULL;
+    if (!host || !host[0])
+        return NT_ERROR_BAD_NETPATH;
+    if (!wsa_start())
+        return NT_ERROR_UNEXP_NET_ERR;
+    if (!timeout_ms)
+        timeout_ms = NET_DEFAULT_CONNECT_TIMEOUT_MS;
+    uint64_t deadline = nt_now_ms() + timeout_ms;
+    char portstr[8];
+    snprintf(portstr, sizeof(portstr), "%u", (unsigned)port);
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_protocol = IPPROTO_TCP;
+    struct addrinfo *res = NULL;
+    int gr = getaddrinfo(host, portstr, &hints, &res);
+    if (gr != 0 || !res) {
+        if (res)
+            freeaddrinfo(res);
+        return gr == EAI_MEMORY ? NT_ERROR_NOT_ENOUGH_MEMORY : NT_ERROR_BAD_NETPATH;
+    }
+    bool any_timeout = false, all_refused = true;
+    uint32_t st = NT_ERROR_BAD_NETPATH;
+    SOCKET s = INVALID_SOCKET;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        if (remaining_ms(deadline) == 0) {
+            any_timeout = true;
+            break;
+        }
+        st = try_connect(ai, deadline, &s);
+        if (st == NT_OK)
+            break;
+        if (st == NT_ERROR_SEM_TIMEOUT)
+            any_timeout = true;
+        if (st != NT_ERROR_CONNECTION_REFUSED)
+            all_refused = false;
+    }
+    freeaddrinfo(res);
+    if (st != NT_OK) {
+        if (all_refused && !any_timeout)
+            return NT_ERROR_CONNECTION_REFUSED;
+        if (any_timeout)
+            return NT_ERROR_SEM_TIMEOUT;
+        return NT_ERROR_BAD_NETPATH;
+    }
+    net_conn *c = calloc(1, sizeof(*c));
+    if (!c) {
+        closesocket(s);
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    }
+    c->s = s;
+    *out = c;
+    return NT_OK;
+}
+
+uint32_t net_send_all(net_conn *c, const void *buf, size_t len, uint32_t timeout_ms)
+{
+    if (!c || c->s == INVALID_SOCKET)
+        return NT_ERROR_NETNAME_DELETED;
+    if (!timeout_ms)
+        timeout_ms = NET_DEFAULT_REQUEST_TIMEOUT_MS;
+    uint64_t deadline = nt_now_ms() + timeout_ms;
+    const char *p = buf;
+    while (len) {
+        int chunk = len > 0x10000 ? 0x10000 : (int)len;
+        int n = send(c->s, p, chunk, 0);
+        if (n == SOCKET_ERROR) {
+            int e = WSAGetLastError();
+            if (e == WSAEWOULDBLOCK || e == WSAEINTR) {
+                int r = wait_sock(c->s, true, deadline);
+                if (r == 0)
+                    return NT_ERROR_SEM_TIMEOUT;
+                if (r < 0)
+                    return map_io_err(WSAGetLastError());
+                continue;
+            }
+            return map_io_err(e);
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return NT_OK;
+}
+
+uint32_t net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms)
+{
+    if (!c || c->s == INVALID_SOCKET)
+        return NT_ERROR_NETNAME_DELETED;
+    if (!timeout_ms)
+        timeout_ms = NET_DEFAULT_REQUEST_TIMEOUT_MS;
+    uint64_t deadline = nt_now_ms() + timeout_ms;
+    char *p = buf;
+    while (len) {
+        int chunk = len > 0x10000 ? 0x10000 : (int)len;
+        int n = recv(c->s, p, chunk, 0);
+        if (n == 0)
+            return NT_ERROR_NETNAME_DELETED;
+        if (n == SOCKET_ERROR) {
+            int e = WSAGetLastError();
+            if (e == WSAEWOULDBLOCK || e == WSAEINTR) {
+                int r = wait_sock(c->s, false, deadline);
+                if (r == 0)
+                    return NT_ERROR_SEM_TIMEOUT;
+                if (r < 0)
+                    return map_io_err(WSAGetLastError());
+                continue;
+            }
+            return map_io_err(e);
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return NT_OK;
+}
+
+bool net_is_dead(net_conn *c)
+{
+    if (!c || c->s == INVALID_SOCKET)
+        return true;
+    /* The socket is already non-blocking (FIONBIO at connect). */
+    char b;
+    int n = recv(c->s, &b, 1, MSG_PEEK);
+    if (n == 0 || n > 0)
+        return true; /* EOF, or unsolicited data */
+    int e = WSAGetLastError();
+    return e != WSAEWOULDBLOCK;
+}
+
+void net_close(net_conn *c)
+{
+    if (!c)
+        return;
+    if (c->s != INVALID_SOCKET)
+        closesocket(c->s);
+    free(c);
+}
