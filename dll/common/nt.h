@@ -157,6 +157,12 @@ bool nt_random(void *buf, size_t n);
 char *nt_getenv(const char *name);
 /* Reads a whole file (at most max bytes) into a malloc'd NUL-terminated buffer. */
 bool nt_read_file(const char *path_utf8, size_t max, char **data, size_t *len);
+/* The NetApiBuffer heap: the process heap on Windows (so blocks from Wine's
+ * builtin functions and ours are interchangeable), malloc natively. */
+void *nt_block_alloc(size_t n);
+void *nt_block_realloc(void *p, size_t n);
+void nt_block_free(void *p);
+size_t nt_block_size(const void *p);   /* usable size, as NetApiBufferSize reports */
 /* This machine's NetBIOS-style name (upper case, <= 15 chars), malloc'd. */
 char *nt_hostname(void);
 

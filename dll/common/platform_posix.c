@@ -91,3 +91,43 @@ char *nt_hostname(void)
         *p = (char)toupper((unsigned char)*p);
     return strdup(h);
 }
+
+/* Native NetApiBuffer heap: a size header in front of each block. */
+#define BLOCK_HDR 16u
+void *nt_block_alloc(size_t n)
+{
+    if (n > NT_MAX_ALLOC * 16u)
+        return NULL;
+    uint8_t *p = malloc(BLOCK_HDR + (n ? n : 1));
+    if (!p)
+        return NULL;
+    memcpy(p, &n, sizeof(n));
+    return p + BLOCK_HDR;
+}
+
+void *nt_block_realloc(void *old, size_t n)
+{
+    if (!old)
+        return nt_block_alloc(n);
+    if (n > NT_MAX_ALLOC * 16u)
+        return NULL;
+    uint8_t *p = realloc((uint8_t *)old - BLOCK_HDR, BLOCK_HDR + (n ? n : 1));
+    if (!p)
+        return NULL;
+    memcpy(p, &n, sizeof(n));
+    return p + BLOCK_HDR;
+}
+
+void nt_block_free(void *p)
+{
+    if (p)
+        free((uint8_t *)p - BLOCK_HDR);
+}
+
+size_t nt_block_size(const void *p)
+{
+    size_t n = 0;
+    if (p)
+        memcpy(&n, (const uint8_t *)p - BLOCK_HDR, sizeof(n));
+    return n;
+}

@@ -110,3 +110,25 @@ char *nt_hostname(void)
         *p = (WCHAR)nt_wupper((nt_wchar)*p);
     return wide_to_utf8(name);
 }
+
+/* NetApiBuffer heap = the process heap, exactly like Windows and Wine. */
+void *nt_block_alloc(size_t n) { return HeapAlloc(GetProcessHeap(), 0, n ? n : 1); }
+
+void *nt_block_realloc(void *p, size_t n)
+{
+    return p ? HeapReAlloc(GetProcessHeap(), 0, p, n ? n : 1) : nt_block_alloc(n);
+}
+
+void nt_block_free(void *p)
+{
+    if (p)
+        HeapFree(GetProcessHeap(), 0, p);
+}
+
+size_t nt_block_size(const void *p)
+{
+    if (!p)
+        return 0;
+    SIZE_T s = HeapSize(GetProcessHeap(), 0, p);
+    return s == (SIZE_T)-1 ? 0 : (size_t)s;
+}

@@ -1,0 +1,74 @@
+/*
+ * The API layer: argument checks, level handling and packing of the result
+ * into one NetApiBuffer block.  Portable: exports_win.c only adapts the
+ * Win32 signatures to these functions, and the native unit tests call them
+ * directly.
+ */
+#ifndef NT_API_H
+#define NT_API_H
+
+#include "../auth/auth.h"
+#include "../common/nt.h"
+#include "../srvs/levels.h"
+#include "../srvs/srvs.h"
+
+#define NT_MAX_PREFERRED_LENGTH 0xFFFFFFFFu
+
+uint32_t api_session_enum(const nt_wchar *server, const nt_wchar *client, const nt_wchar *user,
+                          uint32_t level, uint8_t **bufptr, uint32_t prefmaxlen, uint32_t *entriesread,
+                          uint32_t *totalentries, uint32_t *resume_handle);
+uint32_t api_session_getinfo(const nt_wchar *server, const nt_wchar *client, const nt_wchar *user,
+                             uint32_t level, uint8_t **bufptr);
+uint32_t api_session_del(const nt_wchar *server, const nt_wchar *client, const nt_wchar *user);
+
+/* Drops every cached connection (DLL unload, tests). */
+void api_cache_shutdown(void);
+
+/* ---- server names (server.c) ---- */
+typedef struct api_server {
+    char *host;        /* what to connect to: name, IPv4 or IPv6 literal (no brackets) */
+    nt_wchar *unc;     /* L"\\\\host" for the RPC ServerName argument */
+    bool local;        /* NULL or "" given: this machine's server */
+} api_server;
+
+/* NULL/"" -> local (127.0.0.1); "name", "\\\\name", "\\\\1.2.3.4",
+ * "[v6]", "v6", "\\\\[v6]".  NT_NERR_InvalidComputer for malformed names. */
+uint32_t api_parse_server(const nt_wchar *server, api_server *out);
+void api_server_free(api_server *s);
+
+/* ---- credentials (creds.c, creds_win.c / creds_posix.c) ---- */
+/* First hit wins: Credential Manager (server as given without leading
+ * backslashes, then "*"), NETAPI32_USER/NETAPI32_PASSWORD,
+ * NETAPI32_AUTH_FILE (smbclient -A format), anonymous.  *source receives a
+ * short static description for tracing. */
+uint32_t api_lookup_creds(const char *server, nt_creds *out, const char **source);
+/* Platform hook: Windows Credential Manager (false natively / not found). */
+bool api_credman_lookup(const char *target, nt_creds *out);
+/* Parses smbclient's -A format (username =, password =, domain =). */
+bool api_parse_auth_file(const char *text, nt_creds *out);
+
+/* ---- packing (pack.c) ---- */
+/* Bytes one entry takes in a result block at `level` (struct + strings). */
+size_t api_entry_size(const sess_level *l, const sess_info *s);
+/* Packs entries [0, n) into one nt_block: struct array then UTF-16 strings. */
+uint32_t api_pack(const sess_level *l, sess_info *const *v, uint32_t n, uint8_t **block);
+
+/* ---- connections (conn.c) ---- */
+typedef struct api_conn api_conn;
+typedef enum api_retry {
+    API_RETRY_IDEMPOTENT,   /* enumeration: a dead connection is replaced and the call repeated */
+    API_RETRY_ONCE          /* deletion: replaced only when found dead before sending */
+} api_retry;
+
+/* Operation run on a bound srvsvc connection. */
+typedef uint32_t (*api_op_fn)(rpc_conn *rpc, void *arg);
+/* Runs op against server with the credentials for it, reusing a cached
+ * connection.  *sent_then_dropped is set when the request may have reached
+ * the server and the server then dropped the connection. */
+uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, void *arg,
+                       bool *sent_then_dropped);
+/* Per-server memory of levels the server rejected with ERROR_INVALID_LEVEL. */
+bool api_level_missing(const api_server *srv, uint32_t level);
+void api_level_set_missing(const api_server *srv, uint32_t level);
+
+#endif

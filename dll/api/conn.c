@@ -1,0 +1,302 @@
+/*
+ * Connection cache: one SMB session + IPC$ tree + open srvsvc pipe + RPC
+ * bind per (server, port, credentials), reused by later calls, thread-safe.
+ *
+ * Credentials are identified by a SHA-256 over user, domain and password, so
+ * the cache never keeps a password.  Entries live until api_cache_shutdown;
+ * only their connections come and go.  Lock order: g_lock, then an entry's
+ * lock (g_lock is never taken while an entry lock is held).
+ */
+#include "api.h"
+
+#include "../crypto/crypto.h"
+#include "../smb2/smb2.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct cache_entry {
+    struct cache_entry *next;
+    char *host;
+    uint16_t port;
+    uint8_t id[32];
+    nt_mutex lock;
+    smb2_conn *smb;
+    smb2_pipe *pipe;
+    rpc_conn rpc;
+} cache_entry;
+
+typedef struct level_memo {
+    struct level_memo *next;
+    char *host;
+    uint16_t port;
+    uint32_t missing[4]; /* levels the server rejected (0, 1, 2, 10, 502 fit here by index) */
+    unsigned nmissing;
+} level_memo;
+
+static nt_mutex g_lock = NT_MUTEX_INIT;
+static cache_entry *g_cache;
+static level_memo *g_memo;
+
+static uint32_t env_u32(const char *name, uint32_t def, uint32_t min, uint32_t max)
+{
+    char *v = nt_getenv(name);
+    uint32_t r = def;
+    if (v && *v) {
+        char *end = NULL;
+        unsigned long x = strtoul(v, &end, 10);
+        if (end && *end == 0 && x >= min && x <= max)
+            r = (uint32_t)x;
+    }
+    free(v);
+    return r;
+}
+
+static uint16_t smb_port(void)
+{
+    return (uint16_t)env_u32("NETAPI32_SMB_PORT", 445, 1, 65535);
+}
+
+/* ---- per-server level memory ---- */
+static level_memo *memo_find(const char *host, uint16_t port)
+{
+    for (level_memo *m = g_memo; m; m = m->next)
+        if (m->port == port && strcmp(m->host, host) == 0)
+            return m;
+    return NULL;
+}
+
+bool api_level_missing(const api_server *srv, uint32_t level)
+{
+    bool r = false;
+    uint16_t port = smb_port();
+    nt_mutex_lock(&g_lock);
+    level_memo *m = memo_find(srv->host, port);
+    for (unsigned i = 0; m && i < m->nmissing; i++)
+        if (m->missing[i] == level)
+            r = true;
+    nt_mutex_unlock(&g_lock);
+    return r;
+}
+
+void api_level_set_missing(const api_server *srv, uint32_t level)
+{
+    uint16_t port = smb_port();
+    nt_mutex_lock(&g_lock);
+    level_memo *m = memo_find(srv->host, port);
+    if (!m) {
+        m = calloc(1, sizeof(*m));
+        if (m) {
+            size_t n = strlen(srv->host);
+            m->host = malloc(n + 1);
+            if (!m->host) {
+                free(m);
+                m = NULL;
+            } else {
+                memcpy(m->host, srv->host, n + 1);
+                m->port = port;
+                m->next = g_memo;
+                g_memo = m;
+            }
+        }
+    }
+    if (m) {
+        bool have = false;
+        for (unsigned i = 0; i < m->nmissing; i++)
+            have |= m->missing[i] == level;
+        if (!have && m->nmissing < sizeof(m->missing) / sizeof(m->missing[0]))
+            m->missing[m->nmissing++] = level;
+    }
+    nt_mutex_unlock(&g_lock);
+}
+
+/* ---- transport adapter: DCE/RPC over the SMB2 pipe ---- */
+static uint32_t tr_transceive(void *ctx, const uint8_t *in, size_t inlen, uint8_t *out, size_t cap, size_t *got)
+{
+    return smb2_pipe_transceive(ctx, in, inlen, out, cap, got);
+}
+
+static uint32_t tr_read(void *ctx, uint8_t *out, size_t cap, size_t *got)
+{
+    return smb2_pipe_read(ctx, out, cap, got);
+}
+
+static uint32_t tr_write(void *ctx, const uint8_t *in, size_t inlen)
+{
+    return smb2_pipe_write(ctx, in, inlen);
+}
+
+/* ---- entries ---- */
+static void creds_id(const nt_creds *c, uint8_t id[32])
+{
+    nt_wr w;
+    nt_wr_init(&w, 0);
+    const char *parts[3] = {c->user ? c->user : "", c->domain ? c->domain : "", c->password ? c->password : ""};
+    for (int i = 0; i < 3; i++)
+        nt_wr_bytes(&w, parts[i], strlen(parts[i]) + 1);
+    if (w.bad || !nt_hash(NT_HASH_SHA256, w.p, w.len, id))
+        memset(id, 0xFF, 32); /* never equal to a real id: no reuse */
+    nt_wr_free(&w);
+}
+
+static void entry_drop(cache_entry *e, bool polite)
+{
+    if (e->pipe && polite)
+        smb2_pipe_close(e->pipe);
+    e->pipe = NULL;
+    if (e->smb) {
+        if (polite)
+            smb2_disconnect(e->smb);
+        else
+            smb2_abort(e->smb);
+    }
+    e->smb = NULL;
+    memset(&e->rpc, 0, sizeof(e->rpc));
+}
+
+static cache_entry *entry_get(const char *host, uint16_t port, const uint8_t id[32])
+{
+    nt_mutex_lock(&g_lock);
+    cache_entry *e = g_cache;
+    for (; e; e = e->next)
+        if (e->port == port && strcmp(e->host, host) == 0 && memcmp(e->id, id, 32) == 0)
+            break;
+    if (!e) {
+        e = calloc(1, sizeof(*e));
+        size_t n = strlen(host);
+        if (e && (e->host = malloc(n + 1)) != NULL) {
+            static const nt_mutex init = NT_MUTEX_INIT;
+            memcpy(e->host, host, n + 1);
+            e->port = port;
+            memcpy(e->id, id, 32);
+            memcpy(&e->lock, &init, sizeof(init));
+            e->next = g_cache;
+            g_cache = e;
+        } else {
+            free(e);
+            e = NULL;
+        }
+    }
+    nt_mutex_unlock(&g_lock);
+    return e;
+}
+
+static uint32_t entry_connect(cache_entry *e, const api_server *srv, const nt_creds *cr)
+{
+    uint32_t t = env_u32("NETAPI32_TIMEOUT_MS", 0, 1, 3600000u);
+    smb2_opts o;
+    memset(&o, 0, sizeof(o));
+    o.host = srv->host;
+    o.unc_server = srv->host;
+    o.port = e->port;
+    o.connect_timeout_ms = t ? t : 5000u;
+    o.timeout_ms = t ? t : 30000u;
+    uint32_t st = smb2_connect(&o, cr, &e->smb);
+    if (st == NT_OK)
+        st = smb2_pipe_open(e->smb, "srvsvc", &e->pipe);
+    if (st == NT_OK) {
+        rpc_transport tr = {e->pipe, tr_transceive, tr_read, tr_write};
+        rpc_init(&e->rpc, &tr);
+        st = rpc_bind(&e->rpc, &RPC_SRVSVC_SYNTAX);
+    }
+    if (st != NT_OK) {
+        nt_trace("connect %s:%u failed: %u", srv->host, (unsigned)e->port, (unsigned)st);
+        entry_drop(e, st != NT_ERROR_NETNAME_DELETED && st != NT_ERROR_SEM_TIMEOUT && st != NT_ERROR_UNEXP_NET_ERR);
+    } else {
+        nt_trace("connected %s:%u dialect=0x%04x signing=%d encryption=%d round_trips=%u", srv->host,
+                 (unsigned)e->port, (unsigned)smb2_dialect(e->smb), (int)smb2_is_signing(e->smb),
+                 (int)smb2_is_encrypting(e->smb), (unsigned)smb2_round_trips(e->smb));
+    }
+    return st;
+}
+
+/* Errors after which the connection's state is unknown: it is discarded. */
+static bool poisons_connection(uint32_t st)
+{
+    switch (st) {
+    case NT_ERROR_NETNAME_DELETED:
+    case NT_ERROR_UNEXP_NET_ERR:
+    case NT_ERROR_SEM_TIMEOUT:
+    case NT_ERROR_NOT_ENOUGH_MEMORY:
+    case NT_RPC_S_PROTOCOL_ERROR:
+    case NT_RPC_S_CALL_FAILED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, void *arg,
+                       bool *sent_then_dropped)
+{
+    if (sent_then_dropped)
+        *sent_then_dropped = false;
+    nt_creds cr;
+    const char *source = NULL;
+    uint32_t st = api_lookup_creds(srv->host, &cr, &source);
+    if (st != NT_OK)
+        return st;
+    nt_trace("credentials for %s from %s (user %s%s%s)", srv->host, source, cr.domain ? cr.domain : "",
+             cr.domain ? "\\" : "", cr.user ? cr.user : "(anonymous)");
+    uint8_t id[32];
+    creds_id(&cr, id);
+    cache_entry *e = entry_get(srv->host, smb_port(), id);
+    if (!e) {
+        nt_creds_clear(&cr);
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    }
+    nt_mutex_lock(&e->lock);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        bool fresh = false;
+        if (e->smb && smb2_is_dead(e->smb)) {
+            nt_trace("cached connection to %s is dead: replacing it", srv->host);
+            entry_drop(e, false);
+        }
+        if (!e->smb) {
+            st = entry_connect(e, srv, &cr);
+            if (st != NT_OK)
+                break;
+            fresh = true;
+        }
+        st = op(&e->rpc, arg);
+        if (poisons_connection(st)) {
+            entry_drop(e, false);
+            if (st == NT_ERROR_NETNAME_DELETED) {
+                if (policy == API_RETRY_IDEMPOTENT && !fresh && attempt == 0) {
+                    nt_trace("connection to %s lost: reconnecting and repeating the enumeration", srv->host);
+                    continue;
+                }
+                if (policy == API_RETRY_ONCE && sent_then_dropped)
+                    *sent_then_dropped = true;
+            }
+        }
+        break;
+    }
+    nt_mutex_unlock(&e->lock);
+    nt_creds_clear(&cr);
+    nt_wipe(id, sizeof(id));
+    return st;
+}
+
+void api_cache_shutdown(void)
+{
+    nt_mutex_lock(&g_lock);
+    cache_entry *e = g_cache;
+    g_cache = NULL;
+    level_memo *m = g_memo;
+    g_memo = NULL;
+    nt_mutex_unlock(&g_lock);
+    while (e) {
+        cache_entry *n = e->next;
+        entry_drop(e, false);
+        free(e->host);
+        free(e);
+        e = n;
+    }
+    while (m) {
+        level_memo *n = m->next;
+        free(m->host);
+        free(m);
+        m = n;
+    }
+}
