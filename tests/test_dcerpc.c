@@ -41,6 +41,7 @@ static void log_sent(fake *f, const uint8_t *in, size_t len, int kind)
 
 static uint32_t give(fake *f, uint8_t *out, size_t cap, size_t *got)
 {
+    assert_true(cap > 0 && cap <= 65536); /* within any SMB2 server's MaxRead/TransactSize */
     nt_wr *s = &f->stream[f->cur];
     size_t left = s->len - f->pos;
     size_t n = left < f->chunk ? left : f->chunk;

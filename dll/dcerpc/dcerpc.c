@@ -23,6 +23,11 @@ const rpc_syntax RPC_NDR20_SYNTAX = {
 #define RPC_MIN_FRAG 1432    /* C706: the smallest max_xmit/recv_frag allowed */
 #define NCA_S_OP_RNG_ERROR 0x1c010002u
 #define RX_CAP (2u * 65536u) /* one whole fragment (frag_len <= 65535) plus a chunk */
+/* Largest single transceive/read asked of the transport: every SMB2 server's
+ * MaxTransactSize and MaxReadSize are at least 64 KiB (MS-SMB2 3.3.5.4). */
+#define RPC_IO_CAP 65536u
+
+static size_t io_cap(size_t free_space) { return free_space < RPC_IO_CAP ? free_space : RPC_IO_CAP; }
 
 /* ---- header ------------------------------------------------------------------ */
 static bool parse_hdr(const uint8_t *p, size_t len, rpc_hdr *h, bool full)
@@ -150,10 +155,11 @@ static uint32_t rx_need(rpc_conn *c, rx *x, size_t n)
         if (!c->t.read)
             return NT_ERROR_UNEXP_NET_ERR;
         size_t got = 0;
-        uint32_t st = c->t.read(c->t.ctx, x->buf + x->len, RX_CAP - x->len, &got);
+        size_t cap = io_cap(RX_CAP - x->len);
+        uint32_t st = c->t.read(c->t.ctx, x->buf + x->len, cap, &got);
         if (st != NT_OK && st != NT_ERROR_MORE_DATA)
             return st;
-        if (got == 0 || got > RX_CAP - x->len)
+        if (got == 0 || got > cap)
             return NT_ERROR_UNEXP_NET_ERR; /* no progress or a lying transport */
         x->len += got;
     }
@@ -170,10 +176,10 @@ static uint32_t rx_start(rpc_conn *c, rx *x, const uint8_t *pdu, size_t len)
     if (!c->t.transceive)
         return NT_ERROR_UNEXP_NET_ERR;
     size_t got = 0;
-    uint32_t st = c->t.transceive(c->t.ctx, pdu, len, x->buf, RX_CAP, &got);
+    uint32_t st = c->t.transceive(c->t.ctx, pdu, len, x->buf, io_cap(RX_CAP), &got);
     if (st != NT_OK && st != NT_ERROR_MORE_DATA)
         return st;
-    if (got > RX_CAP)
+    if (got > io_cap(RX_CAP))
         return NT_ERROR_UNEXP_NET_ERR;
     x->len = got;
     return NT_OK;
