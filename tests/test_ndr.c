@@ -13,7 +13,12 @@
 #include "srvs/srvs.h"
 
 /* ---- real stubs captured from Samba 4.17 with impacket (two sessions of
- * user rpcadm from 127.0.0.40; note: client names without "\\\\"). ---- */
+ * user rpcadm from 127.0.0.40; note: client names without "\\\\").
+ * Captured with /usr/bin/python3 + impacket.dcerpc.v5.srvs: NetrSessionEnum
+ * ServerName "\\\\127.0.0.40", ClientName/UserName NULL, prefmaxlen
+ * 0xFFFFFFFF, ResumeHandle NULL, dce.call() then dce.recv() for the stub.
+ * Samba answers levels 2, 10 and 502 with WERROR 124 (ERROR_INVALID_LEVEL).
+ * SAMBA_REQ1 / SAMBA_DELREQ are impacket's own request stubs. ---- */
 static const uint8_t SAMBA_RESP0[] = {
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00,
     0x0c, 0x00, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00, 0x10, 0x00, 0x02, 0x00, 0x14, 0x00, 0x02, 0x00,
