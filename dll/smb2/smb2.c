@@ -1,0 +1,848 @@
+/* SMB2/3 client connection: NEGOTIATE, SESSION_SETUP, TREE_CONNECT IPC$,
+ * named pipe CREATE/IOCTL/READ/WRITE/CLOSE, signing and encryption.
+ * One request in flight at a time (the API layer serialises callers). */
+#include "smb2_int.h"
+
+#include "../crypto/crypto.h"
+#include "../net/net.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct smb2_conn {
+    net_conn *net;
+    uint32_t timeout_ms;
+    bool dead;               /* transport lost or stream out of sync */
+
+    smb2_neg_req neg;
+    uint16_t dialect;
+    uint16_t cipher;
+    uint16_t sign_alg;
+    uint32_t max_transact, max_read, max_write;
+    uint8_t preauth[64];     /* connection pre-auth hash (after NEGOTIATE) */
+
+    smb2_credits cr;
+    uint64_t session_id;
+    uint32_t tree_id;
+    bool have_keys;          /* authenticated, non-guest session with keys */
+    bool signing;            /* sign requests, require signed responses */
+    bool encrypting;         /* transform every request, require it on responses */
+    bool in_setup;           /* SESSION_SETUP: its caller verifies the signature */
+    smb2_keys keys;
+    uint8_t nonce_salt[4];
+    uint64_t nonce_ctr;
+
+    uint32_t round_trips;
+    uint32_t last_status;
+};
+
+struct smb2_pipe {
+    smb2_conn *c;
+    uint8_t fid[16];
+};
+
+static uint16_t credit_charge(const smb2_conn *c)
+{
+    return c->dialect == SMB2_DIALECT_202 || c->dialect == 0 ? 0 : 1;
+}
+
+/* Marks the connection unusable after transport or protocol errors. */
+static uint32_t poison(smb2_conn *c, uint32_t st)
+{
+    c->dead = true;
+    return st;
+}
+
+static uint32_t send_frame(smb2_conn *c, const uint8_t *msg, size_t len)
+{
+    if (len > 0xFFFFFFu)
+        return NT_ERROR_INVALID_PARAMETER;
+    uint8_t *f = malloc(4 + len);
+    if (!f)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    f[0] = 0;
+    f[1] = (uint8_t)(len >> 16);
+    f[2] = (uint8_t)(len >> 8);
+    f[3] = (uint8_t)len;
+    memcpy(f + 4, msg, len);
+    uint32_t st = net_send_all(c->net, f, 4 + len, c->timeout_ms);
+    nt_wipe(f, 4 + len);
+    free(f);
+    return st;
+}
+
+static uint32_t recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen)
+{
+    uint8_t h[4];
+    *out = NULL;
+    *outlen = 0;
+    uint32_t st = net_recv_all(c->net, h, 4, c->timeout_ms);
+    if (st)
+        return st;
+    size_t len = ((size_t)h[1] << 16) | ((size_t)h[2] << 8) | h[3];
+    if (h[0] != 0 || len < SMB2_HDR_LEN || len > SMB2_MAX_MSG)
+        return NT_ERROR_UNEXP_NET_ERR;
+    uint8_t *b = malloc(len);
+    if (!b)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    st = net_recv_all(c->net, b, len, c->timeout_ms);
+    if (st) {
+        free(b);
+        return st;
+    }
+    *out = b;
+    *outlen = len;
+    return NT_OK;
+}
+
+/* Statuses a server may send unsigned on a signed session: the session is
+ * gone (it no longer has the key), or an interim response. They carry no
+ * data and only ever fail the call. */
+static bool unsigned_ok(uint32_t status)
+{
+    return status == STATUS_PENDING || status == STATUS_USER_SESSION_DELETED ||
+           status == STATUS_NETWORK_SESSION_EXPIRED;
+}
+
+/*
+ * Sends the request in w (64 header bytes reserved + body) and returns the
+ * final response.  NT_OK means a well-formed, authentic response whose
+ * NTSTATUS is in rh->status; anything else is a transport/protocol failure
+ * (the connection is then dead).  preauth: when non-NULL the request bytes
+ * are folded into it (SESSION_SETUP).
+ */
+static uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth,
+                          smb2_hdr *rh, uint8_t **resp, size_t *resplen)
+{
+    *resp = NULL;
+    *resplen = 0;
+    if (c->dead)
+        return NT_ERROR_UNEXP_NET_ERR;
+    if (w->bad || w->len < SMB2_HDR_LEN)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    uint64_t t0 = nt_now_ms();
+    smb2_hdr h;
+    memset(&h, 0, sizeof(h));
+    h.credit_charge = credit_charge(c);
+    h.command = cmd;
+    h.credits = credit_req;
+    if (!smb2_credits_take(&c->cr, 1, &h.msg_id)) {
+        nt_trace("smb2: %s: no credits left", smb2_cmd_name(cmd));
+        return poison(c, NT_ERROR_UNEXP_NET_ERR);
+    }
+    h.session_id = c->session_id;
+    h.tree_id = (cmd == SMB2_NEGOTIATE || cmd == SMB2_SESSION_SETUP || cmd == SMB2_LOGOFF ||
+                 cmd == SMB2_TREE_CONNECT) ? 0 : c->tree_id;
+    smb2_hdr_encode(&h, w->p);
+    if (preauth && !smb2_preauth_update(preauth, w->p, w->len))
+        return poison(c, NT_ERROR_NOT_ENOUGH_MEMORY);
+
+    bool enc = c->encrypting && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;
+    uint32_t st;
+    if (enc) {
+        uint8_t nonce[16] = { 0 };
+        c->nonce_ctr++;
+        nt_put_le64(nonce, c->nonce_ctr);
+        memcpy(nonce + 8, c->nonce_salt, c->cipher == SMB2_CIPHER_AES128_CCM ? 3 : 4);
+        uint8_t *tf = NULL;
+        size_t tflen = 0;
+        st = smb2_encrypt(c->cipher, c->keys.enc, c->session_id, nonce, w->p, w->len, &tf, &tflen);
+        if (st)
+            return poison(c, st);
+        st = send_frame(c, tf, tflen);
+        free(tf);
+    } else {
+        if (c->signing && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE &&
+            !smb2_sign(c->sign_alg, c->keys.sign, w->p, w->len))
+            return poison(c, NT_ERROR_UNEXP_NET_ERR);
+        st = send_frame(c, w->p, w->len);
+    }
+    c->round_trips++;
+    if (st) {
+        nt_trace("smb2: %s send failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
+                 (unsigned)(nt_now_ms() - t0));
+        return poison(c, st);
+    }
+
+    for (;;) {
+        uint8_t *m = NULL;
+        size_t mlen = 0;
+        st = recv_frame(c, &m, &mlen);
+        if (st) {
+            nt_trace("smb2: %s receive failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
+                     (unsigned)(nt_now_ms() - t0));
+            return poison(c, st);
+        }
+        bool was_enc = false;
+        if (m[0] == 0xFD) {
+            uint8_t *plain = NULL;
+            size_t plen = 0;
+            st = c->have_keys ? smb2_decrypt(c->cipher, c->keys.dec, c->session_id, m, mlen, &plain, &plen)
+                              : NT_ERROR_UNEXP_NET_ERR;
+            free(m);
+            if (st) {
+                nt_trace("smb2: %s: response does not decrypt", smb2_cmd_name(cmd));
+                return poison(c, st);
+            }
+            m = plain;
+            mlen = plen;
+            was_enc = true;
+        }
+        st = smb2_hdr_parse(m, mlen, rh);
+        if (st || rh->msg_id != h.msg_id || rh->command != cmd) {
+            nt_trace("smb2: %s: malformed or unexpected response", smb2_cmd_name(cmd));
+            free(m);
+            return poison(c, NT_ERROR_UNEXP_NET_ERR);
+        }
+        smb2_credits_grant(&c->cr, rh->credits);
+        if (enc && !was_enc) {
+            nt_trace("smb2: %s: unencrypted response on an encrypted session", smb2_cmd_name(cmd));
+            free(m);
+            return poison(c, NT_ERROR_UNEXP_NET_ERR);
+        }
+        if (!was_enc && !c->in_setup) {
+            if (rh->flags & SMB2_FLAGS_SIGNED) {
+                if (c->have_keys && !smb2_verify(c->sign_alg, c->keys.sign, m, mlen)) {
+                    nt_trace("smb2: %s: bad response signature", smb2_cmd_name(cmd));
+                    free(m);
+                    return poison(c, NT_ERROR_UNEXP_NET_ERR);
+                }
+            } else if (c->signing && !unsigned_ok(rh->status)) {
+                nt_trace("smb2: %s: unsigned response on a signed session", smb2_cmd_name(cmd));
+                free(m);
+                return poison(c, NT_ERROR_UNEXP_NET_ERR);
+            }
+        }
+        if (rh->status == STATUS_PENDING && (rh->flags & SMB2_FLAGS_ASYNC_COMMAND)) {
+            free(m); /* interim: the final response follows */
+            continue;
+        }
+        nt_trace("smb2: %s status=0x%08x %u ms", smb2_cmd_name(cmd), (unsigned)rh->status,
+                 (unsigned)(nt_now_ms() - t0));
+        if (rh->status != STATUS_SUCCESS)
+            c->last_status = rh->status;
+        *resp = m;
+        *resplen = mlen;
+        return NT_OK;
+    }
+}
+
+/* Body reader positioned after the header, checking StructureSize. */
+static bool body_start(nt_rd *r, const uint8_t *m, size_t len, uint16_t ssize)
+{
+    uint16_t s = 0;
+    nt_rd_init(r, m, len);
+    nt_rd_seek(r, SMB2_HDR_LEN);
+    nt_rd_u16(r, &s);
+    return !r->bad && s == ssize;
+}
+
+/* An error response must be the 9-byte ERROR body. */
+static uint32_t error_status(smb2_conn *c, const smb2_hdr *rh, const uint8_t *m, size_t len)
+{
+    nt_rd r;
+    if (!body_start(&r, m, len, 9))
+        return poison(c, NT_ERROR_UNEXP_NET_ERR);
+    return smb2_map_status(rh->status);
+}
+
+static void hdr_space(nt_wr *w)
+{
+    nt_wr_init(w, SMB2_MAX_IO + 1024);
+    nt_wr_zeros(w, SMB2_HDR_LEN);
+}
+
+/* ---- NEGOTIATE ---- */
+
+static uint32_t do_negotiate(smb2_conn *c, const smb2_opts *o, uint8_t **blob, size_t *bloblen)
+{
+    *blob = NULL;
+    *bloblen = 0;
+    if (!smb2_neg_req_init(&c->neg, o->min_dialect, o->max_dialect))
+        return NT_ERROR_INVALID_PARAMETER;
+    nt_wr w;
+    hdr_space(&w);
+    smb2_neg_req_body(&c->neg, &w);
+    memset(c->preauth, 0, sizeof(c->preauth));
+    smb2_hdr rh;
+    uint8_t *m = NULL;
+    size_t mlen = 0;
+    uint32_t st = smb2_call(c, SMB2_NEGOTIATE, &w, 32, c->preauth, &rh, &m, &mlen);
+    nt_wr_free(&w);
+    if (st)
+        return st;
+    if (rh.status != STATUS_SUCCESS) {
+        st = error_status(c, &rh, m, mlen);
+        free(m);
+        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
+    }
+    smb2_neg_resp nr;
+    st = smb2_neg_resp_parse(m, mlen, &c->neg, &nr);
+    if (st == NT_OK && !smb2_preauth_update(c->preauth, m, mlen))
+        st = NT_ERROR_NOT_ENOUGH_MEMORY;
+    if (st == NT_OK && nr.secbloblen) {
+        *blob = malloc(nr.secbloblen);
+        if (!*blob)
+            st = NT_ERROR_NOT_ENOUGH_MEMORY;
+        else {
+            memcpy(*blob, nr.secblob, nr.secbloblen);
+            *bloblen = nr.secbloblen;
+        }
+    }
+    free(m);
+    if (st)
+        return poison(c, st);
+    c->dialect = nr.dialect;
+    c->cipher = nr.cipher;
+    c->sign_alg = nr.sign_alg;
+    c->max_transact = nr.max_transact;
+    c->max_read = nr.max_read;
+    c->max_write = nr.max_write;
+    nt_trace("smb2: dialect 0x%04x, server security mode 0x%x, cipher %u, signing alg %u", (unsigned)c->dialect,
+             (unsigned)nr.security_mode, (unsigned)c->cipher, (unsigned)c->sign_alg);
+    return NT_OK;
+}
+
+/* ---- SESSION_SETUP ---- */
+
+static uint32_t session_setup(smb2_conn *c, const nt_creds *creds)
+{
+    char *ws = nt_hostname();
+    auth_ctx *a = NULL;
+    uint8_t *tok = NULL;
+    size_t toklen = 0;
+    uint32_t st = auth_start(creds, ws, &a, &tok, &toklen);
+    free(ws);
+    if (st)
+        return st;
+    uint8_t preauth[64];
+    memcpy(preauth, c->preauth, 64);
+    uint16_t sess_flags = 0;
+    uint8_t *final = NULL;
+    size_t finallen = 0;
+    c->in_setup = true;
+    for (int round = 0;; round++) {
+        if (round >= 4 || toklen > 0xFFFF) {
+            st = poison(c, NT_ERROR_UNEXP_NET_ERR);
+            break;
+        }
+        nt_wr w;
+        hdr_space(&w);
+        nt_wr_u16(&w, 25);
+        nt_wr_u8(&w, 0);                                 /* Flags */
+        nt_wr_u8(&w, SMB2_NEGOTIATE_SIGNING_ENABLED);    /* SecurityMode */
+        nt_wr_u32(&w, 0);                                /* Capabilities */
+        nt_wr_u32(&w, 0);                                /* Channel */
+        nt_wr_u16(&w, SMB2_HDR_LEN + 24);                /* SecurityBufferOffset */
+        nt_wr_u16(&w, (uint16_t)toklen);
+        nt_wr_u64(&w, 0);                                /* PreviousSessionId */
+        nt_wr_bytes(&w, tok, toklen);
+        nt_wipe(tok, toklen);
+        free(tok);
+        tok = NULL;
+        toklen = 0;
+        smb2_hdr rh;
+        uint8_t *m = NULL;
+        size_t mlen = 0;
+        st = smb2_call(c, SMB2_SESSION_SETUP, &w, 32, preauth, &rh, &m, &mlen);
+        nt_wr_free(&w);
+        if (st)
+            break;
+        if (rh.status != STATUS_SUCCESS && rh.status != STATUS_MORE_PROCESSING_REQUIRED) {
+            st = error_status(c, &rh, m, mlen);
+            free(m);
+            if (st == NT_OK)
+                st = NT_ERROR_UNEXP_NET_ERR;
+            break;
+        }
+        nt_rd r;
+        uint16_t secoff = 0, seclen = 0;
+        bool ok = body_start(&r, m, mlen, 9);
+        nt_rd_u16(&r, &sess_flags);
+        nt_rd_u16(&r, &secoff);
+        nt_rd_u16(&r, &seclen);
+        ok = ok && !r.bad && (seclen == 0 || (secoff >= SMB2_HDR_LEN + 8 && (size_t)secoff + seclen <= mlen));
+        if (ok && c->session_id == 0)
+            c->session_id = rh.session_id;
+        ok = ok && rh.session_id != 0 && rh.session_id == c->session_id;
+        if (!ok) {
+            free(m);
+            st = poison(c, NT_ERROR_UNEXP_NET_ERR);
+            break;
+        }
+        const uint8_t *blob = seclen ? m + secoff : NULL;
+        if (rh.status == STATUS_MORE_PROCESSING_REQUIRED) {
+            if (!smb2_preauth_update(preauth, m, mlen)) {
+                free(m);
+                st = NT_ERROR_NOT_ENOUGH_MEMORY;
+                break;
+            }
+            st = auth_step(a, blob, seclen, &tok, &toklen);
+            free(m);
+            if (st) {
+                poison(c, st);
+                break;
+            }
+            continue;
+        }
+        /* success */
+        st = auth_finish(a, blob, seclen);
+        if (st) {
+            free(m);
+            poison(c, st);
+            break;
+        }
+        final = m;
+        finallen = mlen;
+        break;
+    }
+    c->in_setup = false;
+    if (st) {
+        if (tok) {
+            nt_wipe(tok, toklen);
+            free(tok);
+        }
+        auth_free(a);
+        nt_wipe(preauth, sizeof(preauth));
+        return st;
+    }
+
+    bool anon_or_guest = auth_is_anonymous(a) || (sess_flags & (SMB2_SESSION_FLAG_IS_GUEST | SMB2_SESSION_FLAG_IS_NULL));
+    uint8_t skey[16];
+    if (!anon_or_guest) {
+        if (!auth_session_key(a, skey) || !smb2_derive_keys(c->dialect, skey, preauth, &c->keys)) {
+            st = poison(c, NT_ERROR_UNEXP_NET_ERR);
+        } else {
+            c->have_keys = true;
+            c->signing = true;
+            bool signed_resp = (nt_le32(final + 16) & SMB2_FLAGS_SIGNED) != 0;
+            if (c->dialect == SMB2_DIALECT_311 && !signed_resp) {
+                nt_trace("smb2: SESSION_SETUP: final response not signed");
+                st = poison(c, NT_ERROR_UNEXP_NET_ERR);
+            } else if (signed_resp && !smb2_verify(c->sign_alg, c->keys.sign, final, finallen)) {
+                nt_trace("smb2: SESSION_SETUP: bad final response signature");
+                st = poison(c, NT_ERROR_UNEXP_NET_ERR);
+            }
+        }
+        nt_wipe(skey, sizeof(skey));
+    }
+    if (st == NT_OK && (sess_flags & SMB2_SESSION_FLAG_ENCRYPT_DATA)) {
+        if (!c->have_keys || c->dialect < SMB2_DIALECT_300 || c->cipher == SMB2_CIPHER_NONE)
+            st = poison(c, NT_ERROR_UNEXP_NET_ERR);
+        else
+            c->encrypting = true;
+    }
+    nt_trace("smb2: session 0x%llx flags 0x%x signing %d encrypting %d", (unsigned long long)c->session_id,
+             (unsigned)sess_flags, (int)c->signing, (int)c->encrypting);
+    free(final);
+    auth_free(a);
+    nt_wipe(preauth, sizeof(preauth));
+    return st;
+}
+
+/* ---- TREE_CONNECT ---- */
+
+static uint32_t tree_connect(smb2_conn *c, const char *server)
+{
+    size_t plen = strlen(server) + 8;
+    char *path = malloc(plen + 1);
+    if (!path)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    strcpy(path, "\\\\");
+    strcat(path, server);
+    strcat(path, "\\IPC$");
+    size_t units = 0;
+    nt_wchar *wpath = nt_utf8_to_utf16(path, &units);
+    free(path);
+    if (!wpath)
+        return NT_ERROR_INVALID_PARAMETER;
+    if (units * 2 > 0xFFFF) {
+        free(wpath);
+        return NT_ERROR_INVALID_PARAMETER;
+    }
+    nt_wr w;
+    hdr_space(&w);
+    nt_wr_u16(&w, 9);
+    nt_wr_u16(&w, 0);
+    nt_wr_u16(&w, SMB2_HDR_LEN + 8);
+    nt_wr_u16(&w, (uint16_t)(units * 2));
+    for (size_t i = 0; i < units; i++)
+        nt_wr_u16(&w, wpath[i]);
+    free(wpath);
+    smb2_hdr rh;
+    uint8_t *m = NULL;
+    size_t mlen = 0;
+    uint32_t st = smb2_call(c, SMB2_TREE_CONNECT, &w, 32, NULL, &rh, &m, &mlen);
+    nt_wr_free(&w);
+    if (st)
+        return st;
+    if (rh.status != STATUS_SUCCESS) {
+        st = error_status(c, &rh, m, mlen);
+        free(m);
+        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
+    }
+    nt_rd r;
+    uint8_t type = 0, resv = 0;
+    uint32_t flags = 0;
+    bool ok = body_start(&r, m, mlen, 16);
+    nt_rd_u8(&r, &type);
+    nt_rd_u8(&r, &resv);
+    nt_rd_u32(&r, &flags);
+    ok = ok && !r.bad && type == SMB2_SHARE_TYPE_PIPE && rh.tree_id != 0 && !(rh.flags & SMB2_FLAGS_ASYNC_COMMAND);
+    c->tree_id = rh.tree_id;
+    free(m);
+    if (!ok)
+        return poison(c, NT_ERROR_UNEXP_NET_ERR);
+    if (flags & SMB2_SHAREFLAG_ENCRYPT_DATA) {
+        if (!c->have_keys || c->dialect < SMB2_DIALECT_300 || c->cipher == SMB2_CIPHER_NONE)
+            return NT_ERROR_ACCESS_DENIED;
+        c->encrypting = true;
+    }
+    return NT_OK;
+}
+
+uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out)
+{
+    *out = NULL;
+    if (!o || !o->host || !o->host[0] || !creds)
+        return NT_ERROR_INVALID_PARAMETER;
+    smb2_conn *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    c->timeout_ms = o->timeout_ms ? o->timeout_ms : NET_DEFAULT_REQUEST_TIMEOUT_MS;
+    smb2_credits_init(&c->cr);
+    if (!nt_random(c->nonce_salt, sizeof(c->nonce_salt))) {
+        free(c);
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    }
+    uint64_t t0 = nt_now_ms();
+    uint32_t st = net_connect(o->host, o->port ? o->port : NET_DEFAULT_SMB_PORT,
+                              o->connect_timeout_ms ? o->connect_timeout_ms : NET_DEFAULT_CONNECT_TIMEOUT_MS, &c->net);
+    nt_trace("smb2: TCP connect %s:%u -> %u (%u ms)", o->host, (unsigned)(o->port ? o->port : NET_DEFAULT_SMB_PORT),
+             (unsigned)st, (unsigned)(nt_now_ms() - t0));
+    if (st) {
+        free(c);
+        return st;
+    }
+    uint8_t *blob = NULL;
+    size_t bloblen = 0;
+    st = do_negotiate(c, o, &blob, &bloblen);
+    free(blob); /* the SPNEGO hint is not needed: we always offer NTLMSSP */
+    if (!st)
+        st = session_setup(c, creds);
+    if (!st)
+        st = tree_connect(c, o->unc_server && o->unc_server[0] ? o->unc_server : o->host);
+    if (st) {
+        if (c->dead || st == NT_ERROR_INVALID_PARAMETER)
+            smb2_abort(c);
+        else
+            smb2_disconnect(c);
+        return st;
+    }
+    *out = c;
+    return NT_OK;
+}
+
+/* ---- pipes ---- */
+
+uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out)
+{
+    *out = NULL;
+    if (!c || !name || !name[0])
+        return NT_ERROR_INVALID_PARAMETER;
+    size_t units = 0;
+    nt_wchar *wn = nt_utf8_to_utf16(name, &units);
+    if (!wn)
+        return NT_ERROR_INVALID_PARAMETER;
+    if (units * 2 > 0xFFFF) {
+        free(wn);
+        return NT_ERROR_INVALID_PARAMETER;
+    }
+    nt_wr w;
+    hdr_space(&w);
+    nt_wr_u16(&w, 57);
+    nt_wr_u8(&w, 0);            /* SecurityFlags */
+    nt_wr_u8(&w, 0);            /* RequestedOplockLevel: none */
+    nt_wr_u32(&w, 2);           /* ImpersonationLevel: Impersonation */
+    nt_wr_u64(&w, 0);           /* SmbCreateFlags */
+    nt_wr_u64(&w, 0);           /* Reserved */
+    nt_wr_u32(&w, 0x00000083u); /* FILE_READ_DATA | FILE_WRITE_DATA | FILE_READ_ATTRIBUTES */
+    nt_wr_u32(&w, 0);           /* FileAttributes */
+    nt_wr_u32(&w, 0x00000003u); /* FILE_SHARE_READ | FILE_SHARE_WRITE */
+    nt_wr_u32(&w, 1);           /* FILE_OPEN */
+    nt_wr_u32(&w, 0);           /* CreateOptions */
+    nt_wr_u16(&w, SMB2_HDR_LEN + 56);
+    nt_wr_u16(&w, (uint16_t)(units * 2));
+    nt_wr_u32(&w, 0);
+    nt_wr_u32(&w, 0);
+    for (size_t i = 0; i < units; i++)
+        nt_wr_u16(&w, wn[i]);
+    free(wn);
+    smb2_hdr rh;
+    uint8_t *m = NULL;
+    size_t mlen = 0;
+    uint32_t st = smb2_call(c, SMB2_CREATE, &w, 32, NULL, &rh, &m, &mlen);
+    nt_wr_free(&w);
+    if (st)
+        return st;
+    if (rh.status != STATUS_SUCCESS) {
+        st = error_status(c, &rh, m, mlen);
+        free(m);
+        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
+    }
+    nt_rd r;
+    bool ok = body_start(&r, m, mlen, 89);
+    nt_rd_skip(&r, 62);
+    uint8_t fid[16];
+    nt_rd_bytes(&r, fid, 16);
+    free(m);
+    if (!ok || r.bad)
+        return poison(c, NT_ERROR_UNEXP_NET_ERR);
+    smb2_pipe *p = calloc(1, sizeof(*p));
+    if (!p)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    p->c = c;
+    memcpy(p->fid, fid, 16);
+    *out = p;
+    return NT_OK;
+}
+
+static size_t io_cap(size_t cap, uint32_t server_max)
+{
+    size_t n = cap;
+    if (n > SMB2_MAX_IO)
+        n = SMB2_MAX_IO;
+    if (n > server_max)
+        n = server_max;
+    return n;
+}
+
+/* Copies a data region of a response (offset/length from the body) to out. */
+static uint32_t take_data(smb2_conn *c, const uint8_t *m, size_t mlen, uint32_t off, uint32_t len, size_t asked,
+                          uint8_t *out, size_t *got)
+{
+    if (len == 0) {
+        *got = 0;
+        return NT_OK;
+    }
+    if (len > asked || off < SMB2_HDR_LEN || off > mlen || len > mlen - off)
+        return poison(c, NT_ERROR_UNEXP_NET_ERR);
+    memcpy(out, m + off, len);
+    *got = len;
+    return NT_OK;
+}
+
+uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uint8_t *out, size_t cap,
+                              size_t *got)
+{
+    *got = 0;
+    if (!p || (!in && inlen) || !out || cap == 0)
+        return NT_ERROR_INVALID_PARAMETER;
+    smb2_conn *c = p->c;
+    if (inlen > SMB2_MAX_IO || inlen > c->max_transact)
+        return NT_ERROR_INVALID_PARAMETER;
+    size_t maxout = io_cap(cap, c->max_transact);
+    nt_wr w;
+    hdr_space(&w);
+    nt_wr_u16(&w, 57);
+    nt_wr_u16(&w, 0);
+    nt_wr_u32(&w, FSCTL_PIPE_TRANSCEIVE);
+    nt_wr_bytes(&w, p->fid, 16);
+    nt_wr_u32(&w, inlen ? SMB2_HDR_LEN + 56 : 0); /* InputOffset */
+    nt_wr_u32(&w, (uint32_t)inlen);
+    nt_wr_u32(&w, 0);                            /* MaxInputResponse */
+    nt_wr_u32(&w, 0);                            /* OutputOffset */
+    nt_wr_u32(&w, 0);                            /* OutputCount */
+    nt_wr_u32(&w, (uint32_t)maxout);             /* MaxOutputResponse */
+    nt_wr_u32(&w, SMB2_0_IOCTL_IS_FSCTL);
+    nt_wr_u32(&w, 0);
+    nt_wr_bytes(&w, in, inlen);
+    smb2_hdr rh;
+    uint8_t *m = NULL;
+    size_t mlen = 0;
+    uint32_t st = smb2_call(c, SMB2_IOCTL, &w, 32, NULL, &rh, &m, &mlen);
+    nt_wr_free(&w);
+    if (st)
+        return st;
+    if (rh.status != STATUS_SUCCESS && rh.status != STATUS_BUFFER_OVERFLOW) {
+        st = error_status(c, &rh, m, mlen);
+        free(m);
+        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
+    }
+    nt_rd r;
+    uint32_t ctl = 0, ioff = 0, icnt = 0, ooff = 0, ocnt = 0;
+    bool ok = body_start(&r, m, mlen, 49);
+    nt_rd_skip(&r, 2);
+    nt_rd_u32(&r, &ctl);
+    const uint8_t *fid = nt_rd_ptr(&r, 16);
+    nt_rd_u32(&r, &ioff);
+    nt_rd_u32(&r, &icnt);
+    nt_rd_u32(&r, &ooff);
+    nt_rd_u32(&r, &ocnt);
+    ok = ok && !r.bad && ctl == FSCTL_PIPE_TRANSCEIVE && fid && memcmp(fid, p->fid, 16) == 0;
+    if (!ok) {
+        free(m);
+        return poison(c, NT_ERROR_UNEXP_NET_ERR);
+    }
+    st = take_data(c, m, mlen, ooff, ocnt, maxout, out, got);
+    free(m);
+    if (st)
+        return st;
+    return rh.status == STATUS_BUFFER_OVERFLOW ? NT_ERROR_MORE_DATA : NT_OK;
+}
+
+uint32_t smb2_pipe_read(smb2_pipe *p, uint8_t *out, size_t cap, size_t *got)
+{
+    *got = 0;
+    if (!p || !out || cap == 0)
+        return NT_ERROR_INVALID_PARAMETER;
+    smb2_conn *c = p->c;
+    size_t n = io_cap(cap, c->max_read);
+    nt_wr w;
+    hdr_space(&w);
+    nt_wr_u16(&w, 49);
+    nt_wr_u8(&w, 0x50);         /* Padding: data offset hint */
+    nt_wr_u8(&w, 0);            /* Flags */
+    nt_wr_u32(&w, (uint32_t)n); /* Length */
+    nt_wr_u64(&w, 0);           /* Offset */
+    nt_wr_bytes(&w, p->fid, 16);
+    nt_wr_u32(&w, 0);           /* MinimumCount */
+    nt_wr_u32(&w, 0);           /* Channel */
+    nt_wr_u32(&w, 0);           /* RemainingBytes */
+    nt_wr_u16(&w, 0);
+    nt_wr_u16(&w, 0);
+    nt_wr_u8(&w, 0);            /* Buffer: one byte */
+    smb2_hdr rh;
+    uint8_t *m = NULL;
+    size_t mlen = 0;
+    uint32_t st = smb2_call(c, SMB2_READ, &w, 32, NULL, &rh, &m, &mlen);
+    nt_wr_free(&w);
+    if (st)
+        return st;
+    if (rh.status != STATUS_SUCCESS && rh.status != STATUS_BUFFER_OVERFLOW) {
+        st = error_status(c, &rh, m, mlen);
+        free(m);
+        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
+    }
+    nt_rd r;
+    uint8_t off = 0, resv = 0;
+    uint32_t len = 0;
+    bool ok = body_start(&r, m, mlen, 17);
+    nt_rd_u8(&r, &off);
+    nt_rd_u8(&r, &resv);
+    nt_rd_u32(&r, &len);
+    if (!ok || r.bad) {
+        free(m);
+        return poison(c, NT_ERROR_UNEXP_NET_ERR);
+    }
+    st = take_data(c, m, mlen, off, len, n, out, got);
+    free(m);
+    if (st)
+        return st;
+    return rh.status == STATUS_BUFFER_OVERFLOW ? NT_ERROR_MORE_DATA : NT_OK;
+}
+
+uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen)
+{
+    if (!p || (!in && inlen))
+        return NT_ERROR_INVALID_PARAMETER;
+    smb2_conn *c = p->c;
+    if (inlen > SMB2_MAX_IO || inlen > c->max_write)
+        return NT_ERROR_INVALID_PARAMETER;
+    nt_wr w;
+    hdr_space(&w);
+    nt_wr_u16(&w, 49);
+    nt_wr_u16(&w, SMB2_HDR_LEN + 48); /* DataOffset */
+    nt_wr_u32(&w, (uint32_t)inlen);
+    nt_wr_u64(&w, 0);
+    nt_wr_bytes(&w, p->fid, 16);
+    nt_wr_u32(&w, 0);                 /* Channel */
+    nt_wr_u32(&w, 0);                 /* RemainingBytes */
+    nt_wr_u16(&w, 0);
+    nt_wr_u16(&w, 0);
+    nt_wr_u32(&w, 0);                 /* Flags */
+    nt_wr_bytes(&w, in, inlen);
+    if (inlen == 0)
+        nt_wr_u8(&w, 0);
+    smb2_hdr rh;
+    uint8_t *m = NULL;
+    size_t mlen = 0;
+    uint32_t st = smb2_call(c, SMB2_WRITE, &w, 32, NULL, &rh, &m, &mlen);
+    nt_wr_free(&w);
+    if (st)
+        return st;
+    if (rh.status != STATUS_SUCCESS) {
+        st = error_status(c, &rh, m, mlen);
+        free(m);
+        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
+    }
+    nt_rd r;
+    uint32_t count = 0;
+    bool ok = body_start(&r, m, mlen, 17);
+    nt_rd_skip(&r, 2);
+    nt_rd_u32(&r, &count);
+    free(m);
+    if (!ok || r.bad || count != inlen)
+        return poison(c, NT_ERROR_UNEXP_NET_ERR);
+    return NT_OK;
+}
+
+/* Sends a request with a fixed 4-byte body (StructureSize 4) or CLOSE and
+ * ignores the outcome beyond transport errors. */
+static void simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid)
+{
+    if (c->dead)
+        return;
+    nt_wr w;
+    hdr_space(&w);
+    if (cmd == SMB2_CLOSE) {
+        nt_wr_u16(&w, 24);
+        nt_wr_u16(&w, 0);
+        nt_wr_u32(&w, 0);
+        nt_wr_bytes(&w, fid, 16);
+    } else {
+        nt_wr_u16(&w, 4);
+        nt_wr_u16(&w, 0);
+    }
+    smb2_hdr rh;
+    uint8_t *m = NULL;
+    size_t mlen = 0;
+    if (smb2_call(c, cmd, &w, 1, NULL, &rh, &m, &mlen) == NT_OK)
+        free(m);
+    nt_wr_free(&w);
+}
+
+void smb2_pipe_close(smb2_pipe *p)
+{
+    if (!p)
+        return;
+    simple_call(p->c, SMB2_CLOSE, p->fid);
+    free(p);
+}
+
+void smb2_abort(smb2_conn *c)
+{
+    if (!c)
+        return;
+    net_close(c->net);
+    nt_wipe(c, sizeof(*c));
+    free(c);
+}
+
+void smb2_disconnect(smb2_conn *c)
+{
+    if (!c)
+        return;
+    if (c->tree_id)
+        simple_call(c, SMB2_TREE_DISCONNECT, NULL);
+    if (c->session_id)
+        simple_call(c, SMB2_LOGOFF, NULL);
+    smb2_abort(c);
+}
+
+bool smb2_is_dead(smb2_conn *c) { return !c || c->dead || net_is_dead(c->net); }
+uint16_t smb2_dialect(const smb2_conn *c) { return c ? c->dialect : 0; }
+bool smb2_is_signing(const smb2_conn *c) { return c && c->signing; }
+bool smb2_is_encrypting(const smb2_conn *c) { return c && c->encrypting; }
+uint32_t smb2_round_trips(const smb2_conn *c) { return c ? c->round_trips : 0; }
+uint32_t smb2_last_status(const smb2_conn *c) { return c ? c->last_status : 0; }
