@@ -162,7 +162,8 @@ bool smb2_sign(uint16_t sign_alg, const uint8_t key[16], uint8_t *msg, size_t le
 bool smb2_verify(uint16_t sign_alg, const uint8_t key[16], const uint8_t *msg, size_t len);
 
 /* ---- transform (encryption) ---- */
-/* nonce: 11 (CCM) or 12 (GCM) significant bytes, the rest must be zero.
+/* nonce: the 16-byte Nonce field; CCM uses its first 11 bytes, GCM 12 (the
+ * caller zeroes the rest).
  * *out is malloc'd: 52-byte transform header + ciphertext. */
 uint32_t smb2_encrypt(uint16_t cipher, const uint8_t key[16], uint64_t session_id, const uint8_t nonce[16],
                       const uint8_t *msg, size_t len, uint8_t **out, size_t *outlen);

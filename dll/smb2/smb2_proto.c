@@ -382,8 +382,7 @@ uint32_t smb2_encrypt(uint16_t cipher, const uint8_t key[16], uint64_t session_i
         return NT_ERROR_NOT_ENOUGH_MEMORY;
     memset(b, 0, SMB2_TF_LEN);
     memcpy(b, smb2_tf_magic, 4);
-    size_t nlen = cipher == SMB2_CIPHER_AES128_CCM ? 11 : 12;
-    memcpy(b + 20, nonce, nlen);
+    memcpy(b + 20, nonce, 16);
     nt_put_le32(b + 36, (uint32_t)len);
     nt_put_le16(b + 42, 0x0001); /* Flags: encrypted */
     nt_put_le64(b + 44, session_id);
@@ -415,10 +414,10 @@ uint32_t smb2_decrypt(uint16_t cipher, const uint8_t key[16], uint64_t session_i
     uint64_t sid = nt_le64(in + 44);
     if ((size_t)olen != inlen - SMB2_TF_LEN || flags != 0x0001 || sid != session_id)
         return NT_ERROR_UNEXP_NET_ERR;
-    size_t nlen = cipher == SMB2_CIPHER_AES128_CCM ? 11 : 12;
-    for (size_t i = nlen; i < 16; i++)
-        if (in[20 + i] != 0)
-            return NT_ERROR_UNEXP_NET_ERR;
+    /* Nonce bytes past the 11 (CCM) / 12 (GCM) the cipher uses are
+     * reserved; Windows servers have been seen to leave data there (see the
+     * MS "Encryption in SMB 3.0" vector), so they are only authenticated
+     * (they are part of the AAD), not required to be zero. */
     uint8_t *m = malloc(olen);
     if (!m)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
