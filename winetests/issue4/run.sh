@@ -105,6 +105,15 @@ else
     fail "x64_ntlm_same_as_builtin" "builtin: $(echo $ntlm_before) / installed: $(echo $ntlm_after)"
 fi
 
+# msv1_0 (NTLM) must have run with OUR netapi32 and its forward target loaded.
+lt=$(cd "$X64" && WINEDEBUG=-all,+loaddll timeout 120 wine ntlm.exe 2>&1 >/dev/null | tr -d '\r')
+if echo "$lt" | grep -qi 'system32\\\\netapi32.dll" at .*: native' &&
+   echo "$lt" | grep -qi 'wine_netapi32.dll" at .*: builtin' && echo "$lt" | grep -qi 'msv1_0.dll" at'; then
+    pass "x64_ntlm_used_our_dll"
+else
+    fail "x64_ntlm_used_our_dll" "loaddll trace lacks native netapi32 / wine_netapi32 / msv1_0"
+fi
+
 if bash tools/install.sh uninstall "$WINEPREFIX" "$BUILD" >/dev/null 2>&1 &&
    bash tools/install.sh uninstall "$WINEPREFIX" "$BUILD" >/dev/null 2>&1; then
     pass "uninstall_twice"
