@@ -113,8 +113,6 @@ static bool offers_311(const smb2_neg_req *req)
 
 bool smb2_neg_req_body(const smb2_neg_req *req, nt_wr *w)
 {
-    size_t base = w->len - SMB2_HDR_LEN; /* header start */
-    (void)base;
     bool ctx = offers_311(req);
     nt_wr_u16(w, 36);
     nt_wr_u16(w, (uint16_t)req->ndialects);
