@@ -244,6 +244,107 @@ if [ $st = 0 ] && [ "$out" = "There are no entries in the list." ]; then pass "l
 ns '\\127.0.0.1' /tab /level:10 /client:'\\c' /user:u
 if [ $st = 0 ] && [ -z "$out" ]; then pass "list_tab_empty_builtin"; else fail "list_tab_empty_builtin" "status $st, '$out'"; fi
 
+# ---- output formats, level fallback, resume loop and arguments, with a mock netapi32 ----
+# winetests/netsess/mock_netapi32.c serves three canned sessions one per call
+# (ERROR_MORE_DATA until the last); it logs every call to $MOCK_LOG.
+M=$T/mock; mkdir -p "$M"
+if x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -shared -o "$M/netapi32.dll" \
+        "$ROOT/winetests/netsess/mock_netapi32.c" 2>"$T/mock.log" && cp "$EXE64" "$M/netsess.exe"; then
+    export MOCK_LOG=$M/calls
+    # mk ENV... -- ARGS: netsess from the mock's directory with netapi32=native
+    mk() {
+        local envs=()
+        while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
+        rm -f "$MOCK_LOG"
+        (cd "$M" && env "${envs[@]}" WINEDLLOVERRIDES=netapi32=n wine netsess.exe "$@" >"$T/out" 2>"$T/err" </dev/null); st=$?
+        out=$(tr -d '\r' <"$T/out"); errout=$(tr -d '\r' <"$T/err"); calls=$(tr -d '\r' <"$MOCK_LOG" 2>/dev/null)
+        keep
+    }
+    mk -- '\\srv'
+    want_table=$(cat <<'EOT'
+Computer              User name            Client type     Opens    Active      Idle
+------------------------------------------------------------------------------------
+\\10.0.0.1            alice                Windows 10          2  01:02:05  00:00:59
+\\10.0.0.2            bo?b?[31m??FAKE                          0 100:00:00  00:00:00
+\\host-with-a-very-long-name EXAMPLE\carol        Samba           12345  00:00:00  23:59:59
+The command completed successfully.
+EOT
+)
+    if [ $st = 0 ] && [ "$out" = "$want_table" ]; then pass "mock_list_table_502"; else fail "mock_list_table_502" "status $st, got: $out"; fi
+    want_calls=$(printf 'enum server=\\\\srv client=(null) user=(null) level=502 resume=%s\n' 0 1 2; echo "buffers allocated=3 freed=3")
+    if [ "$calls" = "$want_calls" ]; then pass "mock_list_resume_loop_frees_buffers"; else fail "mock_list_resume_loop_frees_buffers" "$(echo "$calls" | tr '\n' ';')"; fi
+
+    mk -- '\\srv' /tab
+    want_tab=$(printf '\\\\10.0.0.1\talice\tWindows 10\t2\t01:02:05\t00:00:59\n\\\\10.0.0.2\tbo?b?[31m??FAKE\t\t0\t100:00:00\t00:00:00\n\\\\host-with-a-very-long-name\tEXAMPLE\\carol\tSamba\t12345\t00:00:00\t23:59:59')
+    if [ $st = 0 ] && [ "$out" = "$want_tab" ]; then pass "mock_list_tab"; else fail "mock_list_tab" "got: $(echo "$out" | tr '\t\n' '|;')"; fi
+
+    mk MOCK_LEVELS=1,0 -- '\\srv' /client:'\\x' /user:y /tab
+    lv=$(echo "$calls" | grep -o 'level=[0-9]*' | tr '\n' ' ')
+    if [ "$lv" = "level=502 level=10 level=1 level=1 level=1 " ] && echo "$calls" | head -1 | grep -qF 'client=\\x user=y'; then
+        pass "mock_list_level_fallback_and_filters"; else fail "mock_list_level_fallback_and_filters" "$(echo "$calls" | tr '\n' ';')"; fi
+    if [ "$(echo "$out" | head -1)" = "$(printf '\\\\10.0.0.1\talice\t-\t2\t01:02:05\t00:00:59')" ]; then pass "mock_list_level1_dash_for_missing"; else fail "mock_list_level1_dash_for_missing" "$(echo "$out" | head -1 | tr '\t' '|')"; fi
+
+    mk MOCK_LEVELS=10 -- '\\srv' /tab
+    if [ "$(echo "$out" | head -1)" = "$(printf '\\\\10.0.0.1\talice\t-\t-\t01:02:05\t00:00:59')" ]; then pass "mock_list_level10"; else fail "mock_list_level10" "$(echo "$out" | head -1 | tr '\t' '|')"; fi
+    mk -- '\\srv' /level:0 /tab
+    if [ "$(echo "$out" | head -1)" = "$(printf '\\\\10.0.0.1\t-\t-\t-\t-\t-')" ] && [ "$(echo "$calls" | grep -c 'level=0')" = 3 ]; then pass "mock_list_level0_exact"; else fail "mock_list_level0_exact" "$(echo "$out$calls" | tr '\t\n' '|;')"; fi
+
+    mk MOCK_LEVELS=10 -- '\\srv' /level:502
+    if [ $st = 124 ] && [ "$(echo "$calls" | grep -c enum)" = 1 ] && echo "$errout" | head -1 | grep -qx 'System error 124 has occurred.'; then
+        pass "mock_list_explicit_level_no_fallback"; else fail "mock_list_explicit_level_no_fallback" "status $st $(echo "$calls$errout" | tr '\n' ';')"; fi
+
+    mk MOCK_EMPTY=1 -- '\\srv'
+    if [ $st = 0 ] && [ "$out" = "There are no entries in the list." ]; then pass "mock_list_empty"; else fail "mock_list_empty" "status $st, $out"; fi
+
+    mk MOCK_ERR=53 -- '\\nohost'
+    want_err=$(printf 'System error 53 has occurred.\n\n%s' "$(wine "$EXE64" /helpmsg:53 2>/dev/null | tr -d '\r')")
+    if [ $st = 53 ] && [ "$errout" = "$want_err" ] && [ -z "$out" ]; then pass "mock_list_error_53"; else fail "mock_list_error_53" "status $st, $(echo "$errout" | tr '\n' ';')"; fi
+    mk MOCK_ERR=2312 -- '\\srv'
+    if [ $st = $((2312 & 255)) ] && echo "$errout" | grep -qx 'System error 2312 has occurred.' &&
+       echo "$errout" | grep -qx 'A session does not exist with that computer name.'; then pass "mock_error_nerr_text"; else fail "mock_error_nerr_text" "status $st, $(echo "$errout" | tr '\n' ';')"; fi
+    mk MOCK_ERR=2304 -- '\\srv'
+    if [ $st = 1 ]; then pass "mock_error_multiple_of_256_exits_nonzero"; else fail "mock_error_multiple_of_256_exits_nonzero" "status $st"; fi
+
+    mk -- '\\srv' '\\10.0.0.2' /user:bob
+    want_block=$(cat <<'EOT'
+Computer            \\10.0.0.2
+User name           bo?b?[31m??FAKE
+Guest logon         -
+Client type         -
+Transport           -
+Opens               -
+Active time         100:00:00
+Idle time           00:00:00
+The command completed successfully.
+EOT
+)
+    if [ $st = 0 ] && [ "$out" = "$want_block" ] && [ "$(echo "$calls" | head -1)" = 'getinfo server=\\srv client=\\10.0.0.2 user=bob level=10' ]; then
+        pass "mock_getinfo_block_level10"; else fail "mock_getinfo_block_level10" "status $st: $(echo "$out$calls" | tr '\n' ';')"; fi
+    mk -- '\\srv' '\\10.0.0.2' /user:bob /level:2
+    if [ $st = 0 ] && echo "$out" | grep -qx 'Guest logon         Yes' && echo "$out" | grep -qx 'Opens               0'; then pass "mock_getinfo_level2"; else fail "mock_getinfo_level2" "$(echo "$out" | tr '\n' ';')"; fi
+    mk -- '\\srv' '\\10.0.0.1' /user:alice /level:502
+    if [ $st = 124 ]; then pass "mock_getinfo_502_invalid_level"; else fail "mock_getinfo_502_invalid_level" "status $st"; fi
+    mk -- '\\srv' '\\nobody' /user:x
+    if [ $st = $((2312 & 255)) ] && echo "$errout" | grep -qx 'System error 2312 has occurred.'; then pass "mock_getinfo_not_found"; else fail "mock_getinfo_not_found" "status $st"; fi
+    mk -- '\\srv' '\\10.0.0.1' /user:alice /tab
+    if [ "$out" = "$(printf '\\\\10.0.0.1\talice\t-\t-\t01:02:05\t00:00:59')" ]; then pass "mock_getinfo_tab"; else fail "mock_getinfo_tab" "$(echo "$out" | tr '\t' '|')"; fi
+
+    mk -- '\\srv' '\\c1' /delete
+    if [ $st = 0 ] && [ "$out" = "The command completed successfully." ] && [ "$(echo "$calls" | head -1)" = 'del server=\\srv client=\\c1 user=(null)' ]; then
+        pass "mock_delete_client"; else fail "mock_delete_client" "status $st $(echo "$out$calls" | tr '\n' ';')"; fi
+    mk -- '\\srv' /user:u1 /d
+    if [ $st = 0 ] && [ "$(echo "$calls" | head -1)" = 'del server=\\srv client=(null) user=u1' ]; then pass "mock_delete_user"; else fail "mock_delete_user" "$(echo "$calls" | tr '\n' ';')"; fi
+    mk -- '\\srv' /client:'\\c2' /user:u2 /DELETE
+    if [ $st = 0 ] && [ "$(echo "$calls" | head -1)" = 'del server=\\srv client=\\c2 user=u2' ]; then pass "mock_delete_both"; else fail "mock_delete_both" "$(echo "$calls" | tr '\n' ';')"; fi
+    mk -- '\\srv' /delete
+    if [ $st = 0 ] && [ "$(echo "$calls" | head -1)" = 'del server=\\srv client=(null) user=(null)' ]; then pass "mock_delete_all"; else fail "mock_delete_all" "$(echo "$calls" | tr '\n' ';')"; fi
+    mk MOCK_ERR=5 -- '\\srv' '\\c1' /delete
+    if [ $st = 5 ] && [ -z "$out" ] && echo "$errout" | grep -qx 'System error 5 has occurred.'; then pass "mock_delete_access_denied"; else fail "mock_delete_access_denied" "status $st"; fi
+    unset MOCK_LOG
+else
+    fail "mock_build" "$(head -1 "$T/mock.log")"
+fi
+
 # ---- no password ever printed ----
 leak=""
 for pw in S3cret-Arg 'Pässwörd-Ünï' Piped-Pw Typed-Pw9 Y2; do grep -qF -- "$pw" "$ALL_OUTPUT" && leak="$leak $pw"; done

@@ -601,8 +601,9 @@ static const wchar_t *or_dash(const wchar_t *s)
     return s ? s : L"-";
 }
 
+/* As wide as the session table's header line (84 columns). */
 static const wchar_t rule[] =
-    L"-------------------------------------------------------------------------------\n";
+    L"------------------------------------------------------------------------------------\n";
 
 static void print_header(void)
 {
