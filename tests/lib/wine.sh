@@ -1,0 +1,101 @@
+# tests/lib/wine.sh -- throwaway Wine prefixes for the Windows-side tests.
+# Source it (bash).
+#
+#   wine_prefix_new DIR          fresh 64-bit prefix (headless; display errors are harmless)
+#   wine_install DIR             our netapi32.dll into DIR (make install, or a fallback copy
+#                                + DllOverrides netapi32=native,builtin until tools/install.sh exists)
+#   wine_use_builtin DIR         remove our DLL/override again (dry runs against Wine's builtin)
+#   wine_run DIR TIMEOUT EXE [ARGS...]
+#                                run EXE under Wine with a hard timeout; stdout to stdout,
+#                                stderr to $WINE_STDERR (default DIR/last.stderr);
+#                                returns the program's exit code (124 on timeout)
+#   wine_winpath PATH            the Windows (Z:) path of a Unix path
+#   wine32_usable                0 when 32-bit Windows programs can run here; else sets
+#                                WINE32_WHY
+#   wine_prefix_drop DIR         stop its wineserver and delete it
+
+: "${BUILD:=build}"
+WINE_REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+WINE_BIN="${WINE:-wine}"
+export WINEDEBUG="${WINEDEBUG:--all}"
+
+wine_available() { command -v "$WINE_BIN" >/dev/null 2>&1 && command -v wineserver >/dev/null 2>&1; }
+
+wine_prefix_new() {
+    local dir=$1
+    rm -rf "$dir"
+    mkdir -p "$(dirname "$dir")"
+    # no X here: keep wineboot from trying to show dialogs; failures to open
+    # a display are expected and harmless
+    WINEPREFIX="$dir" WINEARCH=win64 WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY= \
+        timeout 180 "$WINE_BIN" wineboot -i >"$dir.boot.log" 2>&1
+    WINEPREFIX="$dir" timeout 60 wineserver -w
+    [ -f "$dir/system.reg" ] || { echo "wine: prefix $dir was not created (see $dir.boot.log)" >&2; return 1; }
+}
+
+wine_install() {
+    local dir=$1
+    if [ -f "$WINE_REPO_DIR/tools/install.sh" ]; then
+        make -s -C "$WINE_REPO_DIR" -f Makefile.mingw install WINEPREFIX="$dir" BUILD="$BUILD" >"$dir.install.log" 2>&1 ||
+            { echo "wine: make install failed: $(tail -5 "$dir.install.log")" >&2; return 1; }
+    else
+        local dll="$WINE_REPO_DIR/$BUILD/x86_64/netapi32.dll"
+        [ -f "$dll" ] || dll="$BUILD/x86_64/netapi32.dll"
+        [ -f "$dll" ] || { echo "wine: $dll not built" >&2; return 1; }
+        cp "$dll" "$dir/drive_c/windows/system32/netapi32.dll"
+        WINEPREFIX="$dir" timeout 60 "$WINE_BIN" reg add 'HKCU\Software\Wine\DllOverrides' \
+            /v netapi32 /d native,builtin /f >"$dir.install.log" 2>&1 ||
+            { echo "wine: reg add failed" >&2; return 1; }
+        WINEPREFIX="$dir" timeout 60 wineserver -w
+    fi
+}
+
+# Back to Wine's builtin netapi32 (used to prove that the checks can fail).
+wine_use_builtin() {
+    local dir=$1
+    WINEPREFIX="$dir" timeout 60 "$WINE_BIN" reg delete 'HKCU\Software\Wine\DllOverrides' \
+        /v netapi32 /f >/dev/null 2>&1
+    WINEPREFIX="$dir" timeout 60 wineserver -w
+}
+
+wine_winpath() {
+    local p
+    p=$(readlink -f "$1")
+    echo "Z:${p//\//\\}"
+}
+
+wine_run() {
+    local dir=$1 to=$2; shift 2
+    local err="${WINE_STDERR:-$dir/last.stderr}"
+    WINEPREFIX="$dir" DISPLAY= timeout -k 5 "$to" "$WINE_BIN" "$@" 2>"$err" | tr -d '\r'
+    return "${PIPESTATUS[0]}"
+}
+
+wine32_usable() {
+    WINE32_WHY=""
+    if [ ! -d /usr/lib/i386-linux-gnu/wine ]; then
+        WINE32_WHY="wine32 cannot run on this kernel (no IA32 emulation)"
+        # say which, when we can tell
+        local t32
+        t32=$(mktemp)
+        echo 'f0VMRgEBAQAAAAAAAAAAAAIAAwABAAAAVIAECDQAAAAAAAAAAAAAADQAIAABAAAAAAAAAAEAAAAAAAAAAIAECACABAhdAAAAXQAAAAUAAAAAEAAAuAEAAAAx282A' | base64 -d > "$t32"
+        chmod +x "$t32"
+        if "$t32" 2>/dev/null; then WINE32_WHY="wine32 is not installed (tools/deps.sh installs it where the kernel runs 32-bit programs)"; fi
+        rm -f "$t32"
+        return 1
+    fi
+    local exe="${1:-$WINE_REPO_DIR/$BUILD/i686/winetests/wt_hello.exe}"
+    if [ -f "$exe" ] && [ -n "${WINE32_PREFIX:-}" ]; then
+        wine_run "$WINE32_PREFIX" 60 "$exe" >/dev/null 2>&1 ||
+            { WINE32_WHY="wine32 cannot run on this kernel (no IA32 emulation)"; return 1; }
+    fi
+    return 0
+}
+
+wine_prefix_drop() {
+    local dir=$1
+    [ -d "$dir" ] || return 0
+    WINEPREFIX="$dir" wineserver -k 2>/dev/null
+    WINEPREFIX="$dir" timeout 20 wineserver -w 2>/dev/null
+    rm -rf "$dir" "$dir".*.log
+}
