@@ -7,6 +7,7 @@
 #   samba_stop_all                                   stop every server/holder we started
 #   samba_hold_session NAME IP USER PASS             keep a real smbclient session open;
 #                                                    prints the holder's pid (also in $SAMBA_HOLD_PID)
+#   samba_hold_session_from NAME IP SRC USER PASS   same, from local source address SRC
 #   samba_release [PID...]                           end held sessions (all when no PID)
 #   samba_truth_sessions NAME                        "user client-ip" lines from smbstatus -b
 #   samba_impacket_sessions IP LEVEL [USER PASS]     impacket NetrSessionEnum (independent truth)
@@ -158,7 +159,7 @@ samba__pids_of() {
         # helpers carry our private config path on their command line
         local p
         for p in /proc/[0-9]*; do
-            tr "\\0" " " < "$p/cmdline" 2>/dev/null | grep -qF -- "$conf" && echo "${p#/proc/}"
+            tr "\\0" " " 2>/dev/null < "$p/cmdline" | grep -qF -- "$conf" && echo "${p#/proc/}"
         done
     } | grep -E '^[0-9]+$' | sort -un
 }
@@ -218,6 +219,20 @@ samba_hold_session() {
     local h=$!
     SAMBA_HOLDERS+=("$h")
     # also on disk: samba_release finds holders started inside $(...)
+    echo "$h" >> "$SAMBA_ROOT_DIR/holders"
+    SAMBA_HOLD_PID=$h
+    echo "$h"
+}
+
+# Like samba_hold_session, but from local source address SRC (impacket),
+# so the server sees another client machine.  Prints the holder pid.
+samba_hold_session_from() {
+    local name=$1 ip=$2 src=$3 user=$4 pass=$5
+    local dir="$SAMBA_ROOT_DIR/$name"
+    "$SAMBA_PY" "$SAMBA_LIB_DIR/hold_session.py" "$ip" "$src" "$user" "$pass" \
+        </dev/null >"$dir/hold.$user.$src.log" 2>&1 &
+    local h=$!
+    SAMBA_HOLDERS+=("$h")
     echo "$h" >> "$SAMBA_ROOT_DIR/holders"
     SAMBA_HOLD_PID=$h
     echo "$h"
