@@ -820,6 +820,11 @@ void smb2_pipe_close(smb2_pipe *p)
     free(p);
 }
 
+void smb2_pipe_free(smb2_pipe *p)
+{
+    free(p);
+}
+
 void smb2_abort(smb2_conn *c)
 {
     if (!c)

@@ -58,6 +58,8 @@ uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uin
 uint32_t smb2_pipe_read(smb2_pipe *p, uint8_t *out, size_t cap, size_t *got);
 uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen);
 void smb2_pipe_close(smb2_pipe *p);  /* CLOSE (best effort) and free */
+/* Frees the handle without sending anything (before smb2_abort). */
+void smb2_pipe_free(smb2_pipe *p);
 /* TREE_DISCONNECT + LOGOFF (best effort), close the socket, wipe keys, free. */
 void smb2_disconnect(smb2_conn *c);
 /* Closes without sending anything (dead or poisoned connection). */
