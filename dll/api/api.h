@@ -23,6 +23,8 @@ uint32_t api_session_del(const nt_wchar *server, const nt_wchar *client, const n
 
 /* Drops every cached connection (DLL unload, tests). */
 void api_cache_shutdown(void);
+/* Forgets every resume snapshot (DLL unload, tests). */
+void api_snapshots_clear(void);
 
 /* ---- server names (server.c) ---- */
 typedef struct api_server {

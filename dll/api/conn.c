@@ -141,8 +141,12 @@ static void creds_id(const nt_creds *c, uint8_t id[32])
 
 static void entry_drop(cache_entry *e, bool polite)
 {
-    if (e->pipe && polite)
-        smb2_pipe_close(e->pipe);
+    if (e->pipe) {
+        if (polite)
+            smb2_pipe_close(e->pipe);
+        else
+            smb2_pipe_free(e->pipe);
+    }
     e->pipe = NULL;
     if (e->smb) {
         if (polite)

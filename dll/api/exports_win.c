@@ -101,6 +101,7 @@ BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved)
         /* FreeLibrary: close sockets without talking (loader lock held).
          * At process exit (reserved != NULL) the OS reclaims everything. */
         api_cache_shutdown();
+        api_snapshots_clear();
     }
     return TRUE;
 }

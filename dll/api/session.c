@@ -11,6 +11,7 @@
  */
 #include "api.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,6 +192,141 @@ static void trace_result(const char *fn, const api_server *srv, uint32_t level, 
              (unsigned long long)(nt_now_ms() - t0));
 }
 
+/* Internal transport codes folded into the documented ones. */
+static uint32_t public_status(const api_server *srv, uint32_t st)
+{
+    switch (st) {
+    case NT_ERROR_CONNECTION_REFUSED:
+        return srv->local ? NT_NERR_ServerNotStarted : NT_ERROR_BAD_NETPATH;
+    case NT_ERROR_NETNAME_DELETED:
+        return NT_ERROR_UNEXP_NET_ERR;
+    case NT_ERROR_BAD_NET_NAME:
+        return NT_ERROR_BAD_NETPATH;
+    default:
+        return st;
+    }
+}
+
+/* A stable order (client, user, longest-connected first): servers such as
+ * Samba return their sessions in a different order on every call. */
+static int cmp_wstr(const nt_wchar *a, const nt_wchar *b)
+{
+    static const nt_wchar empty[1] = {0};
+    return nt_wcsicmp(a ? a : empty, b ? b : empty);
+}
+
+static int cmp_sess(const void *pa, const void *pb)
+{
+    const sess_info *a = pa, *b = pb;
+    int c = cmp_wstr(a->str[SF_CNAME], b->str[SF_CNAME]);
+    if (!c)
+        c = cmp_wstr(a->str[SF_USERNAME], b->str[SF_USERNAME]);
+    if (!c && a->num[SF_TIME] != b->num[SF_TIME])
+        c = a->num[SF_TIME] > b->num[SF_TIME] ? -1 : 1;
+    return c;
+}
+
+/* ---- resume snapshots ------------------------------------------------------------
+ * A walk with the resume handle must return every entry exactly once even
+ * when the server ignores paging and sessions come and go meanwhile, so the
+ * first page's filtered list is kept and later pages are served from it.
+ * Handle = (snapshot id << 16) | index.  Snapshots expire after
+ * SNAP_TTL_MS; an unknown handle falls back to a fresh list (sorted) and
+ * uses its index part. */
+#define SNAP_MAX 16
+#define SNAP_TTL_MS 120000u
+#define SNAP_MAX_ENTRIES 0xFFFFu
+
+typedef struct snapshot {
+    uint16_t id;           /* 0 = free slot */
+    uint64_t stamp;
+    char *key;             /* host|level|client|user */
+    sess_list list;
+} snapshot;
+
+static nt_mutex g_snap_lock = NT_MUTEX_INIT;
+static snapshot g_snaps[SNAP_MAX];
+static uint16_t g_snap_next = 1;
+
+static char *snap_key(const api_server *srv, uint32_t level, const nt_wchar *client, const nt_wchar *user)
+{
+    char *c = client ? nt_utf16_to_utf8(client, nt_wcslen(client)) : NULL;
+    char *u = user ? nt_utf16_to_utf8(user, nt_wcslen(user)) : NULL;
+    size_t n = strlen(srv->host) + (c ? strlen(c) : 0) + (u ? strlen(u) : 0) + 32;
+    char *k = malloc(n);
+    if (k)
+        snprintf(k, n, "%s|%u|%s|%s", srv->host, (unsigned)level, c ? c : "", u ? u : "");
+    free(c);
+    free(u);
+    return k;
+}
+
+static void snap_free(snapshot *s)
+{
+    free(s->key);
+    sess_list_free(&s->list);
+    memset(s, 0, sizeof(*s));
+}
+
+/* Removes and returns the snapshot a handle names (false when unknown). */
+static bool snap_take(uint32_t handle, const char *key, snapshot *out)
+{
+    uint16_t id = (uint16_t)(handle >> 16);
+    bool found = false;
+    uint64_t now = nt_now_ms();
+    nt_mutex_lock(&g_snap_lock);
+    for (int i = 0; i < SNAP_MAX; i++) {
+        snapshot *s = &g_snaps[i];
+        if (s->id && now - s->stamp > SNAP_TTL_MS)
+            snap_free(s);
+        if (s->id && s->id == id && !found && key && strcmp(s->key, key) == 0) {
+            *out = *s;
+            memset(s, 0, sizeof(*s));
+            found = true;
+        }
+    }
+    nt_mutex_unlock(&g_snap_lock);
+    return found;
+}
+
+/* Stores a snapshot (taking ownership of key and list); returns its id. */
+static uint16_t snap_put(uint16_t id, char *key, sess_list *list)
+{
+    nt_mutex_lock(&g_snap_lock);
+    if (!id) {
+        id = g_snap_next++;
+        if (g_snap_next == 0 || g_snap_next > 0x7FFF)
+            g_snap_next = 1;
+    }
+    int slot = 0;
+    for (int i = 0; i < SNAP_MAX; i++) {
+        if (!g_snaps[i].id) {
+            slot = i;
+            break;
+        }
+        if (g_snaps[i].stamp < g_snaps[slot].stamp)
+            slot = i; /* evict the oldest when full */
+    }
+    if (g_snaps[slot].id)
+        snap_free(&g_snaps[slot]);
+    g_snaps[slot].id = id;
+    g_snaps[slot].stamp = nt_now_ms();
+    g_snaps[slot].key = key;
+    g_snaps[slot].list = *list;
+    memset(list, 0, sizeof(*list));
+    nt_mutex_unlock(&g_snap_lock);
+    return id;
+}
+
+void api_snapshots_clear(void)
+{
+    nt_mutex_lock(&g_snap_lock);
+    for (int i = 0; i < SNAP_MAX; i++)
+        if (g_snaps[i].id)
+            snap_free(&g_snaps[i]);
+    nt_mutex_unlock(&g_snap_lock);
+}
+
 /* ---- NetSessionEnum ----------------------------------------------------------- */
 uint32_t api_session_enum(const nt_wchar *server, const nt_wchar *client, const nt_wchar *user,
                           uint32_t level, uint8_t **bufptr, uint32_t prefmaxlen, uint32_t *entriesread,
@@ -215,15 +351,36 @@ uint32_t api_session_enum(const nt_wchar *server, const nt_wchar *client, const 
     client = empty_to_null(client);
     user = empty_to_null(user);
 
+    uint32_t handle = resume_handle ? *resume_handle : 0;
+    char *key = snap_key(&srv, level, client, user);
+    snapshot snap;
+    memset(&snap, 0, sizeof(snap));
     sess_list l;
     memset(&l, 0, sizeof(l));
-    st = fetch_sessions(&srv, want, client, user, &l);
-    if (st == NT_OK)
-        st = apply_filters(&l, client, user);
-    if (st == NT_OK && !bring_to_level(&l, want))
-        st = NT_ERROR_NOT_ENOUGH_MEMORY;
+    uint32_t start = 0;
+    if (handle && snap_take(handle, key, &snap)) {
+        l = snap.list;           /* continue the walk the first page started */
+        memset(&snap.list, 0, sizeof(snap.list));
+        start = handle & 0xFFFFu;
+        free(snap.key);
+        snap.key = NULL;
+    } else {
+        snap.id = 0;
+        start = handle & 0xFFFFu;
+        st = fetch_sessions(&srv, want, client, user, &l);
+        if (st == NT_OK)
+            st = apply_filters(&l, client, user);
+        if (st == NT_OK && !bring_to_level(&l, want))
+            st = NT_ERROR_NOT_ENOUGH_MEMORY;
+        if (st == NT_OK && l.count > SNAP_MAX_ENTRIES) {
+            for (uint32_t i = SNAP_MAX_ENTRIES; i < l.count; i++)
+                sess_info_clear(&l.v[i]);
+            l.count = SNAP_MAX_ENTRIES;
+        }
+        if (st == NT_OK && l.count > 1)
+            qsort(l.v, l.count, sizeof(sess_info), cmp_sess);
+    }
     if (st == NT_OK) {
-        uint32_t start = resume_handle ? *resume_handle : 0;
         if (start > l.count)
             start = l.count;
         uint32_t n = 0;
@@ -249,13 +406,21 @@ uint32_t api_session_enum(const nt_wchar *server, const nt_wchar *client, const 
                 *entriesread = n;
                 *totalentries = l.count - start;
                 bool more = start + n < l.count;
-                if (resume_handle)
-                    *resume_handle = more ? start + n : 0;
+                if (resume_handle) {
+                    *resume_handle = 0;
+                    if (more && key) {
+                        uint16_t id = snap_put(snap.id, key, &l);
+                        key = NULL;
+                        *resume_handle = ((uint32_t)id << 16) | (start + n);
+                    }
+                }
                 st = more ? NT_ERROR_MORE_DATA : NT_OK;
             }
         }
     }
+    free(key);
     sess_list_free(&l);
+    st = public_status(&srv, st);
     trace_result("NetSessionEnum", &srv, level, st, t0);
     api_server_free(&srv);
     return st;
@@ -289,6 +454,7 @@ uint32_t api_session_getinfo(const nt_wchar *server, const nt_wchar *client, con
         st = api_pack(want, &first, 1, bufptr);
     }
     sess_list_free(&l);
+    st = public_status(&srv, st);
     trace_result("NetSessionGetInfo", &srv, level, st, t0);
     api_server_free(&srv);
     return st;
@@ -340,6 +506,7 @@ uint32_t api_session_del(const nt_wchar *server, const nt_wchar *client, const n
     } else if (st == NT_NERR_UserNotFound) {
         st = NT_NERR_ClientNameNotFound; /* the documented code for "no such session" */
     }
+    st = public_status(&srv, st);
     nt_trace("NetSessionDel server=%s client=%s user=%s -> %u (%llu ms)", srv.host, client ? "set" : "all",
              user ? "set" : "all", (unsigned)st, (unsigned long long)(nt_now_ms() - t0));
     api_server_free(&srv);
