@@ -41,7 +41,8 @@ mkdir -p "$WT"
 LOG="$WT/log"; mkdir -p "$LOG"
 
 pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
+# failure reasons: one line, bounded (program output may hold crash dumps)
+fail() { local r; r=$(printf '%s' "$2" | tr '\r\n\t' '   ' | tr -s ' ' | cut -c1-300); echo "FAIL: $1: $r"; }
 skip() { echo "SKIPPED: $1: $2"; }
 
 ALL_GROUPS=(enum getinfo del seeds)
@@ -94,6 +95,8 @@ fi
 # keep one wineserver for the whole run (each program start is then cheap)
 WINEPREFIX="$PREFIX" wineserver -p 600 &
 
+# a crashing program must not start the interactive debugger (slow, noisy)
+export WINEDLLOVERRIDES="winedbg.exe=d"
 ADMIN_ENV=(NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS")
 # run a test program; its PASS/FAIL lines go to stdout, the rest to the log
 wt() {   # wt NAME TIMEOUT [VAR=VALUE...] EXE ARGS...
