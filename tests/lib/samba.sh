@@ -29,7 +29,9 @@ SAMBA_USER1=ntsuser1
 SAMBA_USER1_PASS='User1!Pass'
 SAMBA_USER2=ntsuser2
 SAMBA_USER2_PASS='User2!Pass'
-SAMBA_ADMIN_GROUP=ntsadmins
+SAMBA_ADMIN_GROUP=ntsadmins          # -> BUILTIN\Administrators (may enumerate sessions)
+SAMBA_DOMADMIN_GROUP=ntsdomadmins    # -> Domain Admins, RID 512: Samba's NetrSessionDel
+                                     #    lets only root or Domain Admins delete sessions
 SAMBA_WORKGROUP=NTSESS
 
 declare -gA SAMBA_PIDS=()      # NAME -> smbd pid
@@ -58,8 +60,11 @@ samba_ensure_users() {
     for u in "$SAMBA_ADMIN_USER" "$SAMBA_USER1" "$SAMBA_USER2"; do
         id "$u" >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin "$u" 2>/dev/null || id "$u" >/dev/null 2>&1 || return 1
     done
-    id -nG "$SAMBA_ADMIN_USER" | tr ' ' '\n' | grep -qx "$SAMBA_ADMIN_GROUP" ||
-        usermod -a -G "$SAMBA_ADMIN_GROUP" "$SAMBA_ADMIN_USER"
+    getent group "$SAMBA_DOMADMIN_GROUP" >/dev/null || groupadd "$SAMBA_DOMADMIN_GROUP" 2>/dev/null || true
+    local g
+    for g in "$SAMBA_ADMIN_GROUP" "$SAMBA_DOMADMIN_GROUP"; do
+        id -nG "$SAMBA_ADMIN_USER" | tr ' ' '\n' | grep -qx "$g" || usermod -a -G "$g" "$SAMBA_ADMIN_USER"
+    done
 }
 
 # True when something accepts TCP connections on IP:PORT.
@@ -119,6 +124,8 @@ samba_start() {
 
     net -s "$conf" groupmap add sid=S-1-5-32-544 unixgroup="$SAMBA_ADMIN_GROUP" type=builtin \
         >"$dir/groupmap.log" 2>&1 || { samba_log "groupmap failed: $(cat "$dir/groupmap.log")"; return 1; }
+    net -s "$conf" groupmap add ntgroup="Domain Admins" unixgroup="$SAMBA_DOMADMIN_GROUP" rid=512 type=domain \
+        >>"$dir/groupmap.log" 2>&1 || { samba_log "groupmap failed: $(cat "$dir/groupmap.log")"; return 1; }
     local u p
     for u in "$SAMBA_ADMIN_USER:$SAMBA_ADMIN_PASS" "$SAMBA_USER1:$SAMBA_USER1_PASS" "$SAMBA_USER2:$SAMBA_USER2_PASS"; do
         p=${u#*:}; u=${u%%:*}
