@@ -3,7 +3,7 @@
 # Wine, with our x86_64 netapi32.dll installed in a throwaway prefix, against
 # private Samba servers on loopback aliases.  Prints PASS:/FAIL:/SKIPPED: lines.
 #
-#   bash winetests/run.sh [--builtin] [--only enum|getinfo|del|seeds]
+#   bash winetests/run.sh [--builtin] [--only enum|getinfo|creds|del|seeds]
 #
 #   --builtin   dry run against Wine's builtin netapi32 (our DLL not installed):
 #               most checks must FAIL, which proves they test something.
@@ -17,6 +17,8 @@
 # Every smbd, smbclient and holder started here is stopped and every alias
 # removed on exit (trap), also when a check fails.
 set -u
+# hermetic: credentials only from what each check passes
+unset NETAPI32_USER NETAPI32_PASSWORD NETAPI32_AUTH_FILE NETAPI32_TRACE
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/.." && pwd)"
 cd "$REPO"
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --builtin) BUILTIN=1 ;;
         --only) ONLY="$2"; shift ;;
-        *) echo "usage: $0 [--builtin] [--only enum|getinfo|del|seeds]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--builtin] [--only enum|getinfo|creds|del|seeds]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -45,7 +47,7 @@ pass() { echo "PASS: $1"; }
 fail() { local r; r=$(printf '%s' "$2" | tr '\r\n\t' '   ' | tr -s ' ' | cut -c1-300); echo "FAIL: $1: $r"; }
 skip() { echo "SKIPPED: $1: $2"; }
 
-ALL_GROUPS=(enum getinfo del seeds)
+ALL_GROUPS=(enum getinfo creds del seeds)
 skip_all() { local g; for g in "${ALL_GROUPS[@]}"; do want "$g" && skip "winetests.$g" "$1"; done; exit 0; }
 
 # ---- prerequisites ---------------------------------------------------------------
@@ -225,6 +227,7 @@ want seeds && check_seed003
 
 # ---- issue 3: NetSessionGetInfo / NetSessionDel (added when their programs exist) --------
 if want getinfo && [ -f "$HERE/getinfo.sh" ]; then source "$HERE/getinfo.sh"; fi
+if want creds && [ -f "$HERE/creds.sh" ]; then source "$HERE/creds.sh"; fi
 if want del && [ -f "$HERE/del.sh" ]; then source "$HERE/del.sh"; fi
 
 # ---- 32-bit ------------------------------------------------------------------------------
