@@ -231,8 +231,13 @@ if want creds && [ -f "$HERE/creds.sh" ]; then source "$HERE/creds.sh"; fi
 if want del && [ -f "$HERE/del.sh" ]; then source "$HERE/del.sh"; fi
 
 # ---- 32-bit ------------------------------------------------------------------------------
+# The i686 programs against the i686 DLL (make install puts both into the
+# prefix); only where 32-bit Windows programs can run at all.
 if ! wine32_usable; then
     skip "winetests.x86.runtime" "$WINE32_WHY"
+elif want enum; then
+    make -s -f Makefile.mingw BUILD="$BUILD" winetests-i686 >>"$LOG/build.log" 2>&1
+    wt enum.x86 120 "${ADMIN_ENV[@]}" "$REPO/$BUILD/i686/winetests/wt_enum.exe" full "\\$S1" "$TRUTH1" enum.x86 --derived
 fi
 
 echo "winetests: finished in $(( $(date +%s) - T0 )) s" >&2
