@@ -299,6 +299,58 @@ add("smb2_header", "async_pending", pending)
 add("smb2_transform", "r30_ccm", b"\x00" + SMB["R30_TF"])
 add("smb2_transform", "r311_gcm", b"\x01" + SMB["R311_TF"])
 
+# ---- SMB2 connection: a whole anonymous conversation as the server sends it --
+SID = 0x0000100000000011
+
+
+def smb2_msg(cmd, msg_id, body, status=0, tree_id=0, sid=SID, credits=32, flags=1):
+    h = b"\xfeSMB" + struct.pack("<HHIHHIIQIIQ", 64, 1, status, cmd, credits, flags, 0, msg_id, 0, tree_id, sid)
+    return h + b"\0" * 16 + body
+
+
+def nbt(msg):
+    return struct.pack(">I", len(msg)) + msg
+
+
+def conversation(dialect_resp, ioctl_status=0, ioctl_out=BIND_ACK, reads=()):
+    f = [nbt(dialect_resp)]
+    blob = neg_token_resp(1, True, challenge())
+    f.append(nbt(smb2_msg(1, 1, struct.pack("<HHHH", 9, 0, 72, len(blob)) + blob, status=0xC0000016)))
+    f.append(nbt(smb2_msg(1, 2, struct.pack("<HHHH", 9, 2, 0, 0) + b"\0")))               # IS_NULL
+    f.append(nbt(smb2_msg(3, 3, struct.pack("<HBBIII", 16, 2, 0, 0, 0, 0x1F01FF), tree_id=1)))
+    fid = bytes(range(0x10, 0x20))
+    create = struct.pack("<HBBI", 89, 0, 0, 1) + b"\0" * 48 + struct.pack("<II", 0x80, 0) + fid + struct.pack("<II", 0, 0)
+    f.append(nbt(smb2_msg(5, 4, create, tree_id=1)))
+    ioctl = struct.pack("<HHI", 49, 0, 0x0011C017) + fid + struct.pack("<IIIIII", 0, 0, 112, len(ioctl_out), 0, 0)
+    f.append(nbt(smb2_msg(11, 5, ioctl + ioctl_out, status=ioctl_status, tree_id=1)))
+    mid = 6
+    for st, data in reads:
+        f.append(nbt(smb2_msg(8, mid, struct.pack("<HBBIII", 17, 80, 0, len(data), 0, 0) + data, status=st, tree_id=1)))
+        mid += 1
+    f.append(nbt(smb2_msg(6, mid, struct.pack("<HHI", 60, 0, 0) + b"\0" * 56, tree_id=1)))  # CLOSE
+    f.append(nbt(smb2_msg(4, mid + 1, struct.pack("<HH", 4, 0), tree_id=1)))               # TREE_DISCONNECT
+    f.append(nbt(smb2_msg(2, mid + 2, struct.pack("<HH", 4, 0))))                          # LOGOFF
+    return b"".join(f)
+
+
+neg_plain = bytearray(neg311)
+neg_plain[14:16] = struct.pack("<H", 32)  # grant credits
+neg_plain[24:32] = struct.pack("<Q", 0)   # our NEGOTIATE is message 0 (the MS vector's was 1)
+n210c = bytearray(n210)
+n210c[14:16] = struct.pack("<H", 32)
+n210c[24:32] = struct.pack("<Q", 0)
+add("smb2_conn", "anon_311", b"\x04" + conversation(bytes(neg_plain)))
+add("smb2_conn", "anon_210", b"\x04" + conversation(bytes(n210c)))
+add("smb2_conn", "anon_311_overflow_read", b"\x04" + conversation(
+    bytes(neg_plain), ioctl_status=0x80000005, ioctl_out=samba_l1[:16],
+    reads=((0x80000005, samba_l1[16:100]), (0, samba_l1[100:]))))
+add("smb2_conn", "anon_311_pending", b"\x04" + conversation(bytes(neg_plain)).replace(
+    nbt(smb2_msg(3, 3, struct.pack("<HBBIII", 16, 2, 0, 0, 0, 0x1F01FF), tree_id=1)),
+    nbt(smb2_msg(3, 3, struct.pack("<HBB", 9, 0, 0) + b"\0" * 5, status=0x103, flags=3)) +
+    nbt(smb2_msg(3, 3, struct.pack("<HBBIII", 16, 2, 0, 0, 0, 0x1F01FF), tree_id=1))))
+add("smb2_conn", "logon_failure", b"\x04" + nbt(bytes(neg_plain)) +
+    nbt(smb2_msg(1, 1, struct.pack("<HBB", 9, 0, 0) + b"\0" * 5, status=0xC000006D)))
+
 # ---- write ---------------------------------------------------------------------
 if os.path.isdir(OUT):
     shutil.rmtree(OUT)
@@ -306,7 +358,7 @@ for target, items in sorted(seeds.items()):
     d = os.path.join(OUT, target)
     os.makedirs(d)
     for name, data in items:
-        assert len(data) <= 4096, (target, name)
+        assert len(data) <= 4096, (target, name, len(data))
         with open(os.path.join(d, name), "wb") as f:
             f.write(data)
     print("%-16s %3d seeds" % (target, len(items)))
