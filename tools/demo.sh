@@ -17,6 +17,7 @@ PREFIX="$REPO/$BUILD/demo-prefix"
 
 source tests/lib/samba.sh
 source tests/lib/wine.sh
+export WINE_STDERR=/dev/stdout   # the samples report results on stderr: show them
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 die() { echo "demo: $*" >&2; exit 1; }

@@ -69,6 +69,8 @@ typedef uint32_t (*api_op_fn)(rpc_conn *rpc, void *arg);
  * the server and the server then dropped the connection. */
 uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, void *arg,
                        bool *sent_then_dropped);
+/* Connections opened since the process started (tests: reuse is observable). */
+uint32_t api_connect_count(void);
 /* Per-server memory of levels the server rejected with ERROR_INVALID_LEVEL. */
 bool api_level_missing(const api_server *srv, uint32_t level);
 void api_level_set_missing(const api_server *srv, uint32_t level);

@@ -37,6 +37,15 @@ typedef struct level_memo {
 static nt_mutex g_lock = NT_MUTEX_INIT;
 static cache_entry *g_cache;
 static level_memo *g_memo;
+static uint32_t g_connects; /* guarded by g_lock */
+
+uint32_t api_connect_count(void)
+{
+    nt_mutex_lock(&g_lock);
+    uint32_t n = g_connects;
+    nt_mutex_unlock(&g_lock);
+    return n;
+}
 
 static uint32_t env_u32(const char *name, uint32_t def, uint32_t min, uint32_t max)
 {
@@ -195,6 +204,9 @@ static uint32_t entry_connect(cache_entry *e, const api_server *srv, const nt_cr
     o.port = e->port;
     o.connect_timeout_ms = t ? t : 5000u;
     o.timeout_ms = t ? t : 30000u;
+    nt_mutex_lock(&g_lock);
+    g_connects++;
+    nt_mutex_unlock(&g_lock);
     uint32_t st = smb2_connect(&o, cr, &e->smb);
     if (st == NT_OK)
         st = smb2_pipe_open(e->smb, "srvsvc", &e->pipe);

@@ -110,6 +110,13 @@ static uint32_t fetch_sessions(const api_server *srv, const sess_level *want, co
         return st;
     for (uint32_t i = 0; i < out->count; i++) {
         sess_info *s = &out->v[i];
+        /* Samba computes "seconds since connect" as now - start and reports
+         * the caller's own brand-new session as (uint32)-1: a negative
+         * interval is reported as 0 rather than as 136 years. */
+        if (s->num[SF_TIME] >= 0x80000000u)
+            s->num[SF_TIME] = 0;
+        if (s->num[SF_IDLE_TIME] >= 0x80000000u)
+            s->num[SF_IDLE_TIME] = 0;
         /* Client names as Windows gives them: "\\name". */
         nt_wchar *c = s->str[SF_CNAME];
         if (c && !(c[0] == '\\' && c[1] == '\\')) {
