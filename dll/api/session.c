@@ -146,6 +146,20 @@ static bool bring_to_level(sess_list *l, const sess_level *want)
     return true;
 }
 
+static uint32_t apply_filters(sess_list *l, const nt_wchar *client, const nt_wchar *user);
+
+/* The server's sessions matching the filters, at the requested level. */
+static uint32_t fetch_filtered(const api_server *srv, const sess_level *want, const nt_wchar *client,
+                               const nt_wchar *user, sess_list *out)
+{
+    uint32_t st = fetch_sessions(srv, want, client, user, out);
+    if (st == NT_OK)
+        st = apply_filters(out, client, user);
+    if (st == NT_OK && !bring_to_level(out, want))
+        st = NT_ERROR_NOT_ENOUGH_MEMORY;
+    return st;
+}
+
 /* ---- filters ------------------------------------------------------------------- */
 static const nt_wchar *skip_unc(const nt_wchar *s)
 {
@@ -374,11 +388,7 @@ uint32_t api_session_enum(const nt_wchar *server, const nt_wchar *client, const 
     } else {
         snap.id = 0;
         start = handle & 0xFFFFu;
-        st = fetch_sessions(&srv, want, client, user, &l);
-        if (st == NT_OK)
-            st = apply_filters(&l, client, user);
-        if (st == NT_OK && !bring_to_level(&l, want))
-            st = NT_ERROR_NOT_ENOUGH_MEMORY;
+        st = fetch_filtered(&srv, want, client, user, &l);
         if (st == NT_OK && l.count > SNAP_MAX_ENTRIES) {
             for (uint32_t i = SNAP_MAX_ENTRIES; i < l.count; i++)
                 sess_info_clear(&l.v[i]);
@@ -451,11 +461,7 @@ uint32_t api_session_getinfo(const nt_wchar *server, const nt_wchar *client, con
     uint64_t t0 = nt_now_ms();
     sess_list l;
     memset(&l, 0, sizeof(l));
-    st = fetch_sessions(&srv, want, client, user, &l);
-    if (st == NT_OK)
-        st = apply_filters(&l, client, user);
-    if (st == NT_OK && !bring_to_level(&l, want))
-        st = NT_ERROR_NOT_ENOUGH_MEMORY;
+    st = fetch_filtered(&srv, want, client, user, &l);
     if (st == NT_OK) {
         sess_info *first = &l.v[0]; /* the first of several matches */
         st = api_pack(want, &first, 1, bufptr);
@@ -503,12 +509,9 @@ uint32_t api_session_del(const nt_wchar *server, const nt_wchar *client, const n
         const sess_level *l1 = sess_level_find(1);
         sess_list l;
         memset(&l, 0, sizeof(l));
-        uint32_t est = fetch_sessions(&srv, l1, client, user, &l);
-        if (est == NT_OK) {
-            uint32_t fst = apply_filters(&l, client, user);
-            if (fst != NT_OK)
-                st = NT_NERR_ClientNameNotFound;
-        }
+        uint32_t est = fetch_filtered(&srv, l1, client, user, &l);
+        if (est == NT_NERR_ClientNameNotFound || est == NT_NERR_UserNotFound)
+            st = NT_NERR_ClientNameNotFound;
         sess_list_free(&l);
     } else if (st == NT_NERR_UserNotFound) {
         st = NT_NERR_ClientNameNotFound; /* the documented code for "no such session" */
