@@ -3,7 +3,7 @@
 # Wine, with our x86_64 netapi32.dll installed in a throwaway prefix, against
 # private Samba servers on loopback aliases.  Prints PASS:/FAIL:/SKIPPED: lines.
 #
-#   bash winetests/run.sh [--builtin] [--only enum|getinfo|creds|netsess|del|seeds]
+#   bash winetests/run.sh [--builtin] [--only enum|errors|getinfo|creds|netsess|del|seeds]
 #
 #   --builtin   dry run against Wine's builtin netapi32 (our DLL not installed):
 #               most checks must FAIL, which proves they test something.
@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --builtin) BUILTIN=1 ;;
         --only) ONLY="$2"; shift ;;
-        *) echo "usage: $0 [--builtin] [--only enum|getinfo|creds|netsess|del|seeds]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--builtin] [--only enum|errors|getinfo|creds|netsess|del|seeds]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -47,7 +47,7 @@ pass() { echo "PASS: $1"; }
 fail() { local r; r=$(printf '%s' "$2" | tr '\r\n\t' '   ' | tr -s ' ' | cut -c1-300); echo "FAIL: $1: $r"; }
 skip() { echo "SKIPPED: $1: $2"; }
 
-ALL_GROUPS=(enum getinfo creds netsess del seeds)
+ALL_GROUPS=(enum errors getinfo creds netsess del seeds)
 skip_all() { local g; for g in "${ALL_GROUPS[@]}"; do want "$g" && skip "winetests.$g" "$1"; done; exit 0; }
 
 # ---- prerequisites ---------------------------------------------------------------
@@ -226,6 +226,7 @@ check_seed003() {
 want seeds && check_seed003
 
 # ---- issue 3: NetSessionGetInfo / NetSessionDel (added when their programs exist) --------
+if want errors && [ -f "$HERE/errors.sh" ]; then source "$HERE/errors.sh"; fi
 if want getinfo && [ -f "$HERE/getinfo.sh" ]; then source "$HERE/getinfo.sh"; fi
 if want creds && [ -f "$HERE/creds.sh" ]; then source "$HERE/creds.sh"; fi
 if want netsess && [ -f "$HERE/netsess.sh" ]; then source "$HERE/netsess.sh"; fi
