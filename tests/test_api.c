@@ -260,6 +260,25 @@ static void arg_errors_without_network(void **state)
     free(srv);
 }
 
+/* An answer too large to pack (beyond the allocation cap) is
+ * ERROR_NOT_ENOUGH_MEMORY, never a truncated or overflowing block. */
+static void pack_refuses_beyond_cap(void **state)
+{
+    (void)state;
+    sess_info a;
+    memset(&a, 0, sizeof(a));
+    size_t units = NT_MAX_ALLOC / 2 + 16; /* one string larger than the cap */
+    a.str[SF_CNAME] = calloc(units + 1, sizeof(nt_wchar));
+    assert_non_null(a.str[SF_CNAME]);
+    for (size_t i = 0; i < units; i++)
+        a.str[SF_CNAME][i] = 'x';
+    sess_info *v[1] = {&a};
+    uint8_t *blk = (uint8_t *)1;
+    assert_int_equal(api_pack(sess_level_find(0), v, 1, &blk), NT_ERROR_NOT_ENOUGH_MEMORY);
+    assert_null(blk);
+    sess_info_clear(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +288,7 @@ int main(void)
         cmocka_unit_test(creds_order_env_then_file),
         cmocka_unit_test(pack_one_block_every_level),
         cmocka_unit_test(arg_errors_without_network),
+        cmocka_unit_test(pack_refuses_beyond_cap),
     };
     return cmocka_run_group_tests_name("api", tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #   127.0.0.7  badserver drop     -> ERROR_UNEXP_NET_ERR (59): connection lost mid-call
 #   127.0.0.10 Samba without its RPC helpers -> RPC_S_SERVER_UNAVAILABLE (1722)
 #   NULL server, port nobody listens on -> NERR_ServerNotStarted (2114)
+#   127.0.0.16 + ::1  Samba on IPv6 loopback: server names ::1, [::1], \\[::1]
 ER_PIDS=()
 er_start() { # er_start IP MODE
     ip addr show dev lo | grep -q "inet $1/32" || { ip addr add "$1/32" dev lo && ER_ALIASES+=("$1"); }
@@ -32,4 +33,16 @@ if samba_start nosrvsvc 127.0.0.10 "rpc start on demand helpers = no" >/dev/null
     samba_stop nosrvsvc
 else
     fail "errors.no_srvsvc" "Samba without RPC helpers did not start"
+fi
+
+# IPv6 server names, with and without brackets (a Samba on ::1)
+if ! ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128'; then
+    skip "names.ipv6" "no IPv6 loopback (::1) on this machine"
+elif samba_start v6 127.0.0.16 "interfaces = 127.0.0.16/32 ::1/128" >/dev/null 2>&1; then
+    wt names.ipv6.plain 60 "${ADMIN_ENV[@]}" "$ENUM" expect '::1' 0 - - 0 names.ipv6_plain
+    wt names.ipv6.brackets 60 "${ADMIN_ENV[@]}" "$ENUM" expect '[::1]' 0 - - 0 names.ipv6_brackets
+    wt names.ipv6.unc 60 "${ADMIN_ENV[@]}" "$ENUM" expect '\\[::1]' 10 - - 0 names.ipv6_unc_brackets
+    samba_stop v6
+else
+    fail "names.ipv6" "Samba on ::1 did not start"
 fi
