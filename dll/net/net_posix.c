@@ -185,60 +185,49 @@ static uint32_t wait_fd(int fd, short ev, uint64_t deadline)
     }
 }
 
-uint32_t net_send_all(net_conn *c, const void *buf, size_t len, uint32_t timeout_ms)
+/* The one send/receive loop: moves exactly len bytes from src (sending) or
+ * into dst (receiving), waiting for the socket with the time left before a
+ * single deadline for the whole call.  A receive that sees EOF fails. */
+static uint32_t transfer_all(net_conn *c, bool sending, const uint8_t *src, uint8_t *dst, size_t len,
+                             uint32_t timeout_ms)
 {
     if (!c || c->fd < 0)
         return NT_ERROR_NETNAME_DELETED;
     if (!timeout_ms)
         timeout_ms = NET_DEFAULT_REQUEST_TIMEOUT_MS;
     uint64_t deadline = nt_now_ms() + timeout_ms;
-    const uint8_t *p = buf;
     while (len) {
-        ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                uint32_t st = wait_fd(c->fd, POLLOUT, deadline);
-                if (st)
-                    return st;
-                continue;
-            }
-            return map_io_errno(errno);
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return NT_OK;
-}
-
-uint32_t net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms)
-{
-    if (!c || c->fd < 0)
-        return NT_ERROR_NETNAME_DELETED;
-    if (!timeout_ms)
-        timeout_ms = NET_DEFAULT_REQUEST_TIMEOUT_MS;
-    uint64_t deadline = nt_now_ms() + timeout_ms;
-    uint8_t *p = buf;
-    while (len) {
-        ssize_t n = recv(c->fd, p, len, MSG_DONTWAIT);
-        if (n == 0)
+        ssize_t n = sending ? send(c->fd, src, len, MSG_NOSIGNAL | MSG_DONTWAIT) : recv(c->fd, dst, len, MSG_DONTWAIT);
+        if (n == 0 && !sending)
             return NT_ERROR_NETNAME_DELETED;
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                uint32_t st = wait_fd(c->fd, POLLIN, deadline);
+                uint32_t st = wait_fd(c->fd, sending ? POLLOUT : POLLIN, deadline);
                 if (st)
                     return st;
                 continue;
             }
             return map_io_errno(errno);
         }
-        p += n;
+        if (sending)
+            src += n;
+        else
+            dst += n;
         len -= (size_t)n;
     }
     return NT_OK;
+}
+
+uint32_t net_send_all(net_conn *c, const void *buf, size_t len, uint32_t timeout_ms)
+{
+    return transfer_all(c, true, buf, NULL, len, timeout_ms);
+}
+
+uint32_t net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms)
+{
+    return transfer_all(c, false, NULL, buf, len, timeout_ms);
 }
 
 bool net_is_dead(net_conn *c)

@@ -184,21 +184,26 @@ uint32_t net_connect(const char *host, uint16_t port, uint32_t timeout_ms, net_c
     return NT_OK;
 }
 
-uint32_t net_send_all(net_conn *c, const void *buf, size_t len, uint32_t timeout_ms)
+/* The one send/receive loop: moves exactly len bytes from src (sending) or
+ * into dst (receiving) in chunks of at most 64 KiB, waiting for the socket
+ * with the time left before a single deadline for the whole call.  A receive
+ * that sees EOF fails. */
+static uint32_t transfer_all(net_conn *c, bool sending, const char *src, char *dst, size_t len, uint32_t timeout_ms)
 {
     if (!c || c->s == INVALID_SOCKET)
         return NT_ERROR_NETNAME_DELETED;
     if (!timeout_ms)
         timeout_ms = NET_DEFAULT_REQUEST_TIMEOUT_MS;
     uint64_t deadline = nt_now_ms() + timeout_ms;
-    const char *p = buf;
     while (len) {
         int chunk = len > 0x10000 ? 0x10000 : (int)len;
-        int n = send(c->s, p, chunk, 0);
+        int n = sending ? send(c->s, src, chunk, 0) : recv(c->s, dst, chunk, 0);
+        if (n == 0 && !sending)
+            return NT_ERROR_NETNAME_DELETED;
         if (n == SOCKET_ERROR) {
             int e = WSAGetLastError();
             if (e == WSAEWOULDBLOCK || e == WSAEINTR) {
-                int r = wait_sock(c->s, true, deadline);
+                int r = wait_sock(c->s, sending, deadline);
                 if (r == 0)
                     return NT_ERROR_SEM_TIMEOUT;
                 if (r < 0)
@@ -207,41 +212,23 @@ uint32_t net_send_all(net_conn *c, const void *buf, size_t len, uint32_t timeout
             }
             return map_io_err(e);
         }
-        p += n;
+        if (sending)
+            src += n;
+        else
+            dst += n;
         len -= (size_t)n;
     }
     return NT_OK;
 }
 
+uint32_t net_send_all(net_conn *c, const void *buf, size_t len, uint32_t timeout_ms)
+{
+    return transfer_all(c, true, buf, NULL, len, timeout_ms);
+}
+
 uint32_t net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms)
 {
-    if (!c || c->s == INVALID_SOCKET)
-        return NT_ERROR_NETNAME_DELETED;
-    if (!timeout_ms)
-        timeout_ms = NET_DEFAULT_REQUEST_TIMEOUT_MS;
-    uint64_t deadline = nt_now_ms() + timeout_ms;
-    char *p = buf;
-    while (len) {
-        int chunk = len > 0x10000 ? 0x10000 : (int)len;
-        int n = recv(c->s, p, chunk, 0);
-        if (n == 0)
-            return NT_ERROR_NETNAME_DELETED;
-        if (n == SOCKET_ERROR) {
-            int e = WSAGetLastError();
-            if (e == WSAEWOULDBLOCK || e == WSAEINTR) {
-                int r = wait_sock(c->s, false, deadline);
-                if (r == 0)
-                    return NT_ERROR_SEM_TIMEOUT;
-                if (r < 0)
-                    return map_io_err(WSAGetLastError());
-                continue;
-            }
-            return map_io_err(e);
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return NT_OK;
+    return transfer_all(c, false, NULL, buf, len, timeout_ms);
 }
 
 bool net_is_dead(net_conn *c)

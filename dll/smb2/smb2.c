@@ -252,6 +252,30 @@ static void hdr_space(nt_wr *w)
     nt_wr_zeros(w, SMB2_HDR_LEN);
 }
 
+/*
+ * smb2_call (asking for 32 credits) for a request whose only acceptable
+ * outcomes are STATUS_SUCCESS and `also_ok` (pass STATUS_SUCCESS when there is
+ * no other); frees w.  NT_OK: *m holds the response, which the caller frees.
+ * Any other NTSTATUS is mapped from its ERROR body (a malformed one poisons the
+ * connection) and never comes back as NT_OK; *m is then NULL.
+ */
+static uint32_t call_expect_success(smb2_conn *c, uint16_t cmd, nt_wr *w, uint8_t *preauth, uint32_t also_ok,
+                                    smb2_hdr *rh, uint8_t **m, size_t *mlen)
+{
+    uint32_t st = smb2_call(c, cmd, w, 32, preauth, rh, m, mlen);
+    nt_wr_free(w);
+    if (st)
+        return st;
+    if (rh->status != STATUS_SUCCESS && rh->status != also_ok) {
+        st = error_status(c, rh, *m, *mlen);
+        free(*m);
+        *m = NULL;
+        *mlen = 0;
+        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
+    }
+    return NT_OK;
+}
+
 /* ---- NEGOTIATE ---- */
 
 static uint32_t do_negotiate(smb2_conn *c, const smb2_opts *o, uint8_t **blob, size_t *bloblen)
@@ -267,15 +291,9 @@ static uint32_t do_negotiate(smb2_conn *c, const smb2_opts *o, uint8_t **blob, s
     smb2_hdr rh;
     uint8_t *m = NULL;
     size_t mlen = 0;
-    uint32_t st = smb2_call(c, SMB2_NEGOTIATE, &w, 32, c->preauth, &rh, &m, &mlen);
-    nt_wr_free(&w);
+    uint32_t st = call_expect_success(c, SMB2_NEGOTIATE, &w, c->preauth, STATUS_SUCCESS, &rh, &m, &mlen);
     if (st)
         return st;
-    if (rh.status != STATUS_SUCCESS) {
-        st = error_status(c, &rh, m, mlen);
-        free(m);
-        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
-    }
     smb2_neg_resp nr;
     st = smb2_neg_resp_parse(m, mlen, &c->neg, &nr);
     if (st == NT_OK && !smb2_preauth_update(c->preauth, m, mlen))
@@ -344,17 +362,10 @@ static uint32_t session_setup(smb2_conn *c, const nt_creds *creds)
         smb2_hdr rh;
         uint8_t *m = NULL;
         size_t mlen = 0;
-        st = smb2_call(c, SMB2_SESSION_SETUP, &w, 32, preauth, &rh, &m, &mlen);
-        nt_wr_free(&w);
+        st = call_expect_success(c, SMB2_SESSION_SETUP, &w, preauth, STATUS_MORE_PROCESSING_REQUIRED, &rh, &m,
+                                 &mlen);
         if (st)
             break;
-        if (rh.status != STATUS_SUCCESS && rh.status != STATUS_MORE_PROCESSING_REQUIRED) {
-            st = error_status(c, &rh, m, mlen);
-            free(m);
-            if (st == NT_OK)
-                st = NT_ERROR_UNEXP_NET_ERR;
-            break;
-        }
         nt_rd r;
         uint16_t secoff = 0, seclen = 0;
         bool ok = body_start(&r, m, mlen, 9);
@@ -472,15 +483,9 @@ static uint32_t tree_connect(smb2_conn *c, const char *server)
     smb2_hdr rh;
     uint8_t *m = NULL;
     size_t mlen = 0;
-    uint32_t st = smb2_call(c, SMB2_TREE_CONNECT, &w, 32, NULL, &rh, &m, &mlen);
-    nt_wr_free(&w);
+    uint32_t st = call_expect_success(c, SMB2_TREE_CONNECT, &w, NULL, STATUS_SUCCESS, &rh, &m, &mlen);
     if (st)
         return st;
-    if (rh.status != STATUS_SUCCESS) {
-        st = error_status(c, &rh, m, mlen);
-        free(m);
-        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
-    }
     nt_rd r;
     uint8_t type = 0, resv = 0;
     uint32_t flags = 0;
@@ -581,15 +586,9 @@ uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out)
     smb2_hdr rh;
     uint8_t *m = NULL;
     size_t mlen = 0;
-    uint32_t st = smb2_call(c, SMB2_CREATE, &w, 32, NULL, &rh, &m, &mlen);
-    nt_wr_free(&w);
+    uint32_t st = call_expect_success(c, SMB2_CREATE, &w, NULL, STATUS_SUCCESS, &rh, &m, &mlen);
     if (st)
         return st;
-    if (rh.status != STATUS_SUCCESS) {
-        st = error_status(c, &rh, m, mlen);
-        free(m);
-        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
-    }
     nt_rd r;
     bool ok = body_start(&r, m, mlen, 89);
     nt_rd_skip(&r, 62);
@@ -632,6 +631,23 @@ static uint32_t take_data(smb2_conn *c, const uint8_t *m, size_t mlen, uint32_t 
     return NT_OK;
 }
 
+/* Shared end of IOCTL and READ: body_ok says the body parsed; then the data
+ * region is taken and the response m freed.  A STATUS_BUFFER_OVERFLOW
+ * response (the pipe holds more) becomes NT_ERROR_MORE_DATA. */
+static uint32_t finish_data(smb2_conn *c, uint32_t status, uint8_t *m, size_t mlen, bool body_ok, uint32_t off,
+                            uint32_t len, size_t asked, uint8_t *out, size_t *got)
+{
+    if (!body_ok) {
+        free(m);
+        return poison(c, NT_ERROR_UNEXP_NET_ERR);
+    }
+    uint32_t st = take_data(c, m, mlen, off, len, asked, out, got);
+    free(m);
+    if (st)
+        return st;
+    return status == STATUS_BUFFER_OVERFLOW ? NT_ERROR_MORE_DATA : NT_OK;
+}
+
 uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uint8_t *out, size_t cap,
                               size_t *got)
 {
@@ -660,15 +676,9 @@ uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uin
     smb2_hdr rh;
     uint8_t *m = NULL;
     size_t mlen = 0;
-    uint32_t st = smb2_call(c, SMB2_IOCTL, &w, 32, NULL, &rh, &m, &mlen);
-    nt_wr_free(&w);
+    uint32_t st = call_expect_success(c, SMB2_IOCTL, &w, NULL, STATUS_BUFFER_OVERFLOW, &rh, &m, &mlen);
     if (st)
         return st;
-    if (rh.status != STATUS_SUCCESS && rh.status != STATUS_BUFFER_OVERFLOW) {
-        st = error_status(c, &rh, m, mlen);
-        free(m);
-        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
-    }
     nt_rd r;
     uint32_t ctl = 0, ioff = 0, icnt = 0, ooff = 0, ocnt = 0;
     bool ok = body_start(&r, m, mlen, 49);
@@ -680,15 +690,7 @@ uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uin
     nt_rd_u32(&r, &ooff);
     nt_rd_u32(&r, &ocnt);
     ok = ok && !r.bad && ctl == FSCTL_PIPE_TRANSCEIVE && fid && memcmp(fid, p->fid, 16) == 0;
-    if (!ok) {
-        free(m);
-        return poison(c, NT_ERROR_UNEXP_NET_ERR);
-    }
-    st = take_data(c, m, mlen, ooff, ocnt, maxout, out, got);
-    free(m);
-    if (st)
-        return st;
-    return rh.status == STATUS_BUFFER_OVERFLOW ? NT_ERROR_MORE_DATA : NT_OK;
+    return finish_data(c, rh.status, m, mlen, ok, ooff, ocnt, maxout, out, got);
 }
 
 uint32_t smb2_pipe_read(smb2_pipe *p, uint8_t *out, size_t cap, size_t *got)
@@ -715,15 +717,9 @@ uint32_t smb2_pipe_read(smb2_pipe *p, uint8_t *out, size_t cap, size_t *got)
     smb2_hdr rh;
     uint8_t *m = NULL;
     size_t mlen = 0;
-    uint32_t st = smb2_call(c, SMB2_READ, &w, 32, NULL, &rh, &m, &mlen);
-    nt_wr_free(&w);
+    uint32_t st = call_expect_success(c, SMB2_READ, &w, NULL, STATUS_BUFFER_OVERFLOW, &rh, &m, &mlen);
     if (st)
         return st;
-    if (rh.status != STATUS_SUCCESS && rh.status != STATUS_BUFFER_OVERFLOW) {
-        st = error_status(c, &rh, m, mlen);
-        free(m);
-        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
-    }
     nt_rd r;
     uint8_t off = 0, resv = 0;
     uint32_t len = 0;
@@ -731,15 +727,7 @@ uint32_t smb2_pipe_read(smb2_pipe *p, uint8_t *out, size_t cap, size_t *got)
     nt_rd_u8(&r, &off);
     nt_rd_u8(&r, &resv);
     nt_rd_u32(&r, &len);
-    if (!ok || r.bad) {
-        free(m);
-        return poison(c, NT_ERROR_UNEXP_NET_ERR);
-    }
-    st = take_data(c, m, mlen, off, len, n, out, got);
-    free(m);
-    if (st)
-        return st;
-    return rh.status == STATUS_BUFFER_OVERFLOW ? NT_ERROR_MORE_DATA : NT_OK;
+    return finish_data(c, rh.status, m, mlen, ok && !r.bad, off, len, n, out, got);
 }
 
 uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen)
@@ -767,15 +755,9 @@ uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen)
     smb2_hdr rh;
     uint8_t *m = NULL;
     size_t mlen = 0;
-    uint32_t st = smb2_call(c, SMB2_WRITE, &w, 32, NULL, &rh, &m, &mlen);
-    nt_wr_free(&w);
+    uint32_t st = call_expect_success(c, SMB2_WRITE, &w, NULL, STATUS_SUCCESS, &rh, &m, &mlen);
     if (st)
         return st;
-    if (rh.status != STATUS_SUCCESS) {
-        st = error_status(c, &rh, m, mlen);
-        free(m);
-        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
-    }
     nt_rd r;
     uint32_t count = 0;
     bool ok = body_start(&r, m, mlen, 17);
