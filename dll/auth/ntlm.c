@@ -149,13 +149,13 @@ static bool seal_key_flags(const uint8_t exported_key[16], uint32_t flags, bool 
     return key_md5(exported_key, n, c2s ? cli_seal_magic : srv_seal_magic, out);
 }
 
-bool ntlm_mac(const uint8_t sign_key[16], nt_rc4_state *seal, uint32_t seq, const uint8_t *msg, size_t len,
-              uint8_t sig[16])
+/* HMAC_MD5(SignKey, seq || msg): the checksum both signing and sealing use. */
+static bool seq_checksum(const uint8_t sign_key[16], uint32_t seq, const uint8_t *msg, size_t len,
+                         uint8_t mac[16])
 {
     if (len > NT_MAX_ALLOC - 4 || (!msg && len))
         return false;
     uint8_t *buf = malloc(len + 4);
-    uint8_t mac[16];
     if (!buf)
         return false;
     nt_put_le32(buf, seq);
@@ -163,13 +163,26 @@ bool ntlm_mac(const uint8_t sign_key[16], nt_rc4_state *seal, uint32_t seq, cons
         memcpy(buf + 4, msg, len);
     bool ok = nt_hmac(NT_HASH_MD5, sign_key, 16, buf, len + 4, mac);
     free_secret_buf(buf, len + 4);
-    if (!ok)
-        return false;
+    return ok;
+}
+
+/* Version 1 || RC4(checksum[0..7]) || seq (extended session security). */
+static void finish_signature(nt_rc4_state *seal, uint32_t seq, uint8_t mac[16], uint8_t sig[16])
+{
     nt_rc4_crypt(seal, mac, 8);
     nt_put_le32(sig, 1);
     memcpy(sig + 4, mac, 8);
     nt_put_le32(sig + 12, seq);
-    nt_wipe(mac, sizeof mac);
+    nt_wipe(mac, 16);
+}
+
+bool ntlm_mac(const uint8_t sign_key[16], nt_rc4_state *seal, uint32_t seq, const uint8_t *msg, size_t len,
+              uint8_t sig[16])
+{
+    uint8_t mac[16];
+    if (!seq_checksum(sign_key, seq, msg, len, mac))
+        return false;
+    finish_signature(seal, seq, mac, sig);
     return true;
 }
 
@@ -178,25 +191,11 @@ bool ntlm_seal(const uint8_t sign_key[16], nt_rc4_state *seal, uint32_t seq, uin
 {
     /* The checksum is over the plaintext; the RC4 stream encrypts the data
      * first and then the checksum (MS-NLMP 3.4.3, example 4.2.4.4). */
-    if (len > NT_MAX_ALLOC - 4 || (!data && len))
-        return false;
-    uint8_t *buf = malloc(len + 4);
     uint8_t mac[16];
-    if (!buf)
-        return false;
-    nt_put_le32(buf, seq);
-    if (len)
-        memcpy(buf + 4, data, len);
-    bool ok = nt_hmac(NT_HASH_MD5, sign_key, 16, buf, len + 4, mac);
-    free_secret_buf(buf, len + 4);
-    if (!ok)
+    if (!seq_checksum(sign_key, seq, data, len, mac))
         return false;
     nt_rc4_crypt(seal, data, len);
-    nt_rc4_crypt(seal, mac, 8);
-    nt_put_le32(sig, 1);
-    memcpy(sig + 4, mac, 8);
-    nt_put_le32(sig + 12, seq);
-    nt_wipe(mac, sizeof mac);
+    finish_signature(seal, seq, mac, sig);
     return true;
 }
 
