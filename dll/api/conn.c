@@ -274,7 +274,14 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
                 break;
             fresh = true;
         }
+        uint32_t rt0 = smb2_round_trips(e->smb);
+        uint64_t t0 = nt_now_ms();
         st = op(&e->rpc, arg);
+        if (e->smb)
+            nt_trace("rpc on %s%s: %u round trips, status %u, %llu ms", srv->host,
+                     fresh ? " (new connection)" : " (cached connection)",
+                     (unsigned)(smb2_round_trips(e->smb) - rt0), (unsigned)st,
+                     (unsigned long long)(nt_now_ms() - t0));
         if (poisons_connection(st)) {
             entry_drop(e, false);
             if (st == NT_ERROR_NETNAME_DELETED) {
