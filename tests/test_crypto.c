@@ -100,6 +100,62 @@ static void test_aes_ecb_vectors(void **state)
     }
 }
 
+/* The keyed object gives the same vectors, reused across calls (one key
+ * schedule for many), in place and out of place. */
+static void test_aes_key_vectors(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < CV_COUNT(cv_aes_vectors); i++) {
+        const cv_aes *v = &cv_aes_vectors[i];
+        size_t kl, pl;
+        uint8_t *k = cv_unhex(v->key, &kl), *p = cv_unhex(v->pt, &pl), out[16], multi[48];
+        nt_aes_key *ak = NULL;
+        assert_int_equal(pl, 16);
+        if (!nt_aes_key_init(&ak, k, kl))
+            fail_msg("%s: key init failed", v->name);
+        assert_non_null(ak);
+        for (int rep = 0; rep < 3; rep++) {
+            memset(out, 0, sizeof(out));
+            assert_true(nt_aes_key_encrypt(ak, p, out, 1));
+            expect_hex(v->name, "ciphertext (keyed)", out, 16, v->ct);
+        }
+        for (int b = 0; b < 3; b++)
+            memcpy(multi + 16 * b, p, 16);
+        assert_true(nt_aes_key_encrypt(ak, multi, multi, 3));
+        for (int b = 0; b < 3; b++)
+            expect_hex(v->name, "multi-block ciphertext (keyed)", multi + 16 * b, 16, v->ct);
+        assert_true(nt_aes_key_encrypt(ak, multi, multi, 0));
+        nt_aes_key_free(ak);
+        free(k);
+        free(p);
+    }
+}
+
+static void test_aes_key_bad_params(void **state)
+{
+    (void)state;
+    static const uint8_t key[33];
+    uint8_t buf[16] = { 0 };
+    nt_aes_key *ak = (nt_aes_key *)&ak;    /* must be reset to NULL on failure */
+    static const size_t bad[] = { 0, 1, 15, 17, 24, 31, 33 };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ak = (nt_aes_key *)&ak;
+        assert_false(nt_aes_key_init(&ak, key, bad[i]));
+        assert_null(ak);
+    }
+    ak = (nt_aes_key *)&ak;
+    assert_false(nt_aes_key_init(&ak, NULL, 16));
+    assert_null(ak);
+    assert_false(nt_aes_key_init(NULL, key, 16));
+    assert_false(nt_aes_key_encrypt(NULL, buf, buf, 1));
+    assert_true(nt_aes_key_init(&ak, key, 32));
+    assert_false(nt_aes_key_encrypt(ak, NULL, buf, 1));
+    assert_false(nt_aes_key_encrypt(ak, buf, NULL, 1));
+    assert_false(nt_aes_key_encrypt(ak, buf, buf, SIZE_MAX));
+    nt_aes_key_free(ak);
+    nt_aes_key_free(NULL);
+}
+
 static void test_rc4_vectors(void **state)
 {
     (void)state;
@@ -580,6 +636,8 @@ int main(void)
         cmocka_unit_test(test_hash_vectors),
         cmocka_unit_test(test_hmac_vectors),
         cmocka_unit_test(test_aes_ecb_vectors),
+        cmocka_unit_test(test_aes_key_vectors),
+        cmocka_unit_test(test_aes_key_bad_params),
         cmocka_unit_test(test_rc4_vectors),
         cmocka_unit_test(test_cmac_vectors),
         cmocka_unit_test(test_ccm_vectors),

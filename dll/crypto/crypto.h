@@ -28,8 +28,20 @@ size_t nt_hash_len(nt_hash_alg alg);
 /* ---- backend primitives ---- */
 bool nt_hash(nt_hash_alg alg, const void *data, size_t len, uint8_t *out);
 bool nt_hmac(nt_hash_alg alg, const void *key, size_t keylen, const void *data, size_t len, uint8_t *out);
-/* AES-ECB encryption of nblocks 16-byte blocks; keylen 16 or 32.  in == out allowed. */
+/* AES-ECB encryption of nblocks 16-byte blocks; keylen 16 or 32.  in == out allowed.
+ * Stateless: builds and wipes a key schedule per call (see nt_aes_key). */
 bool nt_aes_ecb_encrypt(const uint8_t *key, size_t keylen, const uint8_t *in, uint8_t *out, size_t nblocks);
+/* Keyed AES (encryption only): the key schedule is built once by
+ * nt_aes_key_init and reused by every nt_aes_key_encrypt call, so a mode that
+ * encrypts block by block (CMAC, CBC-MAC) does not rebuild it per block.
+ * keylen 16 or 32; in == out allowed.  nt_aes_key_free wipes the schedule
+ * (bcrypt: destroys the key handle and wipes its key object buffer) and
+ * accepts NULL.  One key object is for one thread at a time (the composites
+ * make one per call). */
+typedef struct nt_aes_key nt_aes_key;
+bool nt_aes_key_init(nt_aes_key **k, const uint8_t *key, size_t keylen);
+bool nt_aes_key_encrypt(const nt_aes_key *k, const uint8_t *in, uint8_t *out, size_t nblocks);
+void nt_aes_key_free(nt_aes_key *k);
 /* RC4 in place (stateless: a fresh key schedule per call). */
 bool nt_rc4(const uint8_t *key, size_t keylen, uint8_t *data, size_t len);
 

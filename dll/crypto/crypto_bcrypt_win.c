@@ -1,5 +1,6 @@
 /*
- * Windows (DLL) crypto backend: CNG bcrypt for hashes, HMAC and AES-ECB,
+ * Windows (DLL) crypto backend: CNG bcrypt for hashes, HMAC and AES-ECB
+ * (keyed: one key object per nt_aes_key),
  * advapi32 SystemFunction032 for RC4.  Imports system DLLs only.
  *
  * Algorithm providers are opened once (InitOnceExecuteOnce) and cached for
@@ -12,6 +13,7 @@
 
 #include <windows.h>
 #include <bcrypt.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* advapi32 exports without a public header. */
@@ -195,27 +197,91 @@ bool nt_hmac(nt_hash_alg alg, const void *key, size_t keylen, const void *data, 
     return false;
 }
 
-bool nt_aes_ecb_encrypt(const uint8_t *key, size_t keylen, const uint8_t *in, uint8_t *out, size_t nblocks)
-{
-    BCRYPT_KEY_HANDLE k = NULL;
-    bool ok = true;
+/* ---- keyed AES ----
+ * The key object buffer is ours (size from BCRYPT_OBJECT_LENGTH) so that it
+ * can be wiped after BCryptDestroyKey.  If the provider does not report the
+ * length, bcrypt allocates the object itself (pbKeyObject NULL, allowed since
+ * Windows 7) and we can only destroy it. */
+struct nt_aes_key {
+    BCRYPT_KEY_HANDLE h;
+    PUCHAR obj;
+    ULONG objlen;
+};
 
-    if (!key || (keylen != 16 && keylen != 32) || (nblocks && (!in || !out)))
+bool nt_aes_key_init(nt_aes_key **k, const uint8_t *key, size_t keylen)
+{
+    ULONG objlen = 0, got = 0;
+
+    if (!k)
+        return false;
+    *k = NULL;
+    if (!key || (keylen != 16 && keylen != 32))
         return false;
     init();
     if (!g_aes)
         return false;
-    if (BCryptGenerateSymmetricKey(g_aes, &k, NULL, 0, (PUCHAR)key, (ULONG)keylen, 0) != 0)
+    nt_aes_key *n = calloc(1, sizeof(*n));
+    if (!n)
+        return false;
+    if (BCryptGetProperty(g_aes, BCRYPT_OBJECT_LENGTH, (PUCHAR)&objlen, sizeof(objlen), &got, 0) == 0 &&
+        got == sizeof(objlen) && objlen > 0 && objlen <= NT_MAX_ALLOC) {
+        n->obj = calloc(1, objlen);
+        if (!n->obj) {
+            free(n);
+            return false;
+        }
+        n->objlen = objlen;
+    }
+    if (BCryptGenerateSymmetricKey(g_aes, &n->h, n->obj, n->objlen, (PUCHAR)key, (ULONG)keylen, 0) != 0) {
+        n->h = NULL;
+        nt_aes_key_free(n);
+        return false;
+    }
+    *k = n;
+    return true;
+}
+
+bool nt_aes_key_encrypt(const nt_aes_key *k, const uint8_t *in, uint8_t *out, size_t nblocks)
+{
+    bool ok = true;
+
+    if (!k || !k->h || (nblocks && (!in || !out)))
         return false;
     while (nblocks && ok) {
         size_t nb = nblocks > 0x100000u ? 0x100000u : nblocks;
         ULONG bytes = (ULONG)(nb * 16), done = 0;
-        ok = BCryptEncrypt(k, (PUCHAR)in, bytes, NULL, NULL, 0, out, bytes, &done, 0) == 0 && done == bytes;
+        ok = BCryptEncrypt(k->h, (PUCHAR)in, bytes, NULL, NULL, 0, out, bytes, &done, 0) == 0 && done == bytes;
         in += bytes;
         out += bytes;
         nblocks -= nb;
     }
-    BCryptDestroyKey(k);
+    return ok;
+}
+
+void nt_aes_key_free(nt_aes_key *k)
+{
+    if (!k)
+        return;
+    if (k->h)
+        BCryptDestroyKey(k->h);
+    if (k->obj) {
+        nt_wipe(k->obj, k->objlen);
+        free(k->obj);
+    }
+    nt_wipe(k, sizeof(*k));
+    free(k);
+}
+
+bool nt_aes_ecb_encrypt(const uint8_t *key, size_t keylen, const uint8_t *in, uint8_t *out, size_t nblocks)
+{
+    nt_aes_key *k;
+
+    if (!key || (keylen != 16 && keylen != 32) || (nblocks && (!in || !out)))
+        return false;
+    if (!nt_aes_key_init(&k, key, keylen))
+        return false;
+    bool ok = nt_aes_key_encrypt(k, in, out, nblocks);
+    nt_aes_key_free(k);
     return ok;
 }
 

@@ -3,8 +3,9 @@
  * AES-CCM (SP800-38C), AES-GCM / GMAC (SP800-38D, software GHASH), the
  * SP800-108 counter-mode KDF with HMAC-SHA256, constant-time compare.
  *
- * Everything here is built only on the backend primitives nt_aes_ecb_encrypt
- * and nt_hmac, so the very same code runs natively (nettle backend, checked
+ * Everything here is built only on the backend primitives nt_aes_key_* (a
+ * keyed AES-ECB: each public call builds the key schedule once and frees it
+ * before returning) and nt_hmac, so the very same code runs natively (nettle backend, checked
  * against the RFC/NIST vectors by tests/test_crypto.c) and in the DLL (bcrypt
  * backend, checked under Wine by winetests/core/crypto_win.c).  Wine 8's
  * bcrypt has none of these modes, hence this file.
@@ -19,8 +20,8 @@
 #include <string.h>
 
 #define BLK 16
-/* Counter blocks encrypted per backend call in CTR mode (the bcrypt backend
- * builds a key object per call, so batching matters). */
+/* Counter blocks encrypted per backend call in CTR mode (each bcrypt call
+ * crosses into the provider, so batching matters). */
 #define CTR_BATCH 64
 
 size_t nt_hash_len(nt_hash_alg alg)
@@ -101,12 +102,16 @@ bool nt_aes_cmac(const uint8_t *key, size_t keylen, const void *msg, size_t len,
 {
     const uint8_t *m = msg;
     uint8_t l[BLK], k[BLK], x[BLK], last[BLK];
+    nt_aes_key *ak = NULL;
     bool ok = false;
 
     if (!key || !aes_keylen_ok(keylen) || !mac || (len && !m))
         return false;
     memset(l, 0, BLK);
-    if (!nt_aes_ecb_encrypt(key, keylen, l, l, 1))
+    memset(k, 0, BLK);
+    memset(x, 0, BLK);
+    memset(last, 0, BLK);
+    if (!nt_aes_key_init(&ak, key, keylen) || !nt_aes_key_encrypt(ak, l, l, 1))
         goto out;
 
     size_t nfull = len / BLK;
@@ -131,15 +136,16 @@ bool nt_aes_cmac(const uint8_t *key, size_t keylen, const void *msg, size_t len,
     memset(x, 0, BLK);
     for (size_t b = 0; b < nfull; b++) {
         xor_block(x, m + b * BLK, BLK);
-        if (!nt_aes_ecb_encrypt(key, keylen, x, x, 1))
+        if (!nt_aes_key_encrypt(ak, x, x, 1))
             goto out;
     }
     xor_block(x, last, BLK);
-    if (!nt_aes_ecb_encrypt(key, keylen, x, x, 1))
+    if (!nt_aes_key_encrypt(ak, x, x, 1))
         goto out;
     memcpy(mac, x, BLK);
     ok = true;
 out:
+    nt_aes_key_free(ak);
     nt_wipe(l, BLK);
     nt_wipe(k, BLK);
     nt_wipe(x, BLK);
@@ -151,7 +157,7 @@ out:
  * XORs data with E(K, ctr), E(K, ctr+1), ...  The counter is the last
  * `ctrbytes` bytes of the block (big endian, wrapping within them): 4 for GCM
  * (inc32), q for CCM.  `ctr` is advanced past the blocks used. */
-static bool ctr_xor(const uint8_t *key, size_t keylen, uint8_t ctr[BLK], size_t ctrbytes,
+static bool ctr_xor(const nt_aes_key *ak, uint8_t ctr[BLK], size_t ctrbytes,
                     uint8_t *data, size_t len)
 {
     uint8_t ks[CTR_BATCH * BLK];
@@ -167,7 +173,7 @@ static bool ctr_xor(const uint8_t *key, size_t keylen, uint8_t ctr[BLK], size_t 
                 if (++ctr[i])
                     break;
         }
-        if (!nt_aes_ecb_encrypt(key, keylen, ks, ks, nblk)) {
+        if (!nt_aes_key_encrypt(ak, ks, ks, nblk)) {
             ok = false;
             break;
         }
@@ -184,8 +190,7 @@ static bool ctr_xor(const uint8_t *key, size_t keylen, uint8_t ctr[BLK], size_t 
 
 /* CBC-MAC state fed byte-wise, one block cipher call per full block. */
 typedef struct cbcmac {
-    const uint8_t *key;
-    size_t keylen;
+    const nt_aes_key *ak;
     uint8_t y[BLK];
     size_t fill;
     bool ok;
@@ -202,7 +207,7 @@ static void cbcmac_update(cbcmac *c, const uint8_t *p, size_t n)
         p += take;
         n -= take;
         if (c->fill == BLK) {
-            c->ok = nt_aes_ecb_encrypt(c->key, c->keylen, c->y, c->y, 1);
+            c->ok = nt_aes_key_encrypt(c->ak, c->y, c->y, 1);
             c->fill = 0;
         }
     }
@@ -212,7 +217,7 @@ static void cbcmac_update(cbcmac *c, const uint8_t *p, size_t n)
 static void cbcmac_pad(cbcmac *c)
 {
     if (c->fill && c->ok) {
-        c->ok = nt_aes_ecb_encrypt(c->key, c->keylen, c->y, c->y, 1);
+        c->ok = nt_aes_key_encrypt(c->ak, c->y, c->y, 1);
         c->fill = 0;
     }
 }
@@ -235,7 +240,7 @@ static bool ccm_params_ok(const uint8_t *key, size_t keylen, const uint8_t *nonc
 }
 
 /* MAC of (nonce, aad, plaintext) into t (taglen bytes, before the S0 mask). */
-static bool ccm_mac(const uint8_t *key, size_t keylen, const uint8_t *nonce, size_t noncelen,
+static bool ccm_mac(const nt_aes_key *ak, const uint8_t *nonce, size_t noncelen,
                     const uint8_t *aad, size_t aadlen, const uint8_t *pt, size_t len,
                     uint8_t t[BLK], size_t taglen)
 {
@@ -244,8 +249,7 @@ static bool ccm_mac(const uint8_t *key, size_t keylen, const uint8_t *nonce, siz
     size_t q = 15 - noncelen, hl;
 
     memset(&c, 0, sizeof(c));
-    c.key = key;
-    c.keylen = keylen;
+    c.ak = ak;
     c.ok = true;
 
     b0[0] = (uint8_t)((aadlen ? 0x40 : 0) | (((taglen - 2) / 2) << 3) | (q - 1));
@@ -303,23 +307,30 @@ bool nt_aes_ccm_encrypt_tlen(const uint8_t *key, size_t keylen, const uint8_t *n
                              uint8_t *tag, size_t taglen)
 {
     uint8_t t[BLK], ctr[BLK], s0[BLK];
+    nt_aes_key *ak = NULL;
     bool ok = false;
 
     if (!ccm_params_ok(key, keylen, nonce, noncelen, aad, aadlen, data, len, tag, taglen))
         return false;
-    if (!ccm_mac(key, keylen, nonce, noncelen, aad, aadlen, data, len, t, taglen))
+    memset(t, 0, BLK);
+    memset(ctr, 0, BLK);
+    memset(s0, 0, BLK);
+    if (!nt_aes_key_init(&ak, key, keylen))
+        goto out;
+    if (!ccm_mac(ak, nonce, noncelen, aad, aadlen, data, len, t, taglen))
         goto out;
     ccm_ctr0(ctr, nonce, noncelen);
     memcpy(s0, ctr, BLK);
-    if (!nt_aes_ecb_encrypt(key, keylen, s0, s0, 1))
+    if (!nt_aes_key_encrypt(ak, s0, s0, 1))
         goto out;
     ctr[BLK - 1] = 1;
-    if (!ctr_xor(key, keylen, ctr, 15 - noncelen, data, len))
+    if (!ctr_xor(ak, ctr, 15 - noncelen, data, len))
         goto out;
     xor_block(t, s0, taglen);
     memcpy(tag, t, taglen);
     ok = true;
 out:
+    nt_aes_key_free(ak);
     nt_wipe(t, BLK);
     nt_wipe(s0, BLK);
     nt_wipe(ctr, BLK);
@@ -331,22 +342,29 @@ bool nt_aes_ccm_decrypt_tlen(const uint8_t *key, size_t keylen, const uint8_t *n
                              const uint8_t *tag, size_t taglen)
 {
     uint8_t t[BLK], ctr[BLK], s0[BLK];
+    nt_aes_key *ak = NULL;
     bool ok = false;
 
     if (!ccm_params_ok(key, keylen, nonce, noncelen, aad, aadlen, data, len, tag, taglen))
         return false;
+    memset(t, 0, BLK);
+    memset(ctr, 0, BLK);
+    memset(s0, 0, BLK);
+    if (!nt_aes_key_init(&ak, key, keylen))
+        goto out;
     ccm_ctr0(ctr, nonce, noncelen);
     memcpy(s0, ctr, BLK);
-    if (!nt_aes_ecb_encrypt(key, keylen, s0, s0, 1))
+    if (!nt_aes_key_encrypt(ak, s0, s0, 1))
         goto out;
     ctr[BLK - 1] = 1;
-    if (!ctr_xor(key, keylen, ctr, 15 - noncelen, data, len))
+    if (!ctr_xor(ak, ctr, 15 - noncelen, data, len))
         goto out;
-    if (!ccm_mac(key, keylen, nonce, noncelen, aad, aadlen, data, len, t, taglen))
+    if (!ccm_mac(ak, nonce, noncelen, aad, aadlen, data, len, t, taglen))
         goto out;
     xor_block(t, s0, taglen);
     ok = nt_memcmp_ct(t, tag, taglen) == 0;
 out:
+    nt_aes_key_free(ak);
     if (!ok && data)
         nt_wipe(data, len);    /* never hand out unauthenticated plaintext */
     nt_wipe(t, BLK);
@@ -446,6 +464,7 @@ static bool gcm_core(bool enc, const uint8_t *key, size_t keylen, const uint8_t 
 {
     ghash g;
     uint8_t h[BLK], j0[BLK], ctr[BLK], lens[BLK], t[BLK];
+    nt_aes_key *ak = NULL;
     bool ok = false;
 
     if (!key || !aes_keylen_ok(keylen) || !nonce || (aadlen && !aad) || (len && !data))
@@ -459,7 +478,10 @@ static bool gcm_core(bool enc, const uint8_t *key, size_t keylen, const uint8_t 
 
     memset(&g, 0, sizeof(g));
     memset(h, 0, BLK);
-    if (!nt_aes_ecb_encrypt(key, keylen, h, h, 1))
+    memset(j0, 0, BLK);
+    memset(ctr, 0, BLK);
+    memset(t, 0, BLK);
+    if (!nt_aes_key_init(&ak, key, keylen) || !nt_aes_key_encrypt(ak, h, h, 1))
         goto out;
     g.hh = be64(h);
     g.hl = be64(h + 8);
@@ -470,7 +492,7 @@ static bool gcm_core(bool enc, const uint8_t *key, size_t keylen, const uint8_t 
     memcpy(ctr, j0, BLK);
     ctr[15] = 2;                                /* inc32(J0) */
 
-    if (enc && !ctr_xor(key, keylen, ctr, 4, data, len))
+    if (enc && !ctr_xor(ak, ctr, 4, data, len))
         goto out;
     ghash_update(&g, aad, aadlen);
     ghash_pad(&g);
@@ -481,7 +503,7 @@ static bool gcm_core(bool enc, const uint8_t *key, size_t keylen, const uint8_t 
     ghash_block(&g, lens);
     put_be64(t, g.yh);
     put_be64(t + 8, g.yl);
-    if (!nt_aes_ecb_encrypt(key, keylen, j0, j0, 1))
+    if (!nt_aes_key_encrypt(ak, j0, j0, 1))
         goto out;
     xor_block(t, j0, BLK);
 
@@ -489,9 +511,10 @@ static bool gcm_core(bool enc, const uint8_t *key, size_t keylen, const uint8_t 
         memcpy(tag_out, t, BLK);
         ok = true;
     } else if (nt_memcmp_ct(t, tag_in, BLK) == 0) {
-        ok = ctr_xor(key, keylen, ctr, 4, data, len);
+        ok = ctr_xor(ak, ctr, 4, data, len);
     }
 out:
+    nt_aes_key_free(ak);
     nt_wipe(&g, sizeof(g));
     nt_wipe(h, BLK);
     nt_wipe(j0, BLK);

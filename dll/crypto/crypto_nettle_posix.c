@@ -5,6 +5,7 @@
  */
 #include "crypto.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <nettle/aes.h>
@@ -67,6 +68,57 @@ bool nt_hmac(nt_hash_alg alg, const void *key, size_t keylen, const void *data, 
     return true;
 }
 
+struct nt_aes_key {
+    size_t keylen;
+    union {
+        struct aes128_ctx a128;
+        struct aes256_ctx a256;
+    } u;
+};
+
+bool nt_aes_key_init(nt_aes_key **k, const uint8_t *key, size_t keylen)
+{
+    if (!k)
+        return false;
+    *k = NULL;
+    if (!key || (keylen != 16 && keylen != 32))
+        return false;
+    nt_aes_key *n = malloc(sizeof(*n));
+    if (!n)
+        return false;
+    n->keylen = keylen;
+    if (keylen == 16)
+        aes128_set_encrypt_key(&n->u.a128, key);
+    else
+        aes256_set_encrypt_key(&n->u.a256, key);
+    *k = n;
+    return true;
+}
+
+bool nt_aes_key_encrypt(const nt_aes_key *k, const uint8_t *in, uint8_t *out, size_t nblocks)
+{
+    if (!k || (nblocks && (!in || !out)))
+        return false;
+    if (nblocks > SIZE_MAX / AES_BLOCK_SIZE)
+        return false;
+    if (!nblocks)
+        return true;
+    if (k->keylen == 16)
+        aes128_encrypt(&k->u.a128, nblocks * AES_BLOCK_SIZE, out, in);
+    else
+        aes256_encrypt(&k->u.a256, nblocks * AES_BLOCK_SIZE, out, in);
+    return true;
+}
+
+void nt_aes_key_free(nt_aes_key *k)
+{
+    if (!k)
+        return;
+    nt_wipe(k, sizeof(*k));
+    free(k);
+}
+
+/* Kept on the stack (no allocation) for one-shot callers. */
 bool nt_aes_ecb_encrypt(const uint8_t *key, size_t keylen, const uint8_t *in, uint8_t *out, size_t nblocks)
 {
     if (!key || (nblocks && (!in || !out)))

@@ -94,6 +94,14 @@ static void probe_aes_ecb(void)
                                      sizeof(BCRYPT_CHAIN_MODE_GCM), 0);
     printf("# bcrypt chaining mode GCM: %s (status 0x%08lx)\n", st3 == 0 ? "accepted" : "rejected",
            (unsigned long)st3);
+    /* nt_aes_key supplies (and wipes) its own key object buffer when this is reported. */
+    ULONG objlen = 0, got = 0;
+    NTSTATUS st4 = BCryptGetProperty(h, BCRYPT_OBJECT_LENGTH, (PUCHAR)&objlen, sizeof(objlen), &got, 0);
+    if (st4 == 0 && got == sizeof(objlen))
+        printf("# bcrypt AES key object length: %lu bytes (caller-supplied buffer)\n", (unsigned long)objlen);
+    else
+        printf("# bcrypt AES key object length not reported (status 0x%08lx): bcrypt allocates it\n",
+               (unsigned long)st4);
     BCryptCloseAlgorithmProvider(h, 0);
 }
 
@@ -172,6 +180,50 @@ static void run_aes(void)
         free(k);
         free(p);
     }
+}
+
+/* The keyed object (one BCrypt key for many calls) gives the same vectors,
+ * and rejects bad key lengths with the handle left NULL. */
+static void run_aes_key(void)
+{
+    for (size_t i = 0; i < CV_COUNT(cv_aes_vectors); i++) {
+        const cv_aes *v = &cv_aes_vectors[i];
+        size_t kl, pl;
+        uint8_t *k = cv_unhex(v->key, &kl), *p = cv_unhex(v->pt, &pl), out[16], multi[48];
+        const char *why = NULL;
+        char name[160];
+        nt_aes_key *ak = NULL;
+        snprintf(name, sizeof(name), "%s (nt_aes_key)", v->name);
+        if (!nt_aes_key_init(&ak, k, kl))
+            why = "nt_aes_key_init failed";
+        for (int rep = 0; rep < 3 && !why; rep++) {
+            memset(out, 0, sizeof(out));
+            why = nt_aes_key_encrypt(ak, p, out, 1) ? cmp_hex(out, 16, v->ct, "ciphertext")
+                                                    : "nt_aes_key_encrypt failed";
+        }
+        for (int b = 0; b < 3; b++)
+            memcpy(multi + 16 * b, p, 16);
+        if (!why && !nt_aes_key_encrypt(ak, multi, multi, 3))
+            why = "nt_aes_key_encrypt (3 blocks) failed";
+        for (int b = 0; b < 3 && !why; b++)
+            why = cmp_hex(multi + 16 * b, 16, v->ct, "multi-block ciphertext");
+        nt_aes_key_free(ak);
+        report(name, why);
+        free(k);
+        free(p);
+    }
+    static const uint8_t key[33];
+    static const size_t badk[] = { 0, 15, 24, 31, 33 };
+    const char *why = NULL;
+    for (size_t i = 0; i < sizeof(badk) / sizeof(badk[0]) && !why; i++) {
+        nt_aes_key *ak = (nt_aes_key *)&ak;
+        if (nt_aes_key_init(&ak, key, badk[i]))
+            why = "a bad key length was accepted";
+        else if (ak)
+            why = "handle not reset to NULL";
+    }
+    nt_aes_key_free(NULL);
+    report("nt_aes_key: key lengths other than 16/32 rejected", why);
 }
 
 static void run_rc4(void)
@@ -395,6 +447,7 @@ int main(void)
     run_advapi_md4();
     run_hmacs();
     run_aes();
+    run_aes_key();
     run_rc4();
     run_cmac();
     run_aead(cv_ccm_vectors, CV_COUNT(cv_ccm_vectors), false);
