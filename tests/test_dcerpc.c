@@ -243,6 +243,15 @@ static void do_bind(rpc_conn *c, fake *f)
     assert_true(c->bound);
 }
 
+/* A fake transport delivering `chunk`-byte reads, with c bound over it. */
+static fake *bound_fake(size_t chunk, rpc_conn *c)
+{
+    fake *f = fake_new(chunk);
+    conn_init(c, f);
+    do_bind(c, f);
+    return f;
+}
+
 static uint8_t *pattern(size_t n)
 {
     uint8_t *p = malloc(n ? n : 1);
@@ -279,10 +288,8 @@ static void test_bind_vector(void **st)
 static void test_bind_is_what_rpc_bind_sends(void **st)
 {
     (void)st;
-    fake *f = fake_new(1u << 20);
     rpc_conn c;
-    conn_init(&c, f);
-    do_bind(&c, f);
+    fake *f = bound_fake(1u << 20, &c);
     nt_wr w;
     nt_wr_init(&w, 0);
     rpc_build_bind(&w, 1, &RPC_SRVSVC_SYNTAX, 4280, 4280);
@@ -474,10 +481,8 @@ static void test_call_single_fragment(void **st)
     (void)st;
     uint8_t *stub = pattern(300);
     for (size_t i = 0; i < NCHUNKS; i++) {
-        fake *f = fake_new(CHUNKS[i]);
         rpc_conn c;
-        conn_init(&c, f);
-        do_bind(&c, f);
+        fake *f = bound_fake(CHUNKS[i], &c);
         add_response(next_stream(f), 2, 3, stub, 300);
         uint8_t *resp = NULL;
         size_t rlen = 0;
@@ -504,10 +509,8 @@ static void test_call_multi_fragment_reassembly(void **st)
         for (size_t i = 0; i < NCHUNKS; i++) {
             if (pers[pi] == 8 && CHUNKS[i] == 1)
                 continue; /* 1250 fragments byte by byte: slow and covered by others */
-            fake *f = fake_new(CHUNKS[i]);
             rpc_conn c;
-            conn_init(&c, f);
-            do_bind(&c, f);
+            fake *f = bound_fake(CHUNKS[i], &c);
             add_response_frags(next_stream(f), 2, stub, n, pers[pi]);
             uint8_t *resp = NULL;
             size_t rlen = 0;
@@ -524,10 +527,8 @@ static void test_call_multi_fragment_reassembly(void **st)
 static void test_call_empty_stub_response(void **st)
 {
     (void)st;
-    fake *f = fake_new(3);
     rpc_conn c;
-    conn_init(&c, f);
-    do_bind(&c, f);
+    fake *f = bound_fake(3, &c);
     add_response(next_stream(f), 2, 3, NULL, 0);
     uint8_t *resp = NULL;
     size_t rlen = 99;
@@ -558,10 +559,8 @@ static void test_call_mismatched_call_id(void **st)
     (void)st;
     uint8_t stub[64] = {0};
     for (size_t i = 0; i < NCHUNKS; i++) {
-        fake *f = fake_new(CHUNKS[i]);
         rpc_conn c;
-        conn_init(&c, f);
-        do_bind(&c, f);
+        fake *f = bound_fake(CHUNKS[i], &c);
         nt_wr *s = next_stream(f);
         add_response(s, 2, RPC_PFC_FIRST_FRAG, stub, 32);
         add_response(s, 3, RPC_PFC_LAST_FRAG, stub, 32);
@@ -570,10 +569,8 @@ static void test_call_mismatched_call_id(void **st)
         assert_int_equal(call_expect(f, &c), NT_ERROR_INVALID_PARAMETER);
         fake_free(f);
     }
-    fake *f = fake_new(100);
     rpc_conn c;
-    conn_init(&c, f);
-    do_bind(&c, f);
+    fake *f = bound_fake(100, &c);
     add_response(next_stream(f), 1, 3, stub, 8); /* the bind's call id */
     assert_int_equal(call_expect(f, &c), NT_ERROR_UNEXP_NET_ERR);
     fake_free(f);
@@ -592,10 +589,8 @@ static void test_call_bad_flags_and_ptype(void **st)
         {RPC_PFC_LAST_FRAG, 0, 1},
     };
     for (size_t i = 0; i < 3; i++) {
-        fake *f = fake_new(9);
         rpc_conn c;
-        conn_init(&c, f);
-        do_bind(&c, f);
+        fake *f = bound_fake(9, &c);
         nt_wr *s = next_stream(f);
         add_response(s, 2, cases[i].f1, stub, 16);
         if (cases[i].n == 2)
@@ -604,17 +599,13 @@ static void test_call_bad_flags_and_ptype(void **st)
         fake_free(f);
     }
     /* wrong ptype */
-    fake *f = fake_new(9);
     rpc_conn c;
-    conn_init(&c, f);
-    do_bind(&c, f);
+    fake *f = bound_fake(9, &c);
     add_bind_ack(next_stream(f), 2, 0, 4280, 4280, true);
     assert_int_equal(call_expect(f, &c), NT_ERROR_UNEXP_NET_ERR);
     fake_free(f);
     /* response shorter than its 24-byte header */
-    f = fake_new(9);
-    conn_init(&c, f);
-    do_bind(&c, f);
+    f = bound_fake(9, &c);
     nt_wr *s = next_stream(f);
     size_t h = hdr(s, RPC_PTYPE_RESPONSE, 3, 2);
     nt_wr_u32(s, 0);
@@ -628,19 +619,15 @@ static void test_call_frag_len_bad(void **st)
     (void)st;
     uint8_t stub[16] = {0};
     /* frag_len < 16 */
-    fake *f = fake_new(1u << 20);
     rpc_conn c;
-    conn_init(&c, f);
-    do_bind(&c, f);
+    fake *f = bound_fake(1u << 20, &c);
     nt_wr *s = next_stream(f);
     add_response(s, 2, 3, stub, 16);
     nt_wr_put_u16_at(s, 8, 10);
     assert_int_equal(call_expect(f, &c), NT_ERROR_UNEXP_NET_ERR);
     fake_free(f);
     /* frag_len beyond what the server ever sends: the stream ends */
-    f = fake_new(13);
-    conn_init(&c, f);
-    do_bind(&c, f);
+    f = bound_fake(13, &c);
     s = next_stream(f);
     add_response(s, 2, 3, stub, 16);
     nt_wr_put_u16_at(s, 8, 4000);
@@ -657,9 +644,7 @@ static void test_call_frag_len_bad(void **st)
     assert_int_equal(call_expect(f, &c), NT_ERROR_UNEXP_NET_ERR);
     fake_free(f);
     /* auth_len on an unauthenticated response */
-    f = fake_new(100);
-    conn_init(&c, f);
-    do_bind(&c, f);
+    f = bound_fake(100, &c);
     s = next_stream(f);
     add_response(s, 2, 3, stub, 16);
     nt_wr_put_u16_at(s, 10, 8);
@@ -671,10 +656,8 @@ static void test_call_trailing_bytes(void **st)
 {
     (void)st;
     uint8_t stub[16] = {0};
-    fake *f = fake_new(1u << 20);
     rpc_conn c;
-    conn_init(&c, f);
-    do_bind(&c, f);
+    fake *f = bound_fake(1u << 20, &c);
     nt_wr *s = next_stream(f);
     add_response(s, 2, 3, stub, 16);
     nt_wr_u8(s, 0);
@@ -690,10 +673,8 @@ static void test_call_truncated_everywhere(void **st)
     nt_wr_init(&full, 0);
     add_response_frags(&full, 2, stub, 200, 64);
     for (size_t cut = 0; cut < full.len; cut++) {
-        fake *f = fake_new(11);
         rpc_conn c;
-        conn_init(&c, f);
-        do_bind(&c, f);
+        fake *f = bound_fake(11, &c);
         nt_wr_bytes(next_stream(f), full.p, cut);
         uint32_t r = call_expect(f, &c);
         assert_true(r == NT_ERROR_NETNAME_DELETED || r == NT_ERROR_UNEXP_NET_ERR);
@@ -719,10 +700,8 @@ static void test_fault_mapping(void **st)
         {0xC0000022u, NT_RPC_S_CALL_FAILED},
     };
     for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
-        fake *f = fake_new(i % 2 ? 1 : 1000);
         rpc_conn c;
-        conn_init(&c, f);
-        do_bind(&c, f);
+        fake *f = bound_fake(i % 2 ? 1 : 1000, &c);
         add_fault(next_stream(f), 2, m[i].status);
         assert_int_equal(call_expect(f, &c), m[i].want);
         assert_true(c.bound); /* a fault leaves the association usable */
@@ -730,19 +709,15 @@ static void test_fault_mapping(void **st)
     }
     /* a fault after a first response fragment */
     uint8_t stub[8] = {0};
-    fake *f = fake_new(5);
     rpc_conn c;
-    conn_init(&c, f);
-    do_bind(&c, f);
+    fake *f = bound_fake(5, &c);
     nt_wr *s = next_stream(f);
     add_response(s, 2, RPC_PFC_FIRST_FRAG, stub, 8);
     add_fault(s, 2, 5);
     assert_int_equal(call_expect(f, &c), NT_ERROR_ACCESS_DENIED);
     fake_free(f);
     /* a fault too short to hold its status */
-    f = fake_new(5);
-    conn_init(&c, f);
-    do_bind(&c, f);
+    f = bound_fake(5, &c);
     s = next_stream(f);
     size_t h = hdr(s, RPC_PTYPE_FAULT, 3, 2);
     nt_wr_zeros(s, 8);
@@ -758,10 +733,8 @@ static void test_call_oversized_refused(void **st)
     size_t per = 65535 - 24;
     size_t nfrag = NT_MAX_ALLOC / per + 40; /* well past the cap and the 1 MiB chunk */
     uint8_t *stub = calloc(1, per);
-    fake *f = fake_new(1u << 20);
     rpc_conn c;
-    conn_init(&c, f);
-    do_bind(&c, f);
+    fake *f = bound_fake(1u << 20, &c);
     nt_wr *s = next_stream(f);
     for (size_t i = 0; i < nfrag; i++)
         add_response(s, 2, i == 0 ? RPC_PFC_FIRST_FRAG : 0, stub, per);
@@ -806,10 +779,8 @@ static void test_request_fragmented(void **st)
     for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
         size_t n = sizes[si];
         uint8_t *stub = pattern(n);
-        fake *f = fake_new(1u << 20);
         rpc_conn c;
-        conn_init(&c, f);
-        do_bind(&c, f);
+        fake *f = bound_fake(1u << 20, &c);
         static const uint8_t four[4] = {9, 9, 9, 9};
         add_response(next_stream(f), 2, 3, four, 4);
         uint8_t *resp = NULL;
@@ -850,10 +821,8 @@ static void test_call_ids_advance(void **st)
 {
     (void)st;
     uint8_t stub[4] = {1, 2, 3, 4};
-    fake *f = fake_new(1u << 20);
     rpc_conn c;
-    conn_init(&c, f);
-    do_bind(&c, f);
+    fake *f = bound_fake(1u << 20, &c);
     add_response(next_stream(f), 2, 3, stub, 4);
     add_fault(next_stream(f), 3, 5);
     add_response(next_stream(f), 4, 3, stub, 4);
