@@ -29,12 +29,6 @@ else
     echo "deps: all packages present"
 fi
 
-# Distribution services would hold port 445 on every address: the harness
-# runs its own smbd on loopback aliases, so stop the system ones if running.
-for svc in smbd nmbd samba-ad-dc winbind; do
-    pkill -x "$svc" 2>/dev/null || true
-done
-
 # 32-bit Wine: only where the kernel can execute 32-bit programs.  On kernels
 # without IA32 emulation wine32:i386 cannot run and, once installed, breaks
 # the plain `wine` command, so it is not installed there (the 32-bit runtime
