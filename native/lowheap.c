@@ -17,8 +17,11 @@
  * size classes with a free list per class; larger ones get their own low
  * mapping, unmapped on free.  A 16-byte header in front of every block
  * holds a magic number, its kind and the requested size (NetApiBufferSize).
- * Chunk memory is reused, never returned to the system.  Under
- * AddressSanitizer free blocks and the slack behind each block are poisoned.
+ * Chunk memory is reused, never returned to the system.  Every chunk, big
+ * mapping and fallback block is registered, so NetApiBufferFree/Size/
+ * Reallocate refuse a pointer that is not a live block (freed twice, never
+ * ours) instead of touching unmapped memory.  Under AddressSanitizer free
+ * blocks and the slack behind each block are poisoned.
  */
 #define _GNU_SOURCE
 #include "lowheap.h"
@@ -62,6 +65,12 @@ static nt_mutex lock = NT_MUTEX_INIT;
 static void *free_list[NCLASS];         /* per class: header addresses */
 static uint8_t *chunk_pos, *chunk_end;  /* carving position in the current chunk */
 static int low_state = -1;              /* -1 unknown, 0 disabled, 1 enabled */
+typedef struct region {
+    uintptr_t base;
+    size_t len;
+} region;
+static region *regions;                 /* chunks, big mappings, fallback blocks */
+static size_t nregions, capregions;
 static bool fallback_traced;
 
 static bool low_enabled(void)
@@ -102,6 +111,33 @@ static void *low_map(size_t n)
     return p;
 }
 
+/* ---- the registry (lock held) ---- */
+static bool reg_add(const void *base, size_t len)
+{
+    if (nregions == capregions) {
+        size_t cap = capregions ? capregions * 2 : 64;
+        region *r = realloc(regions, cap * sizeof(*r));
+        if (!r)
+            return false;
+        regions = r;
+        capregions = cap;
+    }
+    regions[nregions++] = (region){(uintptr_t)base, len};
+    return true;
+}
+
+/* Index of the region holding [p, p + n), or nregions. */
+static size_t reg_find(const void *p, size_t n)
+{
+    uintptr_t a = (uintptr_t)p;
+    for (size_t i = 0; i < nregions; i++)
+        if (a >= regions[i].base && a - regions[i].base <= regions[i].len && n <= regions[i].len - (a - regions[i].base))
+            return i;
+    return nregions;
+}
+
+static void reg_remove(size_t i) { regions[i] = regions[--nregions]; }
+
 static unsigned class_of(size_t total)
 {
     unsigned c = 0;
@@ -132,6 +168,10 @@ static hdr *class_take(unsigned c)
         uint8_t *fresh = low_map(CHUNK);
         if (!fresh)
             return NULL;
+        if (!reg_add(fresh, CHUNK)) {
+            munmap(fresh, CHUNK);
+            return NULL;
+        }
         /* the old chunk's tail is lost (< 64 KiB per 1 MiB, and rare) */
         chunk_pos = fresh;
         chunk_end = fresh + CHUNK;
@@ -168,26 +208,57 @@ void *lowheap_alloc(size_t n)
     } else {
         size_t len = page_round(total);
         hdr *h = low_map(len);
-        if (h)
-            return finish(h, KIND_BIG, n, len - HDR);
+        if (h) {
+            nt_mutex_lock(&lock);
+            bool ok = reg_add(h, len);
+            nt_mutex_unlock(&lock);
+            if (ok)
+                return finish(h, KIND_BIG, n, len - HDR);
+            munmap(h, len);
+            return NULL;
+        }
     }
     if (!fallback_traced) {
         fallback_traced = true;
         nt_trace("NetApiBuffer: no memory below 2 GiB left (or NETAPI32_LOW_HEAP=0): blocks from malloc");
     }
-    hdr *h = malloc(total ? total : 1);
-    return h ? finish(h, KIND_MALLOC, n, n) : NULL;
+    hdr *h = malloc(total);
+    if (!h)
+        return NULL;
+    nt_mutex_lock(&lock);
+    bool ok = reg_add(h, total);
+    nt_mutex_unlock(&lock);
+    if (!ok) {
+        free(h);
+        return NULL;
+    }
+    return finish(h, KIND_MALLOC, n, n);
 }
 
 /* The header of a live block, or NULL when p is not one (freed twice,
- * never ours). */
-static hdr *header_of(void *p)
+ * never ours).  *reg receives the index of its region. */
+static hdr *header_of_locked(void *p, size_t *reg)
 {
-    if (!p || ((uintptr_t)p & (HDR - 1)) != 0)
+    if (!p || (uintptr_t)p < HDR || ((uintptr_t)p & (HDR - 1)) != 0)
         return NULL;
     hdr *h = (hdr *)((uint8_t *)p - HDR);
-    if (h->magic != MAGIC_LIVE || (h->kind >= NCLASS && h->kind != KIND_BIG && h->kind != KIND_MALLOC))
+    size_t i = reg_find(h, HDR);
+    if (i == nregions || h->magic != MAGIC_LIVE)
         return NULL;
+    bool whole = regions[i].base == (uintptr_t)h;   /* a big mapping or a fallback block */
+    if (h->kind < NCLASS ? regions[i].len != CHUNK || h->size > regions[i].base + CHUNK - (uintptr_t)p
+                         : !whole || (h->kind != KIND_BIG && h->kind != KIND_MALLOC))
+        return NULL;
+    if (reg)
+        *reg = i;
+    return h;
+}
+
+static hdr *header_of(void *p)
+{
+    nt_mutex_lock(&lock);
+    hdr *h = header_of_locked(p, NULL);
+    nt_mutex_unlock(&lock);
     return h;
 }
 
@@ -201,24 +272,31 @@ size_t lowheap_size(void *p)
 
 bool lowheap_free(void *p)
 {
-    hdr *h = header_of(p);
-    if (!h)
+    size_t reg;
+    nt_mutex_lock(&lock);
+    hdr *h = header_of_locked(p, &reg);
+    if (!h) {
+        nt_mutex_unlock(&lock);
         return false;
+    }
     h->magic = MAGIC_FREE;
-    if (h->kind == KIND_MALLOC) {
-        free(h);
-    } else if (h->kind == KIND_BIG) {
-        size_t len = page_round(HDR + (size_t)h->size);
-        UNPOISON(h, len);   /* the range may be mapped again by anyone */
-        munmap(h, len);
-    } else {
+    if (h->kind < NCLASS) {
         unsigned c = h->kind;
         UNPOISON(h, class_bytes(c));
-        nt_mutex_lock(&lock);
         memcpy((uint8_t *)h + HDR, &free_list[c], sizeof(void *));
         free_list[c] = h;
-        nt_mutex_unlock(&lock);
         POISON((uint8_t *)h + HDR, class_bytes(c) - HDR);
+        nt_mutex_unlock(&lock);
+        return true;
+    }
+    size_t len = regions[reg].len;
+    reg_remove(reg);
+    nt_mutex_unlock(&lock);
+    if (h->kind == KIND_MALLOC) {
+        free(h);
+    } else {
+        UNPOISON(h, len);   /* the range may be mapped again by anyone */
+        munmap(h, len);
     }
     return true;
 }
