@@ -92,8 +92,28 @@ static void arguments(void)
     check("bad_name", NetSessionDel(u"\\\\bad*name?", NULL, NULL) == NERR_InvalidComputer, "want 2351");
 }
 
+/* so_abi PREFIX overflow|after_free: a deliberate bug on a low-heap block,
+ * which the ASan build must report (the heap poisons slack and free blocks). */
+static int deliberate_bug(const char *what)
+{
+    void *p = NULL;
+    if (NetApiBufferAllocate(100, &p) != NERR_Success)
+        return 2;
+    volatile unsigned char *c = p;
+    if (strcmp(what, "overflow") == 0) {
+        c[100] = 1;
+    } else {
+        NetApiBufferFree(p);
+        c[0] = 1;
+    }
+    puts("no report");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2)
+        return deliberate_bug(argv[2]);
     if (argc > 1)
         P = argv[1];
     const char *lh = getenv("NETAPI32_LOW_HEAP");

@@ -144,7 +144,12 @@ int main(int argc, char **argv)
         w[i] = calloc((size_t)n, sizeof(wchar_t));
         if (w[i]) MultiByteToWideChar(CP_UTF8, 0, argv[i], -1, w[i], n);
     }
-    return w ? wmain(argc, w) : 1;
+    if (!w)
+        return 1;
+    int rc = wmain(argc, w);
+    for (int i = 0; i < argc; i++) free(w[i]);
+    free(w);
+    return rc;
 }
 
 #endif
