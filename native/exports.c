@@ -7,6 +7,7 @@
 #define NETAPI32_BUILD 1
 #include <netapi32_native.h>
 
+#include "api/abi_layout.h"
 #include "api/api.h"
 #include "lowheap.h"
 
@@ -15,17 +16,7 @@
 /* The public structures are those the level table packs for this pointer
  * size, and those of 64-bit Windows on LP64. */
 _Static_assert(sizeof(char16_t) == sizeof(nt_wchar), "UTF-16 code units");
-#define PTR sizeof(void *)
-_Static_assert(sizeof(SESSION_INFO_0) == PTR, "SESSION_INFO_0");
-_Static_assert(sizeof(SESSION_INFO_1) == 2 * PTR + 16, "SESSION_INFO_1");
-_Static_assert(sizeof(SESSION_INFO_2) == (PTR == 8 ? 40 : 28), "SESSION_INFO_2");
-_Static_assert(sizeof(SESSION_INFO_10) == 2 * PTR + 8, "SESSION_INFO_10");
-_Static_assert(sizeof(SESSION_INFO_502) == (PTR == 8 ? 48 : 32), "SESSION_INFO_502");
-_Static_assert(offsetof(SESSION_INFO_502, sesi502_num_opens) == 2 * PTR, "sesi502_num_opens");
-_Static_assert(offsetof(SESSION_INFO_502, sesi502_cltype_name) == 2 * PTR + 16, "sesi502_cltype_name");
-_Static_assert(offsetof(SESSION_INFO_502, sesi502_transport) == 3 * PTR + 16, "sesi502_transport");
-_Static_assert(offsetof(SESSION_INFO_10, sesi10_idle_time) == 2 * PTR + 4, "sesi10_idle_time");
-_Static_assert(offsetof(SESSION_INFO_2, sesi2_cltype_name) == 2 * PTR + 16, "sesi2_cltype_name");
+API_ASSERT_SESSION_LAYOUTS();
 _Static_assert(ERROR_MORE_DATA == NT_ERROR_MORE_DATA && NERR_InvalidComputer == NT_NERR_InvalidComputer,
                "the public codes are the core's");
 

@@ -13,19 +13,7 @@
 #   bash tools/isolate.sh bash tests/native/dotnet_samba.sh
 #
 # Server: 127.0.0.70 (ntsuser1, ntsuser2, and ntsuser2 from 127.0.0.71).
-set -u
-unset NETAPI32_USER NETAPI32_PASSWORD NETAPI32_AUTH_FILE NETAPI32_TRACE NETAPI32_LOW_HEAP
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$REPO"
-export BUILD="${BUILD:-build}"
-case "$BUILD" in /*) ABUILD="$BUILD" ;; *) ABUILD="$REPO/$BUILD" ;; esac
-source tests/lib/samba.sh
-OUT="$ABUILD/dotnet-tests"
-mkdir -p "$OUT"
-
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $(printf '%s' "$2" | tr '\r\n\t' '   ' | tr -s ' ' | cut -c1-300)"; }
-skip() { echo "SKIPPED: $1: $2"; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/native_so.sh" dotnet-tests
 
 if ! command -v mono >/dev/null 2>&1 || ! command -v mcs >/dev/null 2>&1; then
     skip "dotnet" "Mono is not installed (mono-runtime, mono-mcs; tools/deps.sh installs them)"; exit 0

@@ -14,22 +14,11 @@
 # s2 127.0.0.61 (server signing = mandatory; ntsuser2); 127.0.0.63 never
 # answers (timeout, and proves "no traffic" for argument errors);
 # 127.0.0.64 is closed.
-set -u
-unset NETAPI32_USER NETAPI32_PASSWORD NETAPI32_AUTH_FILE NETAPI32_TRACE NETAPI32_LOW_HEAP
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$REPO"
-export BUILD="${BUILD:-build}"
-case "$BUILD" in /*) ABUILD="$BUILD" ;; *) ABUILD="$REPO/$BUILD" ;; esac
-source tests/lib/samba.sh
-OUT="$ABUILD/so-tests"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/native_so.sh" so-tests
 LOG="$OUT/log"
 mkdir -p "$LOG"
 CC_NATIVE="${CC_NATIVE:-gcc}"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $(printf '%s' "$2" | tr '\r\n\t' '   ' | tr -s ' ' | cut -c1-300)"; }
-skip() { echo "SKIPPED: $1: $2"; }
 
 # build VARIANT: the library and the test programs into $OUT/VARIANT
 build() {
