@@ -72,9 +72,10 @@ got=$(listed "$OUT/seed002.dllmap.out")
     fail "dotnet.seed002.dllmap_soname_and_unc_server" "got [$(echo $got)] stderr [$(head -c 200 "$OUT/seed002.dllmap.err")]"
 
 # control: blocks from malloc (above 2 GiB on x86-64): the unchanged method must fail
-# (through an inner bash, so the crash is reported into the log, not here)
-bash -c '"$@"; exit $?' _ env "${ADMIN[@]}" LD_LIBRARY_PATH="$SO" NETAPI32_LOW_HEAP=0 timeout 60 mono "$DN/seed002.exe" "$IP" \
-    >"$OUT/seed002.malloc.out" 2>"$OUT/seed002.malloc.err"
+# (through an inner bash in $OUT, so the crash report and Mono's
+# mono_crash.*.json dumps land in $OUT, not here)
+( cd "$OUT" && bash -c '"$@"; exit $?' _ env "${ADMIN[@]}" LD_LIBRARY_PATH="$SO" NETAPI32_LOW_HEAP=0 timeout 60 mono "$DN/seed002.exe" "$IP" \
+    >"$OUT/seed002.malloc.out" 2>"$OUT/seed002.malloc.err" )
 rc=$?
 got=$(listed "$OUT/seed002.malloc.out")
 if [ $rc != 0 ] || [ "$got" != "$TRUTH" ]; then
