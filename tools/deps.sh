@@ -6,7 +6,8 @@ set -euo pipefail
 
 PKGS=(make gcc python3 mingw-w64 wine64 wine libwine-dev libcmocka-dev nettle-dev
       samba smbclient winbind python3-impacket clang iproute2 binutils-mingw-w64-x86-64
-      binutils-mingw-w64-i686 procps psmisc)
+      binutils-mingw-w64-i686 procps psmisc
+      mono-mcs mono-runtime pkgconf)     # libnetapi32.so: .NET tests on Mono, pkg-config check
 
 missing=()
 for p in "${PKGS[@]}"; do

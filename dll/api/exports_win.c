@@ -1,5 +1,6 @@
 /* The exported Win32 entry points: adapt the Windows signatures (stdcall on
  * x86, LPWSTR strings, the process heap) to the portable API layer. */
+#include "abi_layout.h"
 #include "api.h"
 
 #include <windows.h>
@@ -10,15 +11,7 @@ _Static_assert(sizeof(WCHAR) == sizeof(nt_wchar), "WCHAR is UTF-16");
 
 /* Layout of the structures we fill, as MinGW-w64's lmshare.h defines them,
  * checked against the level table's layout rule for this architecture. */
-#define PTR sizeof(void *)
-_Static_assert(sizeof(SESSION_INFO_0) == PTR, "SESSION_INFO_0");
-_Static_assert(sizeof(SESSION_INFO_1) == 2 * PTR + 16, "SESSION_INFO_1");
-_Static_assert(sizeof(SESSION_INFO_2) == (PTR == 8 ? 40 : 28), "SESSION_INFO_2");
-_Static_assert(sizeof(SESSION_INFO_10) == 2 * PTR + 8, "SESSION_INFO_10");
-_Static_assert(sizeof(SESSION_INFO_502) == (PTR == 8 ? 48 : 32), "SESSION_INFO_502");
-_Static_assert(offsetof(SESSION_INFO_502, sesi502_cltype_name) == 2 * PTR + 16, "sesi502_cltype_name");
-_Static_assert(offsetof(SESSION_INFO_502, sesi502_transport) == 3 * PTR + 16, "sesi502_transport");
-_Static_assert(offsetof(SESSION_INFO_10, sesi10_idle_time) == 2 * PTR + 4, "sesi10_idle_time");
+API_ASSERT_SESSION_LAYOUTS();
 
 NET_API_STATUS WINAPI NetSessionEnum(LMSTR servername, LMSTR UncClientName, LMSTR username, DWORD level,
                                      LPBYTE *bufptr, DWORD prefmaxlen, LPDWORD entriesread,
