@@ -20,7 +20,7 @@ LOG="$OUT/log"; mkdir -p "$LOG"
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1: $(printf '%s' "$2" | tr '\r\n\t' '   ' | cut -c1-300)"; }
 skip() { echo "SKIPPED: $1: $2"; }
-RUNTIME="svrapi.levels svrapi.small svrapi.args svrapi.errors svrapi.forwarders svrapi.sample9x svrapi.del svrapi.install"
+RUNTIME="svrapi.builtin_baseline svrapi.levels svrapi.small svrapi.args svrapi.errors svrapi.forwarders svrapi.sample9x svrapi.del svrapi.install"
 skip_runtime() { local t; for t in $RUNTIME; do skip "$t" "$1"; done; exit 0; }
 
 # ---- build: our DLL, and the test programs against MinGW's libsvrapi.a -----------
@@ -77,6 +77,15 @@ if ! grep -q 'Usage' "$PREFIX/last.stderr" 2>/dev/null; then
     skip_runtime "32-bit Windows programs do not run under this Wine ($(echo $u | tail -c 80); $(tail -c 200 "$PREFIX/last.stderr" | tr '\n' ' '))"
 fi
 SYSWOW="$PREFIX/drive_c/windows/syswow64"
+# baseline: with Wine's builtin svrapi (stubs) the 9x sample cannot list anything,
+# which proves the sample checks below can fail
+WINE_STDERR="$LOG/builtin.stderr" wine_run "$PREFIX" 60 "$OUT/sample9x.exe" '\\127.0.0.21' >"$LOG/builtin.stdout"
+brc=$?
+if [ $brc != 0 ] && ! grep -q '^Client:' "$LOG/builtin.stdout" && ! grep -q 'Total of' "$LOG/builtin.stderr"; then
+    pass "svrapi.builtin_baseline_sample_fails"
+else
+    fail "svrapi.builtin_baseline_sample_fails" "rc $brc with Wine's builtin: $(head -c 200 "$LOG/builtin.stdout")"
+fi
 before=""; [ -f "$SYSWOW/svrapi.dll" ] && { cp -p "$SYSWOW/svrapi.dll" "$OUT/svrapi.before"; before=1; }
 make -s -f Makefile.mingw BUILD="$BUILD" x86_64 i686 >>"$LOG/build.log" 2>&1
 if bash tools/install.sh install "$PREFIX" "$BUILD" >"$LOG/install.log" 2>&1 &&
