@@ -6,31 +6,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The sessions of `server` at NT level nt_level, optionally only those of
- * one client, as entries pointing into *block (caller frees both). */
-static uint32_t fetch(const nt_wchar *server, const nt_wchar *client, uint32_t nt_level, uint8_t **block,
-                      sv9x_entry **v, uint32_t *n)
+/* One call's sessions: the names converted to UTF-16, the API layer's block
+ * and the entries pointing into it. */
+typedef struct fetched {
+    nt_wchar *server, *client;
+    uint8_t *block;
+    sv9x_entry *v;
+    uint32_t n;
+} fetched;
+
+static void release(fetched *f)
 {
-    *block = NULL;
-    *v = NULL;
-    *n = 0;
-    uint32_t read = 0, total = 0;
-    uint32_t st = api_session_enum(server, client, NULL, nt_level, block, NT_MAX_PREFERRED_LENGTH, &read,
-                                   &total, NULL);
-    if (st != NT_OK) {
-        nt_block_free(*block);
-        *block = NULL;
-        return st;
-    }
-    *v = calloc(read ? read : 1, sizeof(**v));
-    if (!*v) {
-        nt_block_free(*block);
-        *block = NULL;
+    free(f->v);
+    nt_block_free(f->block);
+    free(f->client);
+    free(f->server);
+    memset(f, 0, sizeof(*f));
+}
+
+/* The sessions of `server` at NT level nt_level, only those of `client`
+ * when it is neither NULL nor "".  Call release() afterwards in any case. */
+static uint32_t fetch(const char *server, const char *client, uint32_t nt_level, fetched *f)
+{
+    memset(f, 0, sizeof(*f));
+    if (!sv9x_a2w(server, &f->server) || !sv9x_a2w(client && client[0] ? client : NULL, &f->client))
         return NT_ERROR_NOT_ENOUGH_MEMORY;
-    }
+    uint32_t read = 0, total = 0;
+    uint32_t st = api_session_enum(f->server, f->client, NULL, nt_level, &f->block, NT_MAX_PREFERRED_LENGTH,
+                                   &read, &total, NULL);
+    if (st != NT_OK)
+        return st;
+    f->v = calloc(read ? read : 1, sizeof(*f->v));
+    if (!f->v)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
     if (read)
-        sv9x_entries_from_nt(sess_level_find(nt_level), *block, read, *v);
-    *n = read;
+        sv9x_entries_from_nt(sess_level_find(nt_level), f->block, read, f->v);
+    f->n = read;
     return NT_OK;
 }
 
@@ -46,18 +57,11 @@ uint32_t sv9x_session_enum(const char *server, int16_t level, uint8_t *buf, uint
     const sv9x_layout *L = sv9x_layout_find(level);
     if (!L)
         return NT_ERROR_INVALID_LEVEL;
-    nt_wchar *wsrv;
-    if (!sv9x_a2w(server, &wsrv))
-        return NT_ERROR_NOT_ENOUGH_MEMORY;
-    uint8_t *block;
-    sv9x_entry *v;
-    uint32_t n;
-    uint32_t st = fetch(wsrv, NULL, L->nt_level, &block, &v, &n);
+    fetched f;
+    uint32_t st = fetch(server, NULL, L->nt_level, &f);
     if (st == NT_OK)
-        st = sv9x_pack_enum(L, v, n, buf, cb, base, read, total);
-    free(v);
-    nt_block_free(block);
-    free(wsrv);
+        st = sv9x_pack_enum(L, f.v, f.n, buf, cb, base, read, total);
+    release(&f);
     return st;
 }
 
@@ -71,23 +75,13 @@ uint32_t sv9x_session_getinfo(const char *server, const char *client, int16_t le
     const sv9x_layout *L = sv9x_layout_find(level);
     if (!L)
         return NT_ERROR_INVALID_LEVEL;
-    nt_wchar *wsrv = NULL, *wcli = NULL;
-    if (!sv9x_a2w(server, &wsrv) || !sv9x_a2w(client, &wcli)) {
-        free(wsrv);
-        return NT_ERROR_NOT_ENOUGH_MEMORY;
-    }
-    uint8_t *block;
-    sv9x_entry *v;
-    uint32_t n;
     /* no user argument in the 9x form: the first of the client's sessions
      * (in the API layer's stable order) */
-    uint32_t st = fetch(wsrv, wcli, L->nt_level, &block, &v, &n);
+    fetched f;
+    uint32_t st = fetch(server, client, L->nt_level, &f);
     if (st == NT_OK)
-        st = n ? sv9x_pack_one(L, &v[0], buf, cb, base, avail) : NT_NERR_ClientNameNotFound;
-    free(v);
-    nt_block_free(block);
-    free(wcli);
-    free(wsrv);
+        st = f.n ? sv9x_pack_one(L, &f.v[0], buf, cb, base, avail) : NT_NERR_ClientNameNotFound;
+    release(&f);
     return st;
 }
 
@@ -129,23 +123,13 @@ static uint32_t del_by_key(const nt_wchar *server, const sv9x_entry *v, uint32_t
 
 uint32_t sv9x_session_del(const char *server, const char *client, int16_t key)
 {
-    nt_wchar *wsrv = NULL, *wcli = NULL;
-    if (!sv9x_a2w(server, &wsrv) || !sv9x_a2w(client, &wcli)) {
-        free(wsrv);
-        return NT_ERROR_NOT_ENOUGH_MEMORY;
-    }
-    uint8_t *block;
-    sv9x_entry *v;
-    uint32_t n;
     /* level 1: the same names the keys of NetSessionEnum level 50 came from */
-    uint32_t st = fetch(wsrv, wcli && wcli[0] ? wcli : NULL, 1, &block, &v, &n);
+    fetched f;
+    uint32_t st = fetch(server, client, 1, &f);
     if (st == NT_OK)
-        st = del_by_key(wsrv, v, n, (uint16_t)key);
+        st = del_by_key(f.server, f.v, f.n, (uint16_t)key);
     else if (st == NT_NERR_UserNotFound)
         st = NT_NERR_ClientNameNotFound;
-    free(v);
-    nt_block_free(block);
-    free(wcli);
-    free(wsrv);
+    release(&f);
     return st;
 }
