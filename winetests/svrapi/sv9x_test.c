@@ -260,11 +260,18 @@ static void do_del(const char *srv, const char *client, const char *user)
     printf("# key %lu for %s %s\n", key, cname, user);
     NET_API_STATUS st = NetSessionDel(srv, cname, (short)key);
     check(st == NERR_Success, "del.by_key", "status %lu", st);
-    int gone = 1;
-    n = enum50(srv, &e);
-    for (int i = 0; i < n; i++)
-        gone &= !(same(e[i].sesi50_cname, client) && same(e[i].sesi50_username, user));
-    check(gone, "del.not_listed_any_more", "still enumerated");
+    /* Samba ends the session asynchronously (a message to the smbd serving
+     * it): poll for up to 10 s */
+    int gone = 0;
+    for (int tries = 0; tries < 100 && !gone; tries++) {
+        if (tries)
+            Sleep(100);
+        gone = 1;
+        n = enum50(srv, &e);
+        for (int i = 0; i < n; i++)
+            gone &= !(same(e[i].sesi50_cname, client) && same(e[i].sesi50_username, user));
+    }
+    check(gone, "del.not_listed_any_more", "still enumerated after 10 s");
     st = NetSessionDel(srv, cname, (short)key);
     check(st == NERR_ClientNameNotFound, "del.stale_key_2312", "status %lu", st);
 }
