@@ -170,9 +170,9 @@ uint32_t sv9x_pack_enum(const sv9x_layout *L, const sv9x_entry *v, uint32_t n, u
         k++;
     }
     *read = (uint16_t)k;
-    if (k == n)
-        return NT_OK;
-    return k ? NT_ERROR_MORE_DATA : SV9X_NERR_BufTooSmall;
+    /* Microsoft's svrapi.h lists ERROR_MORE_DATA, not NERR_BufTooSmall, for
+     * NetSessionEnum: also when not even one entry fits */
+    return k == n ? NT_OK : NT_ERROR_MORE_DATA;
 }
 
 uint32_t sv9x_pack_one(const sv9x_layout *L, const sv9x_entry *e, uint8_t *buf, uint16_t cb, uint32_t base,

@@ -73,8 +73,8 @@ uint32_t sv9x_key_lookup(const sv9x_entry *v, uint32_t n, uint16_t key, uint32_t
  * address in the i686 DLL (a 32-bit process), any value in unit tests.
  * Fixed structures grow from the start, strings from the end; nothing is
  * written at or past cb. */
-/* NetSessionEnum: as many WHOLE entries as fit.  Returns NT_OK (all),
- * NT_ERROR_MORE_DATA (some), SV9X_NERR_BufTooSmall (none of n > 0). */
+/* NetSessionEnum: as many WHOLE entries as fit.  Returns NT_OK (all of
+ * them) or NT_ERROR_MORE_DATA (some or none; *read says how many). */
 uint32_t sv9x_pack_enum(const sv9x_layout *L, const sv9x_entry *v, uint32_t n, uint8_t *buf, uint16_t cb,
                         uint32_t base, uint16_t *read, uint16_t *total);
 /* NetSessionGetInfo: one entry.  *avail = bytes the whole entry needs.

@@ -31,7 +31,7 @@ want=$(samba_truth_sessions sv9xn | grep -v "^$SAMBA_ADMIN_USER " | sort)
 if printf '%s\n' "$out" | head -1 | grep -q '^status=0 ' && [ -n "$got" ] && [ "$got" = "$want" ]; then pass "enum50_equals_smbstatus"
 else fail "enum50_equals_smbstatus" "out [$out] smbstatus [$want]"; fi
 out1=$(timeout 60 "$BIN" enum "\\\\$IP" 50 1 | head -1)
-case $out1 in "status=2123 read=0 total="[3-9]*) pass "enum_1_byte_buftoosmall" ;; *) fail "enum_1_byte_buftoosmall" "$out1" ;; esac
+case $out1 in "status=234 read=0 total="[3-9]*) pass "enum_1_byte_more_data_with_total" ;; *) fail "enum_1_byte_more_data_with_total" "$out1" ;; esac
 g=$(timeout 60 "$BIN" getinfo "\\\\$IP" "$IP" 50 512)
 if printf '%s\n' "$g" | head -1 | grep -q '^status=0 avail=' && printf '%s\n' "$g" | sed -n 2p | grep -q "^\\\\\\\\$IP	"; then pass "getinfo50_by_client"
 else fail "getinfo50_by_client" "$g"; fi

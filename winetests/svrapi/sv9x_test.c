@@ -159,9 +159,9 @@ static void do_small(const char *srv)
         all += sizeof(*e) + strlen(e[i].sesi50_cname) + 1 + strlen(e[i].sesi50_username) + 1;
     static unsigned char buf[BIG + 64];
     struct { unsigned cb; NET_API_STATUS st; unsigned short read; const char *name; } c[] = {
-        {0, NERR_BufTooSmall, 0, "small.enum.0_bytes"},
-        {1, NERR_BufTooSmall, 0, "small.enum.1_byte"},
-        {one - 1, NERR_BufTooSmall, 0, "small.enum.one_byte_short_of_one_entry"},
+        {0, ERROR_MORE_DATA, 0, "small.enum.0_bytes"},
+        {1, ERROR_MORE_DATA, 0, "small.enum.1_byte"},
+        {one - 1, ERROR_MORE_DATA, 0, "small.enum.one_byte_short_of_one_entry"},
         {one, ERROR_MORE_DATA, 1, "small.enum.exactly_one_entry"},
         {all - 1, ERROR_MORE_DATA, (unsigned short)(n - 1), "small.enum.one_byte_short_of_all"},
         {all, NERR_Success, n, "small.enum.exactly_all"},
@@ -176,7 +176,7 @@ static void do_small(const char *srv)
     }
     unsigned short r = 9, t = 9;
     NET_API_STATUS st = NetSessionEnum(srv, 50, NULL, 0, &r, &t);
-    check(st == NERR_BufTooSmall && r == 0 && t == n, "small.enum.null_buffer_sizes", "status %lu read %u total %u", st, r, t);
+    check(st == ERROR_MORE_DATA && r == 0 && t == n, "small.enum.null_buffer_sizes", "status %lu read %u total %u", st, r, t);
     /* GetInfo: the client of entry 0 */
     const char *cl = e[0].sesi50_cname;
     char client[256];
