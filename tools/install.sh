@@ -11,6 +11,8 @@
 #            built; HKCU\Software\Wine\DllOverrides netapi32=native,builtin.
 #            The files it replaces are kept in PREFIX/netapi32-wine/backup.
 # uninstall: removes the override and our files and restores Wine's builtin.
+# svrapi.dll (Windows 95/98 programs) is installed and removed alongside by
+# tools/install_svrapi.sh when BUILD/i686/svrapi.dll is built.
 # Both are idempotent.  Environment: WINE_DLLDIR64 / WINE_DLLDIR32 (Wine's
 # x86_64-windows / i386-windows dirs) override the search below.
 set -u
@@ -99,6 +101,10 @@ if [ "$cmd" = install ]; then
     wine_quiet reg add "$OVR" /v netapi32 /t REG_SZ /d native,builtin /f || die "wine reg add failed"
     wineserver -w
     echo "DllOverrides netapi32=native,builtin set in $PREFIX"
+    # svrapi.dll for Windows 95/98 programs (i686 only; issue 13): its own script
+    if [ -f "$BUILD/i686/svrapi.dll" ]; then
+        bash "$(dirname "$0")/install_svrapi.sh" install "$PREFIX" "$BUILD" || die "svrapi.dll install failed"
+    fi
     [ -d "$STATE/x86_64-unix" ] && echo "optional: export WINEDLLPATH=$STATE to give $TARGET its unix library"
     exit 0
 fi
@@ -114,4 +120,5 @@ for d in system32 syswow64; do
     rm -f "$PREFIX/drive_c/windows/$d/$TARGET.dll" "$PREFIX/drive_c/windows/$d/netsess.exe"
 done
 rm -rf "$STATE"
+bash "$(dirname "$0")/install_svrapi.sh" uninstall "$PREFIX" "$BUILD" >/dev/null   # svrapi.dll (issue 13)
 echo "uninstalled: $PREFIX uses Wine's builtin netapi32 again"
