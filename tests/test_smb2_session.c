@@ -518,6 +518,7 @@ static void guest_or_null_with_credentials_refused(void **state)
                 srv_reset(dialects[d]);
                 g_srv.sess_flags = flags[f];
                 g_srv.final_unsigned = !sign;
+                g_srv.no_mic = !sign; /* like Samba's guest fallback: no key, no MIC */
                 expect_refused(NT_ERROR_SMB_GUEST_LOGON_BLOCKED);
             }
         }

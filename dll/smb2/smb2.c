@@ -360,19 +360,24 @@ static uint32_t do_negotiate(smb2_conn *c, const smb2_opts *o, uint8_t **blob, s
 
 /*
  * Decides what the session established by the final SESSION_SETUP response
- * `final` is worth (MS-SMB2 3.2.5.3.1), the SPNEGO exchange having succeeded:
+ * `final` (carrying the final SPNEGO token tok) is worth (MS-SMB2 3.2.5.3.1):
  *  - anonymous logon (no credentials): no keys, unsigned, as the server says;
  *  - with credentials: the keys are derived first and a signed final response
  *    must verify (NT_ERROR_UNEXP_NET_ERR) before any of its flags is believed;
  *    a guest or null session is then refused (NT_ERROR_SMB_GUEST_LOGON_BLOCKED:
  *    the server did not accept our password, as Windows refuses insecure
- *    guest logons); on 3.1.1 the final response must be signed; every later
- *    request and response is signed whatever the flags say.
+ *    guest logons; such a server cannot send the SPNEGO mechListMIC either);
+ *    otherwise the final SPNEGO token and its mechListMIC must verify, on
+ *    3.1.1 the final response must be signed, and every later request and
+ *    response is signed whatever the flags say.
  */
-static uint32_t session_trust(smb2_conn *c, const auth_ctx *a, uint16_t flags, const uint8_t *final,
-                              size_t finallen, const uint8_t preauth[64])
+static uint32_t session_trust(smb2_conn *c, auth_ctx *a, uint16_t flags, const uint8_t *final, size_t finallen,
+                              const uint8_t *tok, size_t toklen, const uint8_t preauth[64])
 {
     if (auth_is_anonymous(a)) {
+        uint32_t st = auth_finish(a, tok, toklen);
+        if (st)
+            return poison(c, st);
         if (flags & SMB2_SESSION_FLAG_ENCRYPT_DATA)
             return poison(c, NT_ERROR_UNEXP_NET_ERR); /* no key to encrypt with */
         return NT_OK;
@@ -393,6 +398,9 @@ static uint32_t session_trust(smb2_conn *c, const auth_ctx *a, uint16_t flags, c
         nt_wipe(&c->keys, sizeof(c->keys));
         return NT_ERROR_SMB_GUEST_LOGON_BLOCKED;
     }
+    uint32_t st = auth_finish(a, tok, toklen);
+    if (st)
+        return poison(c, st);
     if (c->dialect == SMB2_DIALECT_311 && !signed_resp) {
         nt_trace("smb2: SESSION_SETUP: final response not signed");
         return poison(c, NT_ERROR_UNEXP_NET_ERR);
@@ -422,6 +430,8 @@ static uint32_t session_setup(smb2_conn *c, const nt_creds *creds)
     uint16_t sess_flags = 0;
     uint8_t *final = NULL;
     size_t finallen = 0;
+    const uint8_t *final_tok = NULL;
+    size_t final_toklen = 0;
     c->in_setup = true;
     for (int round = 0;; round++) {
         if (round >= 4 || toklen > 0xFFFF) {
@@ -480,15 +490,11 @@ static uint32_t session_setup(smb2_conn *c, const nt_creds *creds)
             }
             continue;
         }
-        /* success */
-        st = auth_finish(a, blob, seclen);
-        if (st) {
-            free(m);
-            poison(c, st);
-            break;
-        }
+        /* success: session_trust checks the final SPNEGO token too */
         final = m;
         finallen = mlen;
+        final_tok = blob;
+        final_toklen = seclen;
         break;
     }
     c->in_setup = false;
@@ -502,7 +508,7 @@ static uint32_t session_setup(smb2_conn *c, const nt_creds *creds)
         return st;
     }
 
-    st = session_trust(c, a, sess_flags, final, finallen, preauth);
+    st = session_trust(c, a, sess_flags, final, finallen, final_tok, final_toklen, preauth);
     nt_trace("smb2: session 0x%llx flags 0x%x signing %d encrypting %d", (unsigned long long)c->session_id,
              (unsigned)sess_flags, (int)c->signing, (int)c->encrypting);
     free(final);
