@@ -124,6 +124,32 @@ static uint32_t recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen, uint64_t
     return NT_OK;
 }
 
+/* Sends the encoded request in w: in a transform when enc, else signed when
+ * the session signs.  Transport and crypto failures come back as they are;
+ * the caller poisons. */
+static uint32_t send_request(smb2_conn *c, uint16_t cmd, nt_wr *w, bool enc, uint64_t deadline)
+{
+    uint32_t st;
+    if (enc) {
+        uint8_t nonce[16] = { 0 };
+        c->nonce_ctr++;
+        nt_put_le64(nonce, c->nonce_ctr);
+        memcpy(nonce + 8, c->nonce_salt, c->cipher == SMB2_CIPHER_AES128_CCM ? 3 : 4);
+        uint8_t *tf = NULL;
+        size_t tflen = 0;
+        st = smb2_encrypt(c->cipher, c->keys.enc, c->session_id, nonce, w->p, w->len, &tf, &tflen);
+        if (st)
+            return st;
+        st = send_frame(c, tf, tflen, deadline);
+        free(tf);
+        return st;
+    }
+    if (c->signing && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE &&
+        !smb2_sign(c->sign_alg, c->keys.sign, w->p, w->len))
+        return NT_ERROR_UNEXP_NET_ERR;
+    return send_frame(c, w->p, w->len, deadline);
+}
+
 /* Statuses a server may send unsigned on a signed session: the session is
  * gone (it no longer has the key), or an interim response. They carry no
  * data and only ever fail the call. */
@@ -170,25 +196,7 @@ static uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_
         return poison(c, NT_ERROR_NOT_ENOUGH_MEMORY);
 
     bool enc = c->encrypting && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;
-    uint32_t st;
-    if (enc) {
-        uint8_t nonce[16] = { 0 };
-        c->nonce_ctr++;
-        nt_put_le64(nonce, c->nonce_ctr);
-        memcpy(nonce + 8, c->nonce_salt, c->cipher == SMB2_CIPHER_AES128_CCM ? 3 : 4);
-        uint8_t *tf = NULL;
-        size_t tflen = 0;
-        st = smb2_encrypt(c->cipher, c->keys.enc, c->session_id, nonce, w->p, w->len, &tf, &tflen);
-        if (st)
-            return poison(c, st);
-        st = send_frame(c, tf, tflen, deadline);
-        free(tf);
-    } else {
-        if (c->signing && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE &&
-            !smb2_sign(c->sign_alg, c->keys.sign, w->p, w->len))
-            return poison(c, NT_ERROR_UNEXP_NET_ERR);
-        st = send_frame(c, w->p, w->len, deadline);
-    }
+    uint32_t st = send_request(c, cmd, w, enc, deadline);
     c->round_trips++;
     if (st) {
         nt_trace("smb2: %s send failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
