@@ -227,6 +227,7 @@ want seeds && check_seed003
 
 # ---- issue 3: NetSessionGetInfo / NetSessionDel (added when their programs exist) --------
 if want errors && [ -f "$HERE/errors.sh" ]; then source "$HERE/errors.sh"; fi
+if want errors && [ -f "$HERE/security.sh" ]; then source "$HERE/security.sh"; fi
 if want getinfo && [ -f "$HERE/getinfo.sh" ]; then source "$HERE/getinfo.sh"; fi
 if want creds && [ -f "$HERE/creds.sh" ]; then source "$HERE/creds.sh"; fi
 if want netsess && [ -f "$HERE/netsess.sh" ]; then source "$HERE/netsess.sh"; fi
