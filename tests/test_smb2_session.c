@@ -640,6 +640,17 @@ static void pending_forever_is_bounded(void **state)
     assert_int_equal(smb2_connect(&o, &anon, &c), NT_ERROR_SEM_TIMEOUT);
     took = nt_now_ms() - t0;
     assert_true(took >= 180 && took < 200 + 150);
+    /* a signed session: the unsigned interim answers are allowed, not endless */
+    srv_reset(SMB2_DIALECT_311);
+    g_srv.pending_tree = true;
+    nt_creds cr = {(char *)"User", (char *)"Domain", (char *)"Password"};
+    o.timeout_ms = 300;
+    o.deadline_ms = 0;
+    t0 = nt_now_ms();
+    assert_int_equal(smb2_connect(&o, &cr, &c), NT_ERROR_SEM_TIMEOUT);
+    took = nt_now_ms() - t0;
+    assert_true(g_srv.have_key && g_srv.pendings >= 5);
+    assert_true(took >= 280 && took < 300 + 150);
     /* a deadline already passed: nothing is even sent */
     srv_reset(SMB2_DIALECT_311);
     o.deadline_ms = nt_now_ms() - 1;
