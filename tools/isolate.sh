@@ -11,7 +11,9 @@
 # overlay whose changes live in a tmpfs: the Unix users and groups the Samba
 # harness creates (useradd ntsadmin, ...) and any other /etc change exist only
 # for this run and vanish with it; the host's /etc is never written.  /mnt is
-# where that tmpfs is mounted, inside the namespace only.
+# where that tmpfs is mounted, inside the namespace only.  /tmp is a private
+# tmpfs too: Debian's wineserver leaves a /tmp/wine-XXXXXX directory behind for
+# every prefix it served, and scripts' temporary files vanish with the run.
 #
 # Needs root and unshare(1) (util-linux).  Where either is missing CMD runs in
 # the host's namespace unchanged; the tests that need root then print SKIPPED.
@@ -36,6 +38,10 @@ if [ "$ISOLATE_MOUNT" = 1 ]; then
     mkdir /mnt/upper /mnt/work &&
     mount -t overlay netapi32-etc -o lowerdir=/etc,upperdir=/mnt/upper,workdir=/mnt/work /etc ||
         echo "isolate: no private /etc (overlay failed): users the tests create stay on the host" >&2
+fi
+if [ "$ISOLATE_MOUNT" = 1 ]; then
+    mount -t tmpfs -o mode=1777 netapi32-tmp /tmp ||
+        echo "isolate: no private /tmp: what the run leaves there (wineserver dirs) stays on the host" >&2
 fi
 exec "$@"'
 if [ -d /mnt ] && unshare --net --mount true 2>/dev/null; then
