@@ -33,6 +33,9 @@ APT=($SUDO apt-get -o DPkg::Lock::Timeout=900 -q)
 export DEBIAN_FRONTEND=noninteractive
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+# Debian's wineserver keeps its socket directory in $TMPDIR/wine-XXXXXX and
+# leaves it behind: keep it inside $WORK, which goes at exit.
+export TMPDIR="$WORK"
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
