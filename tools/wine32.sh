@@ -37,7 +37,7 @@ trap 'rm -rf "$WORK"' EXIT
 # leaves it behind: keep it inside $WORK, which goes at exit.
 export TMPDIR="$WORK"
 
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 
 # ---- can this machine run a program under 64-bit and 32-bit Wine? -----------
 # One throwaway prefix; tiny programs built with MinGW (deps.sh installed it).
