@@ -171,11 +171,16 @@ if [ -n "$NEW" ]; then
         log "not purging (would remove more than what this run added)"
     fi
 fi
-BACK=$(join -t$'\t' "$WORK/before" "$WORK/after" | awk -F'\t' '$2 != $3 {print $1 "=" $2}')
+# versions this run changed, back to the old ones that apt still offers
+BACK=""; GONE=""
+for pv in $(join -t$'\t' "$WORK/before" "$WORK/after" | awk -F'\t' '$2 != $3 {print $1 "=" $2}'); do
+    if [ -n "$(apt-cache show "$pv" 2>/dev/null)" ]; then BACK="$BACK $pv"; else GONE="$GONE $pv"; fi
+done
+[ -z "$GONE" ] || log "left at their new versions (old ones no longer offered):$(echo $GONE | cut -c1-300)"
 if [ -n "$BACK" ]; then
     "${APT[@]}" -s install --allow-downgrades $BACK > "$WORK/back.sim" 2>&1 && ! grep -q '^Remv ' "$WORK/back.sim" &&
         "${APT[@]}" install -y --no-remove --allow-downgrades $BACK > "$WORK/back.log" 2>&1 ||
-        log "left at their new versions (old ones no longer offered): $(echo $BACK | cut -c1-200)"
+        log "could not put back:$(echo $BACK | cut -c1-300)"
 fi
 undo_arch
 rm -rf "$WORK/prefix"
