@@ -100,9 +100,12 @@ EOF
 
 start_samba() { # $1/$2 as write_conf
     stop_samba
+    # the previous server's processes may hold the port a moment longer
+    for _ in $(seq 100); do (exec 3<>"/dev/tcp/$IP/445") 2>/dev/null || break; sleep 0.1; done
     write_conf "$1" "${2:-}"
     smbd -D -s "$DIR/smb.conf" || return 1
-    for _ in $(seq 100); do
+    # up to 30 s: on a loaded 2-core machine smbd can take well over 10 s to listen
+    for _ in $(seq 300); do
         if (exec 3<>"/dev/tcp/$IP/445") 2>/dev/null; then return 0; fi
         sleep 0.1
     done
