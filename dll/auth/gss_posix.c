@@ -117,7 +117,16 @@ static uint32_t acquire(mech_ctx *c, const nt_creds *creds)
             trace_status("acquire_cred (ticket cache)", major, minor);
             return MECH_ERROR_NO_CREDENTIALS;
         }
-        nt_trace("auth: gss: credentials from the ticket cache");
+        /* an expired TGT is still "acquired"; its lifetime says it is gone
+         * (the mechglue maps minor codes, so init_sec_context's "Ticket
+         * expired" cannot be told from other failures) */
+        OM_uint32 life = 0;
+        major = gss_inquire_cred(&minor, c->cred, NULL, &life, NULL, NULL);
+        if (GSS_ERROR(major) || life == 0) {
+            nt_trace("auth: gss: the ticket cache holds no valid ticket (expired)");
+            return MECH_ERROR_NO_CREDENTIALS;
+        }
+        nt_trace("auth: gss: credentials from the ticket cache, valid %u s", (unsigned)life);
         return NT_OK;
     }
     char *princ = principal_of(creds);
