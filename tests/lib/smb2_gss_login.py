@@ -138,8 +138,8 @@ def main():
         return 1
     result(done, "initiator_complete", "" if done else "initiator did not accept the server's final token")
     if key is None:
-        print("initiator returned no session key: signing cannot be proven")
-        return 1 if FAILED else 3
+        result(False, "signed_tree_connect", "initiator returned no session key: signing cannot be proven")
+        return 1
     derive_and_check(s, key, final)
     try:
         tid = conn.connectTree("IPC$")
