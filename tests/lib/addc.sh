@@ -33,7 +33,7 @@
 #
 # Cache: a provisioned tree (users, groups, SPN included) takes ~10-20 s to
 # build; a pristine copy (taken before the first start) is kept in
-# $BUILD/addc/cache/<key> and restored with `cp -a` (xattrs/ACLs kept).  The
+# $BUILD/addc/cache/<NAME>.<key> and restored with `cp -a` (xattrs/ACLs kept).  The
 # key covers the Samba version, this file's text, NAME, IP and the absolute
 # directory (paths are written into smb.conf and sam.ldb), so a changed
 # script or Samba provisions again.  Only test secrets live there (mode 0700).
@@ -187,7 +187,7 @@ addc__provision() {
 addc__prepare() {
     local name=$1 ip=$2 dir=$3 key cache
     key=$(addc__cache_key "$name" "$ip" "$dir")
-    cache="$ADDC_ROOT_DIR/cache/$key"
+    cache="$ADDC_ROOT_DIR/cache/$name.$key"
     if [ "${ADDC_NO_CACHE:-}" != 1 ] && [ -f "$cache/.complete" ]; then
         rm -rf "$dir"
         cp -a "$cache/tree" "$dir" || return 1
@@ -196,8 +196,8 @@ addc__prepare() {
     fi
     addc__provision "$name" "$ip" "$dir" || return 1
     [ "${ADDC_NO_CACHE:-}" = 1 ] && return 0
-    rm -rf "$ADDC_ROOT_DIR/cache"; mkdir -p "$cache"     # one cached tree at a time
-    chmod 0700 "$ADDC_ROOT_DIR/cache"
+    rm -rf "$ADDC_ROOT_DIR/cache/$name".*                # one cached tree per DC name
+    mkdir -p "$cache"; chmod 0700 "$ADDC_ROOT_DIR/cache"
     cp -a "$dir" "$cache/tree" && touch "$cache/.complete"
     return 0
 }
