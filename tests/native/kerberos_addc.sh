@@ -9,6 +9,9 @@
 #   - end to end: SMB2 SESSION_SETUP against the DC's smbd (signing required)
 #     with our token, the server's signature on the final response verified
 #     with our key, then a signed TREE_CONNECT (tests/lib/smb2_gss_login.py);
+#   - our own AP-REQ from the ticket cache (dll/auth/krb5_ap.h, the Wine
+#     workaround; `mech_test ccache`): accepted by the keytab with equal keys,
+#     and a signed SMB2 session with smbd;
 #   - no ticket, an expired ticket, a wrong SPN give the documented codes;
 #   - with `ntlm auth = disabled` on the server NTLM fails and Kerberos works.
 #
@@ -112,6 +115,14 @@ for d in 311 300; do
 done
 results "smb2.311.kerberos" "$($PY tests/lib/smb2_gss_login.py --dialect 311 "$IP" "$TOOLS/mech_test" kerberos "$SPN" 2>&1)"
 
+# ---- our own AP-REQ from the ticket cache (the Wine 8 workaround) -------------------------
+results "ownap.keytab" "$("$TOOLS/krb_accept" peer "$TOOLS/mech_test" ccache "$SPN" 2>&1)"
+for d in 311 300; do
+    results "ownap.smb2.$d" "$($PY tests/lib/smb2_gss_login.py --dialect $d "$IP" "$TOOLS/mech_test" ccache "$SPN" 2>&1)"
+done
+out=$(KRB5CCNAME=FILE:$ADDC_DIR/no-such-ccache "$TOOLS/mech_test" ccache "$SPN" </dev/null 2>&1)
+grep -qx "STATUS 1312" <<<"$out" && pass "ownap.no_ticket" || fail "ownap.no_ticket" "$out"
+
 # ---- NTLM disabled on the server: Kerberos only -----------------------------------------
 addc_stop "$NAME"
 if addc_start "$NAME" "$IP" --no-ntlm; then
@@ -131,6 +142,7 @@ EOF
 )
     grep -q NTLM_REFUSED <<<"$ntlm" && pass "nontlm.ntlm_refused" || fail "nontlm.ntlm_refused" "$ntlm"
     results "nontlm.kerberos" "$($PY tests/lib/smb2_gss_login.py --dialect 311 "$IP" "$TOOLS/mech_test" negotiate "$SPN" 2>&1)"
+    results "nontlm.ownap" "$($PY tests/lib/smb2_gss_login.py --dialect 311 "$IP" "$TOOLS/mech_test" ccache "$SPN" 2>&1)"
 else
     fail "nontlm.start" "the AD DC did not start with ntlm auth = disabled"
 fi

@@ -7,12 +7,37 @@
  * context is complete.  Also prints "chosen: <mechanism>".
  *
  *   mech_test.exe negotiate|kerberos SPN [USER DOMAIN]   (password: MECH_PASSWORD)
+ *   mech_test.exe ccache SPN
+ *       the Wine 8 workaround (dll/auth/krb5_ap.h): the provider's Kerberos
+ *       context only fetches the service ticket into the ticket cache; the
+ *       token is our own AP-REQ built from that ticket (KRB5CCNAME, FILE:),
+ *       and the key is the ticket's session key
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth/mech.h"
+#include "auth/krb5_ap.h"
+
+#ifdef _WIN32
+#include <windows.h>
+static uint64_t now_us(void)
+{
+    FILETIME ft;
+    GetSystemTimeAsFileTime(&ft);
+    uint64_t t = ((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime; /* 100 ns since 1601 */
+    return t / 10u - 11644473600000000ull;
+}
+#else
+#include <sys/time.h>
+static uint64_t now_us(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+}
+#endif
 
 static void put_hex(const char *tag, const uint8_t *p, size_t n)
 {
@@ -45,11 +70,54 @@ static int get_reply(uint8_t **out, size_t *outlen)
     return 0;
 }
 
+/* The workaround: the provider fetches the ticket, we build the AP-REQ. */
+static int run_ccache(const char *spn)
+{
+    mech_ctx *m = NULL;
+    uint8_t *tok = NULL, *img = NULL;
+    size_t toklen = 0, len = 0;
+    uint32_t st = mech_start(NULL, spn, MECH_KERBEROS, &m, &tok, &toklen);
+    free(tok);
+    mech_free(m);
+    if (st) {
+        printf("STATUS %u\n", (unsigned)st);
+        return 1;
+    }
+    krb5_svc_cred cred;
+    memset(&cred, 0, sizeof(cred));
+    st = krb5_ccache_load(getenv("KRB5CCNAME"), &img, &len);
+    if (!st)
+        st = krb5_ccache_find(img, len, spn, (uint32_t)(now_us() / 1000000u), &cred);
+    free(img);
+    if (!st)
+        st = krb5_gss_ap_req(&cred, now_us(), &tok, &toklen);
+    if (st) {
+        printf("STATUS %u\n", (unsigned)st);
+        krb5_svc_cred_clear(&cred);
+        return 1;
+    }
+    printf("chosen: Kerberos (own AP-REQ, ticket enctype %u)\n", cred.enctype);
+    put_hex("TOKEN", tok, toklen);
+    free(tok);
+    uint8_t *in = NULL;
+    size_t inlen = 0;
+    int rc = get_reply(&in, &inlen) ? 1 : 0;
+    free(in);
+    if (!rc) {
+        put_hex("KEY", cred.key, cred.keylen);
+        printf("DONE\n");
+    }
+    krb5_svc_cred_clear(&cred);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc == 3 && !strcmp(argv[1], "ccache"))
+        return run_ccache(argv[2]);
     if (argc != 3 && argc != 5) {
-        fprintf(stderr, "usage: mech_test negotiate|kerberos SPN [USER DOMAIN]\n");
+        fprintf(stderr, "usage: mech_test negotiate|kerberos SPN [USER DOMAIN] | mech_test ccache SPN\n");
         return 2;
     }
     nt_creds creds = {0};
