@@ -120,6 +120,21 @@ results "ownap.keytab" "$("$TOOLS/krb_accept" peer "$TOOLS/mech_test" ccache "$S
 for d in 311 300; do
     results "ownap.smb2.$d" "$($PY tests/lib/smb2_gss_login.py --dialect $d "$IP" "$TOOLS/mech_test" ccache "$SPN" 2>&1)"
 done
+# the other session-key enctypes: AES128 and RC4 service tickets (client-side
+# default_tgs_enctypes), each through a signed SMB2 3.1.1 session
+for et in aes128-cts-hmac-sha1-96:17 rc4-hmac:23; do
+    conf="$ADDC_DIR/krb5.${et%%:*}.conf"
+    sed "s/^\[libdefaults\]/[libdefaults]\n    default_tgs_enctypes = ${et%%:*}\n    allow_weak_crypto = true\n    permitted_enctypes = ${et%%:*} aes256-cts-hmac-sha1-96/" \
+        "$ADDC_KRB5_CONF" > "$conf"
+    out=$(export KRB5_CONFIG=$conf KRB5CCNAME=FILE:$ADDC_DIR/ccache.${et%%:*}
+          printf '%s\n' "$ADDC_ADMIN_PASS" | kinit "$ADDC_ADMIN_USER@$ADDC_REALM" >/dev/null 2>&1
+          $PY tests/lib/smb2_gss_login.py --dialect 311 "$IP" "$TOOLS/mech_test" ccache "$SPN" 2>&1)
+    if grep -q "ticket enctype ${et##*:})" <<<"$out"; then
+        results "ownap.etype${et##*:}" "$out"
+    else
+        fail "ownap.etype${et##*:}" "no ${et%%:*} ticket: $(grep -m1 -E 'chosen|STATUS' <<<"$out")"
+    fi
+done
 out=$(KRB5CCNAME=FILE:$ADDC_DIR/no-such-ccache "$TOOLS/mech_test" ccache "$SPN" </dev/null 2>&1)
 grep -qx "STATUS 1312" <<<"$out" && pass "ownap.no_ticket" || fail "ownap.no_ticket" "$out"
 
