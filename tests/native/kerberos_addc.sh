@@ -11,7 +11,7 @@
 #     with our key, then a signed TREE_CONNECT (tests/lib/smb2_gss_login.py);
 #   - our own AP-REQ from the ticket cache (dll/auth/krb5_ap.h, the Wine
 #     workaround; `mech_test ccache`): accepted by the keytab with equal keys,
-#     and a signed SMB2 session with smbd;
+#     and a signed SMB2 session with smbd, for AES256, AES128 and RC4 keys;
 #   - no ticket, an expired ticket, a wrong SPN give the documented codes;
 #   - with `ntlm auth = disabled` on the server NTLM fails and Kerberos works.
 #
