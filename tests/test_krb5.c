@@ -17,19 +17,15 @@
 
 #include "auth/krb5_ap.h"
 #include "crypto/crypto.h"
+#include "crypto_vectors.h"
 
+/* hex into a caller buffer (tests/crypto_vectors.h parses it) */
 static size_t unhex(const char *s, uint8_t *out)
 {
     size_t n = 0;
-    while (s[0] && s[1]) {
-        if (s[0] == ' ') {
-            s++;
-            continue;
-        }
-        char b[3] = {s[0], s[1], 0};
-        out[n++] = (uint8_t)strtoul(b, NULL, 16);
-        s += 2;
-    }
+    uint8_t *b = cv_unhex(s, &n);
+    memcpy(out, b, n);
+    free(b);
     return n;
 }
 

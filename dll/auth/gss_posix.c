@@ -209,14 +209,8 @@ static uint32_t round_trip(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t
     return NT_OK;
 }
 
-uint32_t mech_start(const nt_creds *creds, const char *spn, enum mech_kind kind, mech_ctx **out, uint8_t **tok,
-                    size_t *toklen)
+uint32_t mech_be_open(const nt_creds *creds, const char *spn, enum mech_kind kind, mech_ctx **out)
 {
-    *out = NULL;
-    *tok = NULL;
-    *toklen = 0;
-    if (!spn || !*spn)
-        return NT_ERROR_INVALID_PARAMETER;
     mech_ctx *c = calloc(1, sizeof(*c));
     if (!c)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
@@ -224,46 +218,30 @@ uint32_t mech_start(const nt_creds *creds, const char *spn, enum mech_kind kind,
     c->cred = GSS_C_NO_CREDENTIAL;
     c->target = GSS_C_NO_NAME;
     c->mech = kind == MECH_KERBEROS ? &oid_krb5 : &oid_spnego;
+    *out = c;
     nt_trace("auth: gss: %s for %s", kind == MECH_KERBEROS ? "Kerberos" : "SPNEGO", spn);
     uint32_t st = acquire(c, creds);
-    if (st == NT_OK) {
-        restrict_spnego(c);
-        OM_uint32 minor;
-        gss_buffer_desc nb = {strlen(spn), (void *)spn};
-        OM_uint32 major = gss_import_name(&minor, &nb, GSS_KRB5_NT_PRINCIPAL_NAME, &c->target);
-        if (GSS_ERROR(major)) {
-            trace_status("import_name (target)", major, minor);
-            st = NT_ERROR_INVALID_PARAMETER;
-        }
-    }
-    if (st == NT_OK)
-        st = round_trip(c, NULL, 0, tok, toklen);
-    if (st) {
-        mech_free(c);
+    if (st)
         return st;
+    restrict_spnego(c);
+    OM_uint32 minor;
+    gss_buffer_desc nb = {strlen(spn), (void *)spn};
+    OM_uint32 major = gss_import_name(&minor, &nb, GSS_KRB5_NT_PRINCIPAL_NAME, &c->target);
+    if (GSS_ERROR(major)) {
+        trace_status("import_name (target)", major, minor);
+        return NT_ERROR_INVALID_PARAMETER;
     }
-    *out = c;
     return NT_OK;
 }
 
-uint32_t mech_step(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen, bool *done)
+uint32_t mech_be_round(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen, bool *done)
 {
-    *tok = NULL;
-    *toklen = 0;
-    *done = false;
-    if (!c)
-        return NT_ERROR_INVALID_PARAMETER;
-    if (c->done) {
-        /* complete already: a server token now is a protocol violation */
-        *done = true;
-        return inlen ? NT_ERROR_UNEXP_NET_ERR : NT_OK;
-    }
-    if (!in || !inlen || inlen > MECH_TOKEN_MAX)
-        return NT_ERROR_UNEXP_NET_ERR;
     uint32_t st = round_trip(c, in, inlen, tok, toklen);
     *done = c->done;
     return st;
 }
+
+bool mech_be_done(const mech_ctx *c) { return c->done; }
 
 bool mech_session_key(const mech_ctx *c, uint8_t *key, size_t *len)
 {

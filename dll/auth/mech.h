@@ -70,4 +70,13 @@ bool mech_session_key(const mech_ctx *c, uint8_t *key, size_t *len);
 const char *mech_chosen(const mech_ctx *c);
 void mech_free(mech_ctx *c); /* wipes key material */
 
+/* ---- the provider backends (gss_posix.c, sspi_win.c); mech.c holds the
+ * portable part (argument checks, the state machine of start/step) ---- */
+/* Allocates *out, acquires credentials, names the target; no token yet. */
+uint32_t mech_be_open(const nt_creds *creds, const char *spn, enum mech_kind kind, mech_ctx **out);
+/* One InitializeSecurityContext/gss_init_sec_context round (in NULL the
+ * first time); *done when the context is complete. */
+uint32_t mech_be_round(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen, bool *done);
+bool mech_be_done(const mech_ctx *c);
+
 #endif

@@ -192,51 +192,29 @@ static void query_package(mech_ctx *c, const wchar_t *pkg)
     }
 }
 
-uint32_t mech_start(const nt_creds *creds, const char *spn, enum mech_kind kind, mech_ctx **out, uint8_t **tok,
-                    size_t *toklen)
+uint32_t mech_be_open(const nt_creds *creds, const char *spn, enum mech_kind kind, mech_ctx **out)
 {
-    *out = NULL;
-    *tok = NULL;
-    *toklen = 0;
-    if (!spn || !*spn)
-        return NT_ERROR_INVALID_PARAMETER;
     mech_ctx *c = calloc(1, sizeof(*c));
     if (!c)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
+    *out = c;
     const wchar_t *pkg = kind == MECH_KERBEROS ? L"Kerberos" : L"Negotiate";
     if (kind == MECH_KERBEROS)
         strcpy(c->chosen, "Kerberos");
     nt_trace("auth: sspi: %s for %s", kind == MECH_KERBEROS ? "Kerberos" : "Negotiate", spn);
     query_package(c, pkg);
     c->spn = to_wide(spn);
-    uint32_t st = c->spn ? acquire(c, creds, pkg) : NT_ERROR_NOT_ENOUGH_MEMORY;
-    if (st == NT_OK)
-        st = round_trip(c, NULL, 0, tok, toklen);
-    if (st) {
-        mech_free(c);
-        return st;
-    }
-    *out = c;
-    return NT_OK;
+    return c->spn ? acquire(c, creds, pkg) : NT_ERROR_NOT_ENOUGH_MEMORY;
 }
 
-uint32_t mech_step(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen, bool *done)
+uint32_t mech_be_round(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen, bool *done)
 {
-    *tok = NULL;
-    *toklen = 0;
-    *done = false;
-    if (!c)
-        return NT_ERROR_INVALID_PARAMETER;
-    if (c->done) {
-        *done = true;
-        return inlen ? NT_ERROR_UNEXP_NET_ERR : NT_OK;
-    }
-    if (!in || !inlen || inlen > MECH_TOKEN_MAX)
-        return NT_ERROR_UNEXP_NET_ERR;
     uint32_t st = round_trip(c, in, inlen, tok, toklen);
     *done = c->done;
     return st;
 }
+
+bool mech_be_done(const mech_ctx *c) { return c->done; }
 
 bool mech_session_key(const mech_ctx *c, uint8_t *key, size_t *len)
 {

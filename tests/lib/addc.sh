@@ -17,6 +17,8 @@
 #   addc_env NAME                   prints "export KRB5_CONFIG=... " lines (eval them)
 #   addc_keytab NAME PRINCIPAL FILE exports PRINCIPAL's keys (samba-tool domain exportkeytab)
 #   addc_tool NAME ARGS...          samba-tool with NAME's config (users, groups, spn)
+#   addc_results PREFIX OUTPUT      "RESULT: ok|fail <property>" lines of the Kerberos test
+#                                   tools -> the caller's pass/fail/skip PREFIX.<property>
 #
 # After addc_start: ADDC_DIR ADDC_CONF ADDC_KRB5_CONF ADDC_REALM ADDC_DOMAIN
 # ADDC_IP ADDC_HOST (NetBIOS name of the DC) are set for NAME.
@@ -309,4 +311,22 @@ addc_keytab() {
     local name=$1 princ=$2 file=$3
     rm -f "$file"
     addc_tool "$name" domain exportkeytab "$file" --principal="$princ" >/dev/null 2>&1
+}
+
+# The Kerberos test tools (tools/native/krb_accept, tests/lib/smb2_gss_login.py)
+# print "RESULT: ok|fail <property>[: why]": one check PREFIX.<property> each,
+# through the caller's pass/fail/skip.  A provider that returns no session key
+# (Wine 8's secur32) makes the key checks SKIPPED, with the reason.
+addc_results() {
+    local prefix=$1 out=$2 line name
+    while read -r line; do
+        name=$(echo "$line" | awk '{print $3}' | tr -d ':')
+        case "$line" in
+            "RESULT: ok "*) pass "$prefix.$name" ;;
+            *"initiator returned no session key"*)
+                skip "$prefix.$name" "Wine's Kerberos SSPI returns no SECPKG_ATTR_SESSION_KEY (Wine 8 stub, docs/sspi-wine.md)" ;;
+            "RESULT: fail "*) fail "$prefix.$name" "${line#RESULT: fail }" ;;
+        esac
+    done < <(grep '^RESULT: ' <<<"$out")
+    grep -q '^RESULT: ' <<<"$out" || fail "$prefix" "no result: $(tail -3 <<<"$out")"
 }

@@ -42,19 +42,6 @@ $PY -c 'import impacket' 2>/dev/null || { skip "kerberos_addc" "python3-impacket
 trap addc_stop_all EXIT
 trap 'addc_stop_all; exit 130' INT TERM
 
-# Every RESULT line of a tool becomes a check named PREFIX.<property>.
-results() {
-    local prefix=$1 out=$2 line name
-    while read -r line; do
-        name=$(echo "$line" | awk '{print $3}' | tr -d ':')
-        case "$line" in
-            "RESULT: ok "*) pass "$prefix.$name" ;;
-            "RESULT: fail "*) fail "$prefix.$name" "${line#RESULT: fail }" ;;
-        esac
-    done < <(grep '^RESULT: ' <<<"$out")
-    grep -q '^RESULT: ' <<<"$out" || fail "$prefix" "no result: $(tail -3 <<<"$out")"
-}
-
 # ---- the harness ------------------------------------------------------------------
 t0=$(date +%s.%N)
 if ! addc_start "$NAME" "$IP"; then
@@ -85,11 +72,11 @@ export KRB5_KTNAME=$KT
 
 # ---- mechanism against the service keytab -------------------------------------------
 for kind in negotiate kerberos; do
-    results "gss.$kind" "$("$TOOLS/krb_accept" self "$SPN" "$kind" 2>&1)"
+    addc_results "gss.$kind" "$("$TOOLS/krb_accept" self "$SPN" "$kind" 2>&1)"
 done
 out=$(KRB5CCNAME=FILE:/nonexistent MECH_USER=$ADDC_USER1 MECH_DOMAIN=${ADDC_REALM,,} MECH_PASSWORD=$ADDC_USER1_PASS \
       "$TOOLS/krb_accept" self "$SPN@$ADDC_REALM" negotiate 2>&1)
-results "gss.explicit_creds" "$out"
+addc_results "gss.explicit_creds" "$out"
 grep -q "client $ADDC_USER1@$ADDC_REALM" <<<"$out" && pass "gss.explicit_creds.client" ||
     fail "gss.explicit_creds.client" "acceptor saw another client"
 
@@ -111,14 +98,14 @@ expect_status "gss.wrong_spn" 1326 "$CC" "cifs/no-such-server.${ADDC_REALM,,}"
 
 # ---- end to end: SMB2 SESSION_SETUP with smbd -------------------------------------------
 for d in 311 300; do
-    results "smb2.$d.negotiate" "$($PY tests/lib/smb2_gss_login.py --dialect $d "$IP" "$TOOLS/mech_test" negotiate "$SPN" 2>&1)"
+    addc_results "smb2.$d.negotiate" "$($PY tests/lib/smb2_gss_login.py --dialect $d "$IP" "$TOOLS/mech_test" negotiate "$SPN" 2>&1)"
 done
-results "smb2.311.kerberos" "$($PY tests/lib/smb2_gss_login.py --dialect 311 "$IP" "$TOOLS/mech_test" kerberos "$SPN" 2>&1)"
+addc_results "smb2.311.kerberos" "$($PY tests/lib/smb2_gss_login.py --dialect 311 "$IP" "$TOOLS/mech_test" kerberos "$SPN" 2>&1)"
 
 # ---- our own AP-REQ from the ticket cache (the Wine 8 workaround) -------------------------
-results "ownap.keytab" "$("$TOOLS/krb_accept" peer "$TOOLS/mech_test" ccache "$SPN" 2>&1)"
+addc_results "ownap.keytab" "$("$TOOLS/krb_accept" peer "$TOOLS/mech_test" ccache "$SPN" 2>&1)"
 for d in 311 300; do
-    results "ownap.smb2.$d" "$($PY tests/lib/smb2_gss_login.py --dialect $d "$IP" "$TOOLS/mech_test" ccache "$SPN" 2>&1)"
+    addc_results "ownap.smb2.$d" "$($PY tests/lib/smb2_gss_login.py --dialect $d "$IP" "$TOOLS/mech_test" ccache "$SPN" 2>&1)"
 done
 # the other session-key enctypes: AES128 and RC4 service tickets (client-side
 # default_tgs_enctypes), each through a signed SMB2 3.1.1 session
@@ -130,7 +117,7 @@ for et in aes128-cts-hmac-sha1-96:17 rc4-hmac:23; do
           printf '%s\n' "$ADDC_ADMIN_PASS" | kinit "$ADDC_ADMIN_USER@$ADDC_REALM" >/dev/null 2>&1
           $PY tests/lib/smb2_gss_login.py --dialect 311 "$IP" "$TOOLS/mech_test" ccache "$SPN" 2>&1)
     if grep -q "ticket enctype ${et##*:})" <<<"$out"; then
-        results "ownap.etype${et##*:}" "$out"
+        addc_results "ownap.etype${et##*:}" "$out"
     else
         fail "ownap.etype${et##*:}" "no ${et%%:*} ticket: $(grep -m1 -E 'chosen|STATUS' <<<"$out")"
     fi
@@ -156,8 +143,8 @@ except Exception as e:
 EOF
 )
     grep -q NTLM_REFUSED <<<"$ntlm" && pass "nontlm.ntlm_refused" || fail "nontlm.ntlm_refused" "$ntlm"
-    results "nontlm.kerberos" "$($PY tests/lib/smb2_gss_login.py --dialect 311 "$IP" "$TOOLS/mech_test" negotiate "$SPN" 2>&1)"
-    results "nontlm.ownap" "$($PY tests/lib/smb2_gss_login.py --dialect 311 "$IP" "$TOOLS/mech_test" ccache "$SPN" 2>&1)"
+    addc_results "nontlm.kerberos" "$($PY tests/lib/smb2_gss_login.py --dialect 311 "$IP" "$TOOLS/mech_test" negotiate "$SPN" 2>&1)"
+    addc_results "nontlm.ownap" "$($PY tests/lib/smb2_gss_login.py --dialect 311 "$IP" "$TOOLS/mech_test" ccache "$SPN" 2>&1)"
 else
     fail "nontlm.start" "the AD DC did not start with ntlm auth = disabled"
 fi
