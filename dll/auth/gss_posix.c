@@ -164,8 +164,9 @@ static void restrict_spnego(mech_ctx *c)
         nt_trace("auth: gss: could not restrict SPNEGO to Kerberos");
 }
 
-static uint32_t round_trip(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen)
+uint32_t mech_be_round(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen, bool *done)
 {
+    *done = false;
     OM_uint32 major, minor, ret_flags = 0;
     gss_buffer_desc ib = {inlen, (void *)in}, ob = GSS_C_EMPTY_BUFFER;
     gss_OID actual = GSS_C_NO_OID;
@@ -190,7 +191,7 @@ static uint32_t round_trip(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t
     gss_release_buffer(&minor, &ob);
     if (st)
         return st;
-    c->done = major == GSS_S_COMPLETE;
+    c->done = *done = major == GSS_S_COMPLETE;
     if (c->done) {
         /* what an SMB session needs: mutual authentication and integrity */
         if (!(ret_flags & GSS_C_MUTUAL_FLAG) || !(ret_flags & GSS_C_INTEG_FLAG)) {
@@ -234,19 +235,10 @@ uint32_t mech_be_open(const nt_creds *creds, const char *spn, enum mech_kind kin
     return NT_OK;
 }
 
-uint32_t mech_be_round(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen, bool *done)
-{
-    uint32_t st = round_trip(c, in, inlen, tok, toklen);
-    *done = c->done;
-    return st;
-}
-
 bool mech_be_done(const mech_ctx *c) { return c->done; }
 
-bool mech_session_key(const mech_ctx *c, uint8_t *key, size_t *len)
+bool mech_be_session_key(const mech_ctx *c, uint8_t *key, size_t *len)
 {
-    if (!c || !c->done || !key || !len)
-        return false;
     OM_uint32 minor;
     gss_buffer_set_t set = GSS_C_NO_BUFFER_SET;
     OM_uint32 major = gss_inquire_sec_context_by_oid(&minor, c->ctx, GSS_C_INQ_SSPI_SESSION_KEY, &set);

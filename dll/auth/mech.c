@@ -53,3 +53,8 @@ uint32_t mech_step(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t **tok, 
     }
     return st;
 }
+
+bool mech_session_key(const mech_ctx *c, uint8_t *key, size_t *len)
+{
+    return c && mech_be_done(c) && key && len && *len > 0 && mech_be_session_key(c, key, len);
+}

@@ -78,5 +78,7 @@ uint32_t mech_be_open(const nt_creds *creds, const char *spn, enum mech_kind kin
  * first time); *done when the context is complete. */
 uint32_t mech_be_round(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen, bool *done);
 bool mech_be_done(const mech_ctx *c);
+/* The key of a complete context (*len in: capacity). */
+bool mech_be_session_key(const mech_ctx *c, uint8_t *key, size_t *len);
 
 #endif

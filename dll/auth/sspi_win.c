@@ -130,8 +130,9 @@ static void chosen_from_token(mech_ctx *c, const uint8_t *t, size_t n)
         strcpy(c->chosen, "Kerberos");
 }
 
-static uint32_t round_trip(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen)
+uint32_t mech_be_round(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen, bool *done)
 {
+    *done = false;
     uint8_t *buf = malloc(c->max_token);
     if (!buf)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
@@ -170,7 +171,7 @@ static uint32_t round_trip(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t
     } else {
         free(buf);
     }
-    c->done = s == SEC_E_OK;
+    c->done = *done = s == SEC_E_OK;
     if (c->done) {
         if (!(attrs & ISC_RET_MUTUAL_AUTH) || !(attrs & ISC_RET_INTEGRITY)) {
             nt_trace("auth: sspi: context complete without mutual auth/integrity (attrs 0x%lx)", attrs);
@@ -207,19 +208,10 @@ uint32_t mech_be_open(const nt_creds *creds, const char *spn, enum mech_kind kin
     return c->spn ? acquire(c, creds, pkg) : NT_ERROR_NOT_ENOUGH_MEMORY;
 }
 
-uint32_t mech_be_round(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen, bool *done)
-{
-    uint32_t st = round_trip(c, in, inlen, tok, toklen);
-    *done = c->done;
-    return st;
-}
-
 bool mech_be_done(const mech_ctx *c) { return c->done; }
 
-bool mech_session_key(const mech_ctx *c, uint8_t *key, size_t *len)
+bool mech_be_session_key(const mech_ctx *c, uint8_t *key, size_t *len)
 {
-    if (!c || !c->done || !key || !len)
-        return false;
     SecPkgContext_SessionKey sk;
     memset(&sk, 0, sizeof(sk));
     SECURITY_STATUS s = QueryContextAttributesW((PCtxtHandle)&c->ctx, SECPKG_ATTR_SESSION_KEY, &sk);
