@@ -7,7 +7,9 @@ set -euo pipefail
 PKGS=(make gcc python3 mingw-w64 wine64 wine libwine-dev libcmocka-dev nettle-dev
       samba smbclient winbind python3-impacket clang iproute2 binutils-mingw-w64-x86-64
       binutils-mingw-w64-i686 procps psmisc
-      mono-mcs mono-runtime pkgconf)     # libnetapi32.so: .NET tests on Mono, pkg-config check
+      mono-mcs mono-runtime pkgconf      # libnetapi32.so: .NET tests on Mono, pkg-config check
+      samba-ad-dc samba-ad-provision krb5-user   # Kerberos tests: private AD DC as KDC, kinit
+      libkrb5-dev)                       # GSSAPI headers for the native Kerberos mechanism
 
 missing=()
 for p in "${PKGS[@]}"; do

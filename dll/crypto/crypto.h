@@ -20,7 +20,8 @@ typedef enum nt_hash_alg {
     NT_HASH_MD4,    /* 16-byte digest */
     NT_HASH_MD5,    /* 16 */
     NT_HASH_SHA256, /* 32 */
-    NT_HASH_SHA512  /* 64 */
+    NT_HASH_SHA512, /* 64 */
+    NT_HASH_SHA1    /* 20: Kerberos AES (RFC 3962) HMAC-SHA1-96 */
 } nt_hash_alg;
 
 size_t nt_hash_len(nt_hash_alg alg);

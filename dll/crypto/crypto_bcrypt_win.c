@@ -34,7 +34,7 @@ VOID WINAPI MD4Init(nt_md4_ctx *ctx);
 VOID WINAPI MD4Update(nt_md4_ctx *ctx, const unsigned char *buf, unsigned int len);
 VOID WINAPI MD4Final(nt_md4_ctx *ctx);
 
-#define NALG 4
+#define NALG 5
 
 static INIT_ONCE g_once = INIT_ONCE_STATIC_INIT;
 static BCRYPT_ALG_HANDLE g_hash[NALG];
@@ -47,6 +47,7 @@ static const WCHAR *alg_name(int i)
     case NT_HASH_MD4: return BCRYPT_MD4_ALGORITHM;
     case NT_HASH_MD5: return BCRYPT_MD5_ALGORITHM;
     case NT_HASH_SHA256: return BCRYPT_SHA256_ALGORITHM;
+    case NT_HASH_SHA1: return BCRYPT_SHA1_ALGORITHM;
     default: return BCRYPT_SHA512_ALGORITHM;
     }
 }
@@ -79,7 +80,8 @@ static void init(void)
 
 static bool alg_ok(nt_hash_alg alg)
 {
-    return alg == NT_HASH_MD4 || alg == NT_HASH_MD5 || alg == NT_HASH_SHA256 || alg == NT_HASH_SHA512;
+    return alg == NT_HASH_MD4 || alg == NT_HASH_MD5 || alg == NT_HASH_SHA256 || alg == NT_HASH_SHA512 ||
+           alg == NT_HASH_SHA1;
 }
 
 /* Feeds data to a bcrypt hash object in ULONG-sized pieces. */

@@ -31,6 +31,7 @@ size_t nt_hash_len(nt_hash_alg alg)
     case NT_HASH_MD5: return 16;
     case NT_HASH_SHA256: return 32;
     case NT_HASH_SHA512: return 64;
+    case NT_HASH_SHA1: return 20;
     }
     return 0;
 }

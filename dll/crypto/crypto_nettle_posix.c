@@ -14,6 +14,7 @@
 #include <nettle/md4.h>
 #include <nettle/md5.h>
 #include <nettle/nettle-meta.h>
+#include <nettle/sha1.h>
 #include <nettle/sha2.h>
 
 static const struct nettle_hash *hash_for(nt_hash_alg alg)
@@ -23,16 +24,18 @@ static const struct nettle_hash *hash_for(nt_hash_alg alg)
     case NT_HASH_MD5: return &nettle_md5;
     case NT_HASH_SHA256: return &nettle_sha256;
     case NT_HASH_SHA512: return &nettle_sha512;
+    case NT_HASH_SHA1: return &nettle_sha1;
     }
     return NULL;
 }
 
-/* Large enough for any of the four hash contexts. */
+/* Large enough for any of the hash contexts. */
 typedef union hash_ctx {
     struct md4_ctx md4;
     struct md5_ctx md5;
     struct sha256_ctx sha256;
     struct sha512_ctx sha512;
+    struct sha1_ctx sha1;
 } hash_ctx;
 
 bool nt_hash(nt_hash_alg alg, const void *data, size_t len, uint8_t *out)

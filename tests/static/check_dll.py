@@ -18,7 +18,7 @@ import pe as pelib          # noqa: E402
 import gen_spec             # noqa: E402
 
 MACHINE = {"x86_64": 0x8664, "i686": 0x14C}
-SYSTEM_DLLS = {"kernel32.dll", "advapi32.dll", "bcrypt.dll", "ws2_32.dll", "msvcrt.dll", "ucrtbase.dll"}
+SYSTEM_DLLS = {"kernel32.dll", "advapi32.dll", "bcrypt.dll", "ws2_32.dll", "secur32.dll", "msvcrt.dll", "ucrtbase.dll"}
 SYSTEM_RE = re.compile(r"^api-ms-win-[a-z0-9-]+\.dll$")
 
 
