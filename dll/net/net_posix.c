@@ -3,6 +3,7 @@
  * poll(); send/recv poll with the time remaining before each call. */
 #define _GNU_SOURCE
 #include "net.h"
+#include "nbns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -127,6 +128,17 @@ uint32_t net_connect(const char *host, uint16_t port, uint32_t timeout_ms, net_c
     hints.ai_flags = AI_NUMERICSERV;
     struct addrinfo *res = NULL;
     int gr = getaddrinfo(host, portstr, &hints, &res);
+    if ((gr != 0 || !res) && gr != EAI_MEMORY && nbns_is_netbios_name(host)) {
+        uint32_t ip; /* DNS does not know it: a NetBIOS name query (nbns.h) */
+        char ipstr[16];
+        if (res)
+            freeaddrinfo(res);
+        res = NULL;
+        if (nbns_resolve(host, deadline, &ip) == NT_OK) {
+            nbns_addr_str(ip, ipstr);
+            gr = getaddrinfo(ipstr, portstr, &hints, &res);
+        }
+    }
     if (gr != 0 || !res) {
         if (res)
             freeaddrinfo(res);

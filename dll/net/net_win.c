@@ -6,6 +6,7 @@
 #include <windows.h>
 
 #include "net.h"
+#include "nbns.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,17 @@ uint32_t net_connect(const char *host, uint16_t port, uint32_t timeout_ms, net_c
     hints.ai_protocol = IPPROTO_TCP;
     struct addrinfo *res = NULL;
     int gr = getaddrinfo(host, portstr, &hints, &res);
+    if ((gr != 0 || !res) && gr != EAI_MEMORY && nbns_is_netbios_name(host)) {
+        uint32_t ip; /* DNS does not know it: a NetBIOS name query (nbns.h) */
+        char ipstr[16];
+        if (res)
+            freeaddrinfo(res);
+        res = NULL;
+        if (nbns_resolve(host, deadline, &ip) == NT_OK) {
+            nbns_addr_str(ip, ipstr);
+            gr = getaddrinfo(ipstr, portstr, &hints, &res);
+        }
+    }
     if (gr != 0 || !res) {
         if (res)
             freeaddrinfo(res);
