@@ -5,7 +5,8 @@
 #   samba_start NAME IP [extra smb.conf lines...]   start a private smbd on IP:445
 #   samba_stop NAME                                  stop it, remove its alias
 #   samba_stop_all                                   stop every server/holder we started
-#   samba_hold_session NAME IP USER PASS             keep a real smbclient session open;
+#   samba_hold_session NAME IP USER PASS             keep a real smbclient session open
+#                                                    (SAMBA_HOLD_MIN_PROTOCOL=NT1 for an SMB1-only server);
 #                                                    prints the holder's pid (also in $SAMBA_HOLD_PID)
 #   samba_hold_session_from NAME IP SRC USER PASS   same, from local source address SRC
 #   samba_release [PID...]                           end held sessions (all when no PID)
@@ -218,7 +219,7 @@ samba_hold_session() {
         spid=$!
         trap 'kill $spid $cpid 2>/dev/null; exit 0' TERM INT
         smbclient "//$ip/data" -U "$user%$pass" -W "$SAMBA_WORKGROUP" \
-            --option='client min protocol=SMB2_02' < "$fifo" >"$dir/hold.$user.log" 2>&1 &
+            --option="client min protocol=${SAMBA_HOLD_MIN_PROTOCOL:-SMB2_02}" < "$fifo" >"$dir/hold.$user.log" 2>&1 &
         cpid=$!
         wait $cpid
         kill $spid 2>/dev/null
