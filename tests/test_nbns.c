@@ -38,11 +38,11 @@ static size_t unhex(const char *h, uint8_t *out, size_t cap)
 /* Captured from Samba 4.17 nmbd (wins support = yes) answering
  * tests/lib/nbns_query.py for NBONLYSRV<20>, registered by a second nmbd
  * from 127.0.0.32 (see tests/native/nbns_samba.sh). */
-static const char NMBD_POSITIVE[] =
+static const char *NMBD_POSITIVE =
     "c9988580000000010000000020454f45434550454f454d464a464446434647434143414341434143414341434100"
     "002000010003f47f000660007f000020";
 /* The same server for NOSUCHNAME<20>: negative response, RCODE 3 (NAM_ERR). */
-static const char NMBD_NEGATIVE[] =
+static const char *NMBD_NEGATIVE =
     "22bb8583000000010000000020454f45504644464645444549454f4542454e454643414341434143414341434100"
     "000a0001000000000000";
 

@@ -33,17 +33,17 @@ static size_t unhex(const char *h, uint8_t *out, size_t cap)
  * 127.0.0.83 with tests/lib/rap_capture.py (impacket, SMB1 TRANSACTION on
  * \PIPE\LANMAN, RAP opcode 6 "WrLeh" "zzWWWDDDz" level 2, buffer 0xFFFF) as
  * ntsadmin, while smbclient held sessions of ntsuser1 and ntsuser2. */
-static const char SAMBA3_PAR[] = "0000000003000000";
-static const char SAMBA3_DATA[] =
+static const char *SAMBA3_PAR = "0000000003000000";
+static const char *SAMBA3_DATA =
     "5a000000650000000100000001000000000000000000000000006e0000007d000000880000000100000001000000"
     "0000000000000000000091000000a0000000ab000000010000000100000000000000000000000000b4000000"
     "3132372e302e302e3833006e7473757365723200556e6b6e6f776e20436c69656e74003132372e302e302e3833"
     "006e747361646d696e00556e6b6e6f776e20436c69656e74003132372e302e302e3833006e74737573657231"
     "00556e6b6e6f776e20436c69656e7400";
 /* The same server asked for level 10: ERROR_NOT_SUPPORTED, 4 parameter bytes. */
-static const char SAMBA_L10_PAR[] = "32000000";
+static const char *SAMBA_L10_PAR = "32000000";
 /* As ntsuser2 (not an administrator): success with no entries. */
-static const char SAMBA_USER_PAR[] = "0000000000000000";
+static const char *SAMBA_USER_PAR = "0000000000000000";
 
 static bool wstr_is(const nt_wchar *w, const char *s)
 {

@@ -241,6 +241,7 @@ uint32_t rap_decode_session_enum(const uint8_t *par, size_t plen, const uint8_t 
     if (!d || !sess_level_find(level) || !level_served_by(level, rap_level))
         return NT_ERROR_INVALID_LEVEL;
     uint32_t st = check_common(par, plen, status, &conv);
+    out->level = level;
     if (st != NT_OK || (*status != NT_OK && *status != NT_ERROR_MORE_DATA))
         return st;
     if (plen < 8)
@@ -249,7 +250,6 @@ uint32_t rap_decode_session_enum(const uint8_t *par, size_t plen, const uint8_t 
     size_t size = rap_session_record_size(rap_level);
     if (n > RAP_MAX_ENTRIES || (n && (!data || (size_t)n * size > dlen)))
         return NT_ERROR_UNEXP_NET_ERR; /* never trust a count beyond the data */
-    out->level = level;
     out->total_entries = avail > n ? avail : n;
     if (n == 0)
         return NT_OK;
