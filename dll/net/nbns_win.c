@@ -1,7 +1,8 @@
 /* NBNS over Winsock (DLL build): the UDP socket and the configuration
  * (environment first, then HKLM\Software\Wine\netapi32 "WinsServer" and
- * "NbnsBroadcast", REG_SZ).  Interface broadcast addresses come from
- * SIO_GET_INTERFACE_LIST (ws2_32 only: no new import).  See nbns.h. */
+ * "NbnsBroadcast", REG_SZ, in the 64-bit registry view, else the 32-bit
+ * one).  Interface broadcast addresses come from SIO_GET_INTERFACE_LIST
+ * (ws2_32 only: no new import).  See nbns.h. */
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
@@ -115,14 +116,24 @@ static char *cfg_string(const char *env, const WCHAR *value)
     char *v = nt_getenv(env);
     if (v)
         return v;
-    WCHAR buf[256];
-    DWORD size = sizeof(buf) - sizeof(WCHAR);
-    memset(buf, 0, sizeof(buf));
-    if (RegGetValueW(HKEY_LOCAL_MACHINE, L"Software\\Wine\\netapi32", value, RRF_RT_REG_SZ, NULL, buf, &size) !=
-        ERROR_SUCCESS)
-        return NULL;
-    buf[255] = 0;
-    return nt_utf16_to_utf8((const nt_wchar *)buf, nt_wcslen((const nt_wchar *)buf));
+    /* either registry view: `wine reg add` may write the 32-bit one */
+    static const REGSAM views[2] = {KEY_WOW64_64KEY, KEY_WOW64_32KEY};
+    for (int i = 0; i < 2; i++) {
+        HKEY k;
+        if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"Software\\Wine\\netapi32", 0, KEY_QUERY_VALUE | views[i], &k) !=
+            ERROR_SUCCESS)
+            continue;
+        WCHAR buf[256];
+        DWORD size = sizeof(buf) - sizeof(WCHAR);
+        memset(buf, 0, sizeof(buf));
+        LONG r = RegGetValueW(k, NULL, value, RRF_RT_REG_SZ, NULL, buf, &size);
+        RegCloseKey(k);
+        if (r == ERROR_SUCCESS) {
+            buf[255] = 0;
+            return nt_utf16_to_utf8((const nt_wchar *)buf, nt_wcslen((const nt_wchar *)buf));
+        }
+    }
+    return NULL;
 }
 
 size_t nbns_cfg_wins(uint32_t *out, size_t max)
