@@ -22,18 +22,7 @@
 #include <unistd.h>
 
 #include "net/nbns.h"
-
-static size_t unhex(const char *h, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    while (h[0] && h[1] && n < cap) {
-        unsigned v;
-        sscanf(h, "%2x", &v);
-        out[n++] = (uint8_t)v;
-        h += 2;
-    }
-    return n;
-}
+#include "test_hex.h"
 
 /* Captured from Samba 4.17 nmbd (wins support = yes) answering
  * tests/lib/nbns_query.py for NBONLYSRV<20>, registered by a second nmbd
@@ -93,7 +82,7 @@ static void test_encode_matches_nmbd(void **s)
     uint8_t n[16], q[NBNS_QUERY_LEN], a[128];
     name16("nbonlysrv", n);
     nbns_encode_query(q, sizeof(q), 0xc998, n, false);
-    size_t an = unhex(NMBD_POSITIVE, a, sizeof(a));
+    size_t an = test_unhex(NMBD_POSITIVE, a, sizeof(a));
     assert_true(an > 46);
     assert_memory_equal(q + 12, a + 12, 34);
 }
@@ -104,7 +93,7 @@ static void test_parse_nmbd(void **s)
     uint8_t n[16], a[128];
     nbns_answer ans;
     name16("NBONLYSRV", n);
-    size_t len = unhex(NMBD_POSITIVE, a, sizeof(a));
+    size_t len = test_unhex(NMBD_POSITIVE, a, sizeof(a));
     assert_int_equal(nbns_parse_answer(a, len, 0xc998, n, &ans), NT_OK);
     assert_int_equal(ans.naddr, 1);
     assert_int_equal(ans.addr[0], 0x7f000020u);
@@ -121,11 +110,11 @@ static void test_parse_nmbd(void **s)
     a[2] &= 0x7f;
     assert_int_equal(nbns_parse_answer(a, len, 0xc998, n, &ans), NT_ERROR_INVALID_DATA);
     /* every truncation is rejected */
-    len = unhex(NMBD_POSITIVE, a, sizeof(a));
+    len = test_unhex(NMBD_POSITIVE, a, sizeof(a));
     for (size_t k = 0; k < len; k++)
         assert_int_equal(nbns_parse_answer(a, k, 0xc998, n, &ans), NT_ERROR_INVALID_DATA);
     uint8_t neg[128];
-    size_t nl = unhex(NMBD_NEGATIVE, neg, sizeof(neg));
+    size_t nl = test_unhex(NMBD_NEGATIVE, neg, sizeof(neg));
     name16("NOSUCHNAME", n);
     assert_int_equal(nbns_parse_answer(neg, nl, 0x22bb, n, &ans), NT_ERROR_BAD_NETPATH);
     assert_int_equal(ans.rcode, 3);

@@ -16,18 +16,7 @@
 #include <string.h>
 
 #include "rap/rap.h"
-
-static size_t unhex(const char *h, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    while (h[0] && h[1] && n < cap) {
-        unsigned v;
-        sscanf(h, "%2x", &v);
-        out[n++] = (uint8_t)v;
-        h += 2;
-    }
-    return n;
-}
+#include "test_hex.h"
 
 /* Captured from an SMB1-only Samba 4.17 (server min/max protocol = NT1) on
  * 127.0.0.83 with tests/lib/rap_capture.py (impacket, SMB1 TRANSACTION on
@@ -125,7 +114,7 @@ static void test_samba_enum(void **s)
 {
     (void)s;
     uint8_t par[16], data[512];
-    size_t pl = unhex(SAMBA3_PAR, par, sizeof(par)), dl = unhex(SAMBA3_DATA, data, sizeof(data));
+    size_t pl = test_unhex(SAMBA3_PAR, par, sizeof(par)), dl = test_unhex(SAMBA3_DATA, data, sizeof(data));
     sess_list l;
     uint32_t st;
     assert_int_equal(rap_decode_session_enum(par, pl, data, dl, 2, 2, &l, &st), NT_OK);
@@ -168,12 +157,12 @@ static void test_samba_refusals(void **s)
     uint8_t par[16];
     sess_list l;
     uint32_t st;
-    size_t pl = unhex(SAMBA_L10_PAR, par, sizeof(par));
+    size_t pl = test_unhex(SAMBA_L10_PAR, par, sizeof(par));
     assert_int_equal(rap_decode_session_enum(par, pl, NULL, 0, 10, 10, &l, &st), NT_OK);
     assert_int_equal(st, NT_ERROR_NOT_SUPPORTED);
     assert_true(rap_status_refuses_level(st));
     assert_int_equal(l.count, 0);
-    pl = unhex(SAMBA_USER_PAR, par, sizeof(par));
+    pl = test_unhex(SAMBA_USER_PAR, par, sizeof(par));
     assert_int_equal(rap_decode_session_enum(par, pl, NULL, 0, 2, 2, &l, &st), NT_OK);
     assert_int_equal(st, 0);
     assert_int_equal(l.count, 0);
@@ -184,7 +173,7 @@ static void test_samba_truncated(void **s)
 {
     (void)s;
     uint8_t par[16], data[512];
-    size_t pl = unhex(SAMBA3_PAR, par, sizeof(par)), dl = unhex(SAMBA3_DATA, data, sizeof(data));
+    size_t pl = test_unhex(SAMBA3_PAR, par, sizeof(par)), dl = test_unhex(SAMBA3_DATA, data, sizeof(data));
     sess_list l;
     uint32_t st;
     for (size_t k = 0; k < dl; k++) {
@@ -305,7 +294,7 @@ static void test_enum_hostile(void **s)
 {
     (void)s;
     uint8_t par[8] = {0}, data[512];
-    size_t dl = unhex(SAMBA3_DATA, data, sizeof(data));
+    size_t dl = test_unhex(SAMBA3_DATA, data, sizeof(data));
     sess_list l;
     uint32_t st;
     /* counts beyond the data: 4 and 65535 records claimed */

@@ -237,6 +237,16 @@ size_t nbns_parse_addr_list(const char *s, uint32_t *out, size_t max)
     return n;
 }
 
+bool nbns_broadcast_setting(const char *v, uint32_t *out, size_t max, size_t *n)
+{
+    *n = 0;
+    if (!v || !v[0] || strcmp(v, "auto") == 0)
+        return false;
+    if (strcmp(v, "0") != 0 && strcmp(v, "off") != 0)
+        *n = nbns_parse_addr_list(v, out, max);
+    return true;
+}
+
 void nbns_addr_str(uint32_t a, char out[16])
 {
     char *p = out;
@@ -349,4 +359,13 @@ uint32_t nbns_resolve(const char *name, uint64_t deadline, uint32_t *addr)
     size_t nw = nbns_cfg_wins(wins, NBNS_MAX_TARGETS);
     size_t nb = nbns_cfg_broadcast(bc, NBNS_MAX_TARGETS);
     return nbns_resolve_with(name, deadline, wins, nw, bc, nb, (uint16_t)NBNS_PORT, addr);
+}
+
+bool nbns_fallback(const char *host, uint64_t deadline, char ipstr[16])
+{
+    uint32_t ip;
+    if (!nbns_is_netbios_name(host) || nbns_resolve(host, deadline, &ip) != NT_OK)
+        return false;
+    nbns_addr_str(ip, ipstr);
+    return true;
 }

@@ -66,6 +66,14 @@ uint32_t nbns_parse_answer(const uint8_t *p, size_t n, uint16_t trn_id, const ui
  * skipped.  Returns how many of at most max addresses were stored. */
 size_t nbns_parse_addr_list(const char *s, uint32_t *out, size_t max);
 void nbns_addr_str(uint32_t a, char out[16]);
+/* A NETAPI32_NBNS_BROADCAST-style value: true when it decides ("0"/"off":
+ * *n = 0; an address list: *n addresses), false when unset, empty or
+ * "auto" (the platform then lists its interfaces). */
+bool nbns_broadcast_setting(const char *v, uint32_t *out, size_t max, size_t *n);
+
+/* net_connect's fallback: when `host` is a NetBIOS name that NBNS resolves
+ * before `deadline`, true with its IPv4 address as text in ipstr. */
+bool nbns_fallback(const char *host, uint64_t deadline, char ipstr[16]);
 
 /* ---- platform part (nbns_posix.c / nbns_win.c) ------------------------- */
 typedef struct nbns_sock nbns_sock;

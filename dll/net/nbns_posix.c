@@ -103,16 +103,14 @@ size_t nbns_cfg_wins(uint32_t *out, size_t max)
 size_t nbns_cfg_broadcast(uint32_t *out, size_t max)
 {
     char *v = nt_getenv("NETAPI32_NBNS_BROADCAST");
-    if (v && v[0] && strcmp(v, "auto") != 0) {
-        size_t n = (strcmp(v, "0") == 0 || strcmp(v, "off") == 0) ? 0 : nbns_parse_addr_list(v, out, max);
-        free(v);
-        return n;
-    }
+    size_t n = 0;
+    bool decided = nbns_broadcast_setting(v, out, max, &n);
     free(v);
+    if (decided)
+        return n;
     struct ifaddrs *ifs = NULL;
     if (getifaddrs(&ifs) != 0)
         return 0;
-    size_t n = 0;
     for (struct ifaddrs *i = ifs; i && n < max; i = i->ifa_next) {
         if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !(i->ifa_flags & IFF_UP) ||
             (i->ifa_flags & IFF_LOOPBACK) || !(i->ifa_flags & IFF_BROADCAST) || !i->ifa_broadaddr)

@@ -16,28 +16,17 @@ struct nbns_sock {
     SOCKET s;
 };
 
-static INIT_ONCE nbns_wsa_once = INIT_ONCE_STATIC_INIT;
-static BOOL nbns_wsa_ok;
-
-static BOOL CALLBACK nbns_wsa_init(PINIT_ONCE once, PVOID param, PVOID *ctx)
-{
-    (void)once;
-    (void)param;
-    (void)ctx;
-    WSADATA wd;
-    nbns_wsa_ok = WSAStartup(MAKEWORD(2, 2), &wd) == 0;
-    return TRUE;
-}
-
 uint32_t nbns_sock_open(nbns_sock **out)
 {
     *out = NULL;
-    InitOnceExecuteOnce(&nbns_wsa_once, nbns_wsa_init, NULL, NULL);
-    if (!nbns_wsa_ok)
+    WSADATA wd; /* reference-counted: each socket holds one, released in close */
+    if (WSAStartup(MAKEWORD(2, 2), &wd) != 0)
         return NT_ERROR_UNEXP_NET_ERR;
     SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    if (s == INVALID_SOCKET)
+    if (s == INVALID_SOCKET) {
+        WSACleanup();
         return NT_ERROR_UNEXP_NET_ERR;
+    }
     u_long nb = 1;
     BOOL one = TRUE;
     ioctlsocket(s, FIONBIO, &nb);
@@ -45,6 +34,7 @@ uint32_t nbns_sock_open(nbns_sock **out)
     nbns_sock *ns = calloc(1, sizeof(*ns));
     if (!ns) {
         closesocket(s);
+        WSACleanup();
         return NT_ERROR_NOT_ENOUGH_MEMORY;
     }
     ns->s = s;
@@ -108,6 +98,7 @@ void nbns_sock_close(nbns_sock *s)
         return;
     closesocket(s->s);
     free(s);
+    WSACleanup();
 }
 
 /* NETAPI32_<env>, else HKLM\Software\Wine\netapi32 <value> (REG_SZ), as UTF-8. */
@@ -147,18 +138,14 @@ size_t nbns_cfg_wins(uint32_t *out, size_t max)
 size_t nbns_cfg_broadcast(uint32_t *out, size_t max)
 {
     char *v = cfg_string("NETAPI32_NBNS_BROADCAST", L"NbnsBroadcast");
-    if (v && v[0] && strcmp(v, "auto") != 0) {
-        size_t n = (strcmp(v, "0") == 0 || strcmp(v, "off") == 0) ? 0 : nbns_parse_addr_list(v, out, max);
-        free(v);
-        return n;
-    }
+    size_t n = 0;
+    bool decided = nbns_broadcast_setting(v, out, max, &n);
     free(v);
     nbns_sock *s = NULL;
-    if (nbns_sock_open(&s) != NT_OK)
-        return 0;
+    if (decided || nbns_sock_open(&s) != NT_OK)
+        return n;
     INTERFACE_INFO ii[16];
     DWORD bytes = 0;
-    size_t n = 0;
     if (WSAIoctl(s->s, SIO_GET_INTERFACE_LIST, NULL, 0, ii, sizeof(ii), &bytes, NULL, NULL) == 0) {
         size_t cnt = bytes / sizeof(INTERFACE_INFO);
         for (size_t i = 0; i < cnt && n < max; i++) {

@@ -146,16 +146,12 @@ uint32_t net_connect(const char *host, uint16_t port, uint32_t timeout_ms, net_c
     hints.ai_protocol = IPPROTO_TCP;
     struct addrinfo *res = NULL;
     int gr = getaddrinfo(host, portstr, &hints, &res);
-    if ((gr != 0 || !res) && gr != EAI_MEMORY && nbns_is_netbios_name(host)) {
-        uint32_t ip; /* DNS does not know it: a NetBIOS name query (nbns.h) */
-        char ipstr[16];
+    char nbip[16]; /* DNS does not know it: a NetBIOS name query (nbns.h) */
+    if ((gr != 0 || !res) && gr != EAI_MEMORY && nbns_fallback(host, deadline, nbip)) {
         if (res)
             freeaddrinfo(res);
         res = NULL;
-        if (nbns_resolve(host, deadline, &ip) == NT_OK) {
-            nbns_addr_str(ip, ipstr);
-            gr = getaddrinfo(ipstr, portstr, &hints, &res);
-        }
+        gr = getaddrinfo(nbip, portstr, &hints, &res);
     }
     if (gr != 0 || !res) {
         if (res)

@@ -7,28 +7,21 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const uint16_t raps[] = {0, 1, 2, 10, 3};
-    if (size < 2)
+    fuzz_rap_input in;
+    if (!fuzz_rap_split(data, size, &in))
         return 0;
-    uint16_t rap_level = raps[data[0] % 5];
-    uint32_t level = fuzz_level((uint8_t)(data[0] / 5));
-    size_t plen = data[1] % 16;
-    if (plen > size - 2)
-        plen = size - 2;
-    const uint8_t *par = data + 2, *d = data + 2 + plen;
-    size_t dlen = size - 2 - plen;
     sess_list l;
     uint32_t status = 0xDEADBEEFu;
-    uint32_t st = rap_decode_session_enum(plen ? par : NULL, plen, dlen ? d : NULL, dlen, rap_level, level, &l,
+    uint32_t st = rap_decode_session_enum(in.par, in.plen, in.data, in.dlen, in.rap_level, in.level, &l,
                                           &status);
     if (st == NT_OK) {
-        const sess_level *lv = sess_level_find(level);
-        FUZZ_CHECK(lv != NULL && l.level == level);
+        const sess_level *lv = sess_level_find(in.level);
+        FUZZ_CHECK(lv != NULL && l.level == in.level);
         FUZZ_CHECK((l.count == 0) == (l.v == NULL));
         FUZZ_CHECK(l.total_entries >= l.count);
         if (status != NT_OK && status != NT_ERROR_MORE_DATA)
             FUZZ_CHECK(l.count == 0);
-        FUZZ_CHECK((size_t)l.count * rap_session_record_size(rap_level) <= dlen);
+        FUZZ_CHECK((size_t)l.count * rap_session_record_size(in.rap_level) <= in.dlen);
         for (uint32_t i = 0; i < l.count; i++) {
             for (unsigned f = 0; f < SF_COUNT; f++) {
                 bool has = sess_level_has(lv, (sess_field)f);

@@ -7,24 +7,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const uint16_t raps[] = {0, 1, 2, 10, 3};
-    if (size < 2)
+    fuzz_rap_input in;
+    if (!fuzz_rap_split(data, size, &in))
         return 0;
-    uint16_t rap_level = raps[data[0] % 5];
-    uint32_t level = fuzz_level((uint8_t)(data[0] / 5));
-    size_t plen = data[1] % 16;
-    if (plen > size - 2)
-        plen = size - 2;
-    const uint8_t *par = data + 2, *d = data + 2 + plen;
-    size_t dlen = size - 2 - plen;
     sess_info si;
     uint32_t status = 0xDEADBEEFu;
     uint16_t need = 0xBEEF;
-    uint32_t st = rap_decode_session_getinfo(plen ? par : NULL, plen, dlen ? d : NULL, dlen, rap_level, level, &si,
+    uint32_t st = rap_decode_session_getinfo(in.par, in.plen, in.data, in.dlen, in.rap_level, in.level, &si,
                                              &status, &need);
     if (st == NT_OK && status == NT_OK) {
-        const sess_level *lv = sess_level_find(level);
-        FUZZ_CHECK(lv != NULL && dlen >= rap_session_record_size(rap_level));
+        const sess_level *lv = sess_level_find(in.level);
+        FUZZ_CHECK(lv != NULL && in.dlen >= rap_session_record_size(in.rap_level));
         for (unsigned f = 0; f < SF_COUNT; f++) {
             bool has = sess_level_has(lv, (sess_field)f);
             FUZZ_CHECK(((si.present >> f) & 1u) == (has ? 1u : 0u));
@@ -39,9 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     sess_info_clear(&si);
     uint32_t dst = 0xDEADBEEFu;
-    st = rap_decode_session_del(plen ? par : NULL, plen, &dst);
-    FUZZ_CHECK(st == (plen >= 4 ? NT_OK : NT_ERROR_UNEXP_NET_ERR));
+    st = rap_decode_session_del(in.par, in.plen, &dst);
+    FUZZ_CHECK(st == (in.plen >= 4 ? NT_OK : NT_ERROR_UNEXP_NET_ERR));
     if (st == NT_OK)
-        FUZZ_CHECK(dst == rap_map_status(nt_le16(par)));
+        FUZZ_CHECK(dst == rap_map_status(nt_le16(in.par)));
     return 0;
 }

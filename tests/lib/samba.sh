@@ -73,6 +73,15 @@ samba_port_open() {
     timeout 2 bash -c "exec 3<>/dev/tcp/$1/${2:-445}" 2>/dev/null
 }
 
+# smb.conf lines that keep every file of a private server under DIR.
+samba__dir_lines() {
+    local d
+    for d in "private dir:private" "lock directory:lock" "state directory:state" "cache directory:cache" \
+             "pid directory:pid" "ncalrpc dir:ncalrpc" "binddns dir:binddns"; do
+        echo "    ${d%%:*} = $1/${d#*:}"
+    done
+}
+
 samba_start() {
     local name=$1 ip=$2; shift 2
     local dir="$SAMBA_ROOT_DIR/$name" conf
@@ -101,13 +110,7 @@ samba_start() {
         echo "    interfaces = $ip/32"
         echo "    bind interfaces only = yes"
         echo "    smb ports = 445"
-        echo "    private dir = $dir/private"
-        echo "    lock directory = $dir/lock"
-        echo "    state directory = $dir/state"
-        echo "    cache directory = $dir/cache"
-        echo "    pid directory = $dir/pid"
-        echo "    ncalrpc dir = $dir/ncalrpc"
-        echo "    binddns dir = $dir/binddns"
+        samba__dir_lines "$dir"
         echo "    passdb backend = tdbsam:$dir/private/passdb.tdb"
         echo "    log file = $dir/log.%m"
         echo "    log level = 1"
@@ -330,13 +333,7 @@ samba_start_nmbd() {
         echo "    workgroup = $SAMBA_WORKGROUP"
         echo "    interfaces = $ip/32"
         echo "    bind interfaces only = yes"
-        echo "    private dir = $dir/private"
-        echo "    lock directory = $dir/lock"
-        echo "    state directory = $dir/state"
-        echo "    cache directory = $dir/cache"
-        echo "    pid directory = $dir/pid"
-        echo "    ncalrpc dir = $dir/ncalrpc"
-        echo "    binddns dir = $dir/binddns"
+        samba__dir_lines "$dir"
         echo "    log file = $dir/log.nmbd"
         echo "    log level = 1"
         echo "    max log size = 0"
