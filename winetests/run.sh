@@ -239,7 +239,7 @@ if ! wine32_usable; then
     skip "winetests.x86.runtime" "$WINE32_WHY"
 elif want enum; then
     make -s -f Makefile.mingw BUILD="$BUILD" winetests-i686 >>"$LOG/build.log" 2>&1
-    wt enum.x86 120 "${ADMIN_ENV[@]}" "$REPO/$BUILD/i686/winetests/wt_enum.exe" full "\\$S1" "$TRUTH1" enum.x86 --derived
+    wt enum.x86 120 "${ADMIN_ENV[@]}" "$REPO/$BUILD/i686/winetests/wt_enum.exe" full "\\\\$S1" "$TRUTH1" enum.x86 --derived
 fi
 
 echo "winetests: finished in $(( $(date +%s) - T0 )) s" >&2
