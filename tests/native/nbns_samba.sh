@@ -7,7 +7,10 @@
 # real smbclient holds there, exactly as through the IP address; an unknown
 # name, no WINS configured, and a silent WINS server must fail with 53
 # (ERROR_BAD_NETPATH) within the timeout; the broadcast path is exercised by
-# naming nmbd's own address as the "broadcast" address.
+# naming nmbd's own address as the "broadcast" address, and for real: in the
+# private namespace only, a veth pair 10.99.0.1/24 - 10.99.0.2/24 where an
+# nmbd owns NBBCASTSRV on the "LAN" and an SMB2 Samba listens; with nothing
+# configured the automatic interface broadcast must find it.
 set -u
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
@@ -66,4 +69,29 @@ else fail nbns.silent_wins_bounded "$(echo "$out" | tail -1) after $ms ms (timeo
 # broadcast path: the B-flag query to nmbd's address, answered by the owner of the name
 out=$(NETAPI32_NBNS_BROADCAST=$SRV "$CLI" enum "\\\\$NB" 10 2>/dev/null)
 echo "$out" | grep -q '^status=0$' && pass nbns.broadcast_query || fail nbns.broadcast_query "$(echo "$out" | tail -1)"
+
+# automatic broadcast on a real broadcast interface (only inside tools/isolate.sh)
+if [ "${NETAPI32_ISOLATED:-}" != 1 ]; then
+    echo "SKIPPED: nbns.broadcast_auto_interface: needs the private network namespace (tools/isolate.sh)"
+elif ! ip link add nbv0 type veth peer name nbv1 2>/dev/null; then
+    echo "SKIPPED: nbns.broadcast_auto_interface: cannot create a veth pair here"
+else
+    trap 'ip link del nbv0 2>/dev/null; samba_stop_all' EXIT
+    for i in all nbv0 nbv1; do sysctl -qw net.ipv4.conf.$i.accept_local=1 net.ipv4.conf.$i.rp_filter=0; done
+    ip addr add 10.99.0.1/24 brd + dev nbv0 && ip addr add 10.99.0.2/24 brd + dev nbv1
+    ip link set nbv0 up && ip link set nbv1 up
+    samba_start nbbcsmb 10.99.0.2 >/dev/null 2>&1 || fail nbns.broadcast_auto_interface "Samba did not start on 10.99.0.2"
+    samba_start_nmbd nbbc 10.99.0.2 NBBCASTSRV "interfaces = 10.99.0.2/24" >/dev/null 2>&1 ||
+        fail nbns.broadcast_auto_interface "nmbd did not start on 10.99.0.2"
+    for i in $(seq 1 60); do   # nmbd owns the name on the LAN once its broadcast registration is done
+        nmblookup -B 10.99.0.255 NBBCASTSRV 2>/dev/null | grep -q '^10.99.0.2 ' && break
+        sleep 0.25
+    done
+    out=$(env -u NETAPI32_WINS -u NETAPI32_NBNS_BROADCAST NETAPI32_TRACE=1 "$CLI" enum "\\\\NBBCASTSRV" 10 2>"$BUILD/nbns.bc.trace")
+    if echo "$out" | grep -q '^status=0$' && grep -q "nbns: NBBCASTSRV<20> by broadcast .* -> 0" "$BUILD/nbns.bc.trace"; then
+        pass nbns.broadcast_auto_interface
+    else
+        fail nbns.broadcast_auto_interface "$(echo "$out" | tail -1) $(grep nbns: "$BUILD/nbns.bc.trace" | tr '\n' ' ')"
+    fi
+fi
 exit 0
