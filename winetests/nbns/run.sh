@@ -21,7 +21,7 @@ WT="$REPO/$BUILD/winetests-nbns"
 mkdir -p "$WT"
 X64="$REPO/$BUILD/x86_64"
 if ! make -s -f Makefile.mingw BUILD="$BUILD" "$BUILD/x86_64/netapi32.dll" "$BUILD/x86_64/seeds/enum_003.exe" \
-        >"$WT/build.log" 2>&1; then
+        "$BUILD/i686/netapi32.dll" "$BUILD/i686/seeds/enum_003.exe" >"$WT/build.log" 2>&1; then
     fail winetests.nbns.build "$(tail -3 "$WT/build.log")"; exit 1
 fi
 PREFIX="$WT/prefix"
@@ -44,7 +44,7 @@ samba_wait_user wtnbsrv "$SAMBA_USER1" || fail winetests.nbns.session "no sessio
 wine_prefix_new "$PREFIX" || { fail winetests.nbns.prefix "wineboot failed"; exit 1; }
 wine_install "$PREFIX" || { fail winetests.nbns.install "could not install the DLL"; exit 1; }
 CREDS=(NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS" NETAPI32_NBNS_BROADCAST=0)
-seed() { env "${CREDS[@]}" "$@" WINEPREFIX="$PREFIX" DISPLAY= timeout -k 5 120 wine "$X64/seeds/enum_003.exe" \
+seed() { env "${CREDS[@]}" "$@" WINEPREFIX="$PREFIX" DISPLAY= timeout -k 5 120 wine "${SEED_EXE:-$X64/seeds/enum_003.exe}" \
              "\\\\${SEED_SERVER:-$NB}" 2>&1 | tr -d '\r'; }
 
 out=$(seed NETAPI32_WINS="$WINS")
@@ -60,4 +60,12 @@ else fail winetests.nbns.seed003_by_wins_registry "$out"; fi
 out=$(SEED_SERVER=NOSUCHWINENAME seed NETAPI32_WINS="$WINS")
 echo "$out" | grep -q "A system error has occurred: 53" && pass winetests.nbns.unknown_name_53 ||
     fail winetests.nbns.unknown_name_53 "$out"
+# the 32-bit DLL (its own registry view and Winsock), where 32-bit programs run
+if wine32_usable; then
+    out=$(SEED_EXE="$REPO/$BUILD/i686/seeds/enum_003.exe" seed)
+    if echo "$out" | grep -q "User: *$SAMBA_USER1"; then pass winetests.nbns.x86_seed003_by_wins_registry
+    else fail winetests.nbns.x86_seed003_by_wins_registry "$out"; fi
+else
+    echo "SKIPPED: winetests.nbns.x86_seed003_by_wins_registry: $WINE32_WHY"
+fi
 exit 0
