@@ -6,6 +6,14 @@
 # decodes Samba's answer: the users it lists must be the ones smbstatus
 # shows; Samba's refusals (RAP level 10, GetInfo, Del: ERROR_NOT_SUPPORTED)
 # and a non-administrator's empty list must decode as such.
+#
+# Measured (checked at the end): Samba 4.17 answers RAP NetSessionEnum by
+# calling its own srvsvc, so there is no configuration where Samba answers
+# RAP but not srvsvc: without samba-dcerpcd (`rpc start on demand helpers =
+# no`) the srvsvc pipe is gone (STATUS_OBJECT_NAME_NOT_FOUND) and the RAP
+# answer is an empty success; `rpc_server:srvsvc = disabled` has no effect.
+# A RAP-only server for the API tests must be emulated (e.g. a proxy that
+# refuses the srvsvc pipe) or the client told to use RAP.
 set -u
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
@@ -72,4 +80,19 @@ for op in "getinfo-request \\\\127.0.0.84 2 4096" "del-request \\\\127.0.0.84"; 
     else fail "$name" "no answer"; fi
 done
 samba_truth_sessions rapsmb1 | grep -q "^$SAMBA_USER1 " && pass rap.del_left_sessions || fail rap.del_left_sessions "a session vanished"
+
+# the measured Samba fact above: no srvsvc, and RAP lists nothing
+samba_stop rapsmb1
+if samba_start_smb1 rapnorpc "$IP" "rpc start on demand helpers = no" >/dev/null 2>&1; then
+    samba_hold_session rapnorpc "$IP" "$SAMBA_USER1" "$SAMBA_USER1_PASS" >/dev/null
+    samba_wait_user rapnorpc "$SAMBA_USER1"
+    imp=$(samba_impacket_sessions "$IP" 1 2>&1 | tail -1)
+    if ask "$SAMBA_ADMIN_USER" "$SAMBA_ADMIN_PASS" "$req"; then dec=$("$TOOL" enum-decode 2 2 "$PAR" "$DAT" | head -1)
+    else dec="no answer"; fi
+    if echo "$imp" | grep -q OBJECT_NAME_NOT_FOUND && [ "$dec" = "rc=0 status=0 count=0 total=0" ]; then
+        pass rap.samba_rap_needs_srvsvc
+    else fail rap.samba_rap_needs_srvsvc "srvsvc: $imp / RAP: $dec"; fi
+else
+    fail rap.samba_rap_needs_srvsvc "Samba without helpers did not start"
+fi
 exit 0
