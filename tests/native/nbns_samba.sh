@@ -66,7 +66,12 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 if echo "$out" | grep -q '^status=53$' && [ $ms -lt 4000 ]; then pass nbns.silent_wins_bounded
 else fail nbns.silent_wins_bounded "$(echo "$out" | tail -1) after $ms ms (timeout 2000)"; fi
 
-# broadcast path: the B-flag query to nmbd's address, answered by the owner of the name
+# broadcast path: the B-flag query to nmbd's address, answered by the owner of the
+# name once nmbd's own broadcast registration is done (a few seconds after start)
+for i in $(seq 1 60); do
+    nmblookup -B "$SRV" "$NB" 2>/dev/null | grep -q "^$SRV " && break
+    sleep 0.25
+done
 out=$(NETAPI32_NBNS_BROADCAST=$SRV "$CLI" enum "\\\\$NB" 10 2>/dev/null)
 echo "$out" | grep -q '^status=0$' && pass nbns.broadcast_query || fail nbns.broadcast_query "$(echo "$out" | tail -1)"
 
@@ -77,7 +82,9 @@ elif ! ip link add nbv0 type veth peer name nbv1 2>/dev/null; then
     echo "SKIPPED: nbns.broadcast_auto_interface: cannot create a veth pair here"
 else
     trap 'ip link del nbv0 2>/dev/null; samba_stop_all' EXIT
-    for i in all nbv0 nbv1; do sysctl -qw net.ipv4.conf.$i.accept_local=1 net.ipv4.conf.$i.rp_filter=0; done
+    for i in all nbv0 nbv1; do   # the two ends share the namespace: accept our own source address
+        echo 1 > /proc/sys/net/ipv4/conf/$i/accept_local; echo 0 > /proc/sys/net/ipv4/conf/$i/rp_filter
+    done
     ip addr add 10.99.0.1/24 brd + dev nbv0 && ip addr add 10.99.0.2/24 brd + dev nbv1
     ip link set nbv0 up && ip link set nbv1 up
     samba_start nbbcsmb 10.99.0.2 >/dev/null 2>&1 || fail nbns.broadcast_auto_interface "Samba did not start on 10.99.0.2"
