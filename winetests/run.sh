@@ -205,6 +205,17 @@ if want enum; then
         "$ENUM" expect "\\\\$S2" 1 - - 5 enum.signing.non_admin_access_denied
 fi
 
+# ---- 32-bit ------------------------------------------------------------------------------
+# The i686 programs against the i686 DLL (make install puts both into the
+# prefix); only where 32-bit Windows programs can run at all.  Right after the
+# x64 enum checks: the del group below ends the held sessions the truth lists.
+if ! wine32_usable; then
+    skip "winetests.x86.runtime" "$WINE32_WHY"
+elif want enum; then
+    make -s -f Makefile.mingw BUILD="$BUILD" winetests-i686 >>"$LOG/build.log" 2>&1
+    wt enum.x86 120 "${ADMIN_ENV[@]}" "$REPO/$BUILD/i686/winetests/wt_enum.exe" full "\\\\$S1" "$TRUTH1" enum.x86 --derived
+fi
+
 # ---- seed sample 003 (unchanged) --------------------------------------------------------
 check_seed003() {
     local out err n
@@ -231,16 +242,6 @@ if want getinfo && [ -f "$HERE/getinfo.sh" ]; then source "$HERE/getinfo.sh"; fi
 if want creds && [ -f "$HERE/creds.sh" ]; then source "$HERE/creds.sh"; fi
 if want netsess && [ -f "$HERE/netsess.sh" ]; then source "$HERE/netsess.sh"; fi
 if want del && [ -f "$HERE/del.sh" ]; then source "$HERE/del.sh"; fi
-
-# ---- 32-bit ------------------------------------------------------------------------------
-# The i686 programs against the i686 DLL (make install puts both into the
-# prefix); only where 32-bit Windows programs can run at all.
-if ! wine32_usable; then
-    skip "winetests.x86.runtime" "$WINE32_WHY"
-elif want enum; then
-    make -s -f Makefile.mingw BUILD="$BUILD" winetests-i686 >>"$LOG/build.log" 2>&1
-    wt enum.x86 120 "${ADMIN_ENV[@]}" "$REPO/$BUILD/i686/winetests/wt_enum.exe" full "\\\\$S1" "$TRUTH1" enum.x86 --derived
-fi
 
 echo "winetests: finished in $(( $(date +%s) - T0 )) s" >&2
 exit 0
