@@ -3,6 +3,7 @@
  * poll(); send/recv poll with the time remaining before each call. */
 #define _GNU_SOURCE
 #include "net.h"
+#include "nbns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -127,6 +128,13 @@ uint32_t net_connect(const char *host, uint16_t port, uint32_t timeout_ms, net_c
     hints.ai_flags = AI_NUMERICSERV;
     struct addrinfo *res = NULL;
     int gr = getaddrinfo(host, portstr, &hints, &res);
+    char nbip[16]; /* DNS does not know it: a NetBIOS name query (nbns.h) */
+    if ((gr != 0 || !res) && gr != EAI_MEMORY && nbns_fallback(host, deadline, nbip)) {
+        if (res)
+            freeaddrinfo(res);
+        res = NULL;
+        gr = getaddrinfo(nbip, portstr, &hints, &res);
+    }
     if (gr != 0 || !res) {
         if (res)
             freeaddrinfo(res);

@@ -6,6 +6,7 @@
 #include <windows.h>
 
 #include "net.h"
+#include "nbns.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,13 @@ uint32_t net_connect(const char *host, uint16_t port, uint32_t timeout_ms, net_c
     hints.ai_protocol = IPPROTO_TCP;
     struct addrinfo *res = NULL;
     int gr = getaddrinfo(host, portstr, &hints, &res);
+    char nbip[16]; /* DNS does not know it: a NetBIOS name query (nbns.h) */
+    if ((gr != 0 || !res) && gr != EAI_MEMORY && nbns_fallback(host, deadline, nbip)) {
+        if (res)
+            freeaddrinfo(res);
+        res = NULL;
+        gr = getaddrinfo(nbip, portstr, &hints, &res);
+    }
     if (gr != 0 || !res) {
         if (res)
             freeaddrinfo(res);

@@ -45,4 +45,30 @@ static inline size_t fuzz_wcslen_checked(const nt_wchar *s)
     return n;
 }
 
+/* The RAP targets' input: data[0] picks the (RAP level, our level) pair,
+ * including pairs that must be refused; data[1] the parameter block length;
+ * then the parameter block, then the data block (NULL when empty). */
+typedef struct fuzz_rap_input {
+    uint16_t rap_level;
+    uint32_t level;
+    const uint8_t *par, *data;
+    size_t plen, dlen;
+} fuzz_rap_input;
+
+static inline int fuzz_rap_split(const uint8_t *d, size_t size, fuzz_rap_input *in)
+{
+    static const uint16_t raps[] = {0, 1, 2, 10, 3};
+    if (size < 2)
+        return 0;
+    in->rap_level = raps[d[0] % 5];
+    in->level = fuzz_level((uint8_t)(d[0] / 5));
+    in->plen = d[1] % 16;
+    if (in->plen > size - 2)
+        in->plen = size - 2;
+    in->dlen = size - 2 - in->plen;
+    in->par = in->plen ? d + 2 : NULL;
+    in->data = in->dlen ? d + 2 + in->plen : NULL;
+    return 1;
+}
+
 #endif

@@ -383,6 +383,38 @@ add("smb2_validate", "not_supported", b"\x01" + smb2_msg(11, 5, struct.pack("<HB
 add("smb2_validate", "access_denied", b"\x01" + smb2_msg(11, 5, struct.pack("<HBB", 9, 0, 0) + b"\0" * 5,
                                                          status=0xC0000022, tree_id=1, flags=9))
 
+# ---- NBNS answers and RAP responses (issue 11) ------------------------------------
+NBNS = c_arrays("tests/test_nbns.c")
+RAPV = c_arrays("tests/test_rap.c")
+# nbns_answer: name selector, transaction id, datagram
+for sel, vec in ((0, "NMBD_POSITIVE"), (2, "NMBD_NEGATIVE")):
+    d = NBNS[vec]
+    add("nbns_answer", vec.lower(), bytes([sel]) + d[:2] + d)
+d = NBNS["NMBD_POSITIVE"]
+# the answer name as a pointer back to a first (type NULL) record's name
+two = d[:6] + b"\x00\x02" + d[8:12] + d[12:46] + struct.pack(">HHIH", 0x0A, 1, 0, 0) + \
+    b"\xc0\x0c" + d[46:]
+add("nbns_answer", "pointer", b"\x00" + d[:2] + two)
+
+
+def rap_seed(selector, par, data=b""):
+    return bytes([selector, len(par)]) + par + data
+
+
+# rap_enum: selector = rap index (0,1,2,10,3) + 5 * level index (0,1,2,10,502)
+for sel, name in ((12, "samba3_l2"), (2, "samba3_l0"), (22, "samba3_l502"), (17, "samba3_l10")):
+    add("rap_enum", name, rap_seed(sel, RAPV["SAMBA3_PAR"], RAPV["SAMBA3_DATA"]))
+add("rap_enum", "samba_l10_refused", rap_seed(18, RAPV["SAMBA_L10_PAR"]))
+add("rap_enum", "samba_not_admin", rap_seed(12, RAPV["SAMBA_USER_PAR"]))
+# rap_getinfo: a level 2 record with converter 0x1234 (as tests/test_rap.c builds it)
+conv = 0x1234
+rec = struct.pack("<IIHHHIIII", 0xABCD0000 | (30 + conv), 34 + conv, 1, 3, 1, 600, 42, 1, 0) + b"WS1\0BOB\0"
+add("rap_getinfo", "l2_converter", rap_seed(12, struct.pack("<HHH", 0, conv, len(rec)), rec))
+rec10 = struct.pack("<IIII", 16, 20, 7, 8) + b"WS2\0AL\0"
+add("rap_getinfo", "l10", rap_seed(18, struct.pack("<HHH", 0, 0, len(rec10)), rec10))
+add("rap_getinfo", "buf_too_small", rap_seed(12, struct.pack("<HHH", 2123, 0, 300)))
+add("rap_getinfo", "del_no_session", rap_seed(12, struct.pack("<HH", 2461, 0)))
+
 # ---- write ---------------------------------------------------------------------
 if os.path.isdir(OUT):
     shutil.rmtree(OUT)

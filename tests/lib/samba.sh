@@ -5,7 +5,8 @@
 #   samba_start NAME IP [extra smb.conf lines...]   start a private smbd on IP:445
 #   samba_stop NAME                                  stop it, remove its alias
 #   samba_stop_all                                   stop every server/holder we started
-#   samba_hold_session NAME IP USER PASS             keep a real smbclient session open;
+#   samba_hold_session NAME IP USER PASS             keep a real smbclient session open
+#                                                    (SAMBA_HOLD_MIN_PROTOCOL=NT1 for an SMB1-only server);
 #                                                    prints the holder's pid (also in $SAMBA_HOLD_PID)
 #   samba_hold_session_from NAME IP SRC USER PASS   same, from local source address SRC
 #   samba_release [PID...]                           end held sessions (all when no PID)
@@ -72,6 +73,15 @@ samba_port_open() {
     timeout 2 bash -c "exec 3<>/dev/tcp/$1/${2:-445}" 2>/dev/null
 }
 
+# smb.conf lines that keep every file of a private server under DIR.
+samba__dir_lines() {
+    local d
+    for d in "private dir:private" "lock directory:lock" "state directory:state" "cache directory:cache" \
+             "pid directory:pid" "ncalrpc dir:ncalrpc" "binddns dir:binddns"; do
+        echo "    ${d%%:*} = $1/${d#*:}"
+    done
+}
+
 samba_start() {
     local name=$1 ip=$2; shift 2
     local dir="$SAMBA_ROOT_DIR/$name" conf
@@ -100,13 +110,7 @@ samba_start() {
         echo "    interfaces = $ip/32"
         echo "    bind interfaces only = yes"
         echo "    smb ports = 445"
-        echo "    private dir = $dir/private"
-        echo "    lock directory = $dir/lock"
-        echo "    state directory = $dir/state"
-        echo "    cache directory = $dir/cache"
-        echo "    pid directory = $dir/pid"
-        echo "    ncalrpc dir = $dir/ncalrpc"
-        echo "    binddns dir = $dir/binddns"
+        samba__dir_lines "$dir"
         echo "    passdb backend = tdbsam:$dir/private/passdb.tdb"
         echo "    log file = $dir/log.%m"
         echo "    log level = 1"
@@ -218,7 +222,7 @@ samba_hold_session() {
         spid=$!
         trap 'kill $spid $cpid 2>/dev/null; exit 0' TERM INT
         smbclient "//$ip/data" -U "$user%$pass" -W "$SAMBA_WORKGROUP" \
-            --option='client min protocol=SMB2_02' < "$fifo" >"$dir/hold.$user.log" 2>&1 &
+            --option="client min protocol=${SAMBA_HOLD_MIN_PROTOCOL:-SMB2_02}" < "$fifo" >"$dir/hold.$user.log" 2>&1 &
         cpid=$!
         wait $cpid
         kill $spid 2>/dev/null
@@ -290,4 +294,85 @@ samba_truth_sessions() {
 samba_impacket_sessions() {
     local ip=$1 level=${2:-1} user=${3:-$SAMBA_ADMIN_USER} pass=${4:-$SAMBA_ADMIN_PASS}
     "$SAMBA_PY" "$SAMBA_LIB_DIR/impacket_sessions.py" "$ip" "$level" "$user" "$pass"
+}
+
+# ---- NetBIOS name service and SMB1 (issue 11) ----------------------------------
+#   samba_start_smb1 NAME IP [extra lines...]   smbd speaking only SMB1 (NT1), which
+#                                               also answers RAP on \PIPE\LANMAN
+#   samba_start_nmbd NAME IP NBNAME [extra...]  a private nmbd on IP:137 (UDP) with
+#                                               NetBIOS name NBNAME
+#   samba_start_wins NAME IP                    nmbd as WINS server (wins support = yes)
+#   samba_register_wins NAME IP WINSIP NBNAME   nmbd on IP that registers NBNAME<00,03,20>
+#                                               with the WINS server WINSIP (and waits,
+#                                               ~20 s at most, until WINS answers for it)
+#   samba_nbns_lookup WINSIP NBNAME             "ip" from WINSIP for NBNAME<20> (nmblookup)
+# Each nmbd is a server NAME like the smbd ones: samba_stop / samba_stop_all
+# stop it (found by its private config path) and remove its alias.
+
+samba_start_smb1() {
+    local name=$1 ip=$2; shift 2
+    samba_start "$name" "$ip" "server min protocol = NT1" "server max protocol = NT1" "$@"
+}
+
+samba_start_nmbd() {
+    local name=$1 ip=$2 nbname=$3; shift 3
+    local dir="$SAMBA_ROOT_DIR/$name" conf l
+    conf="$dir/smb.conf"
+    samba_can_run || { samba_log "cannot start $name: $SAMBA_WHY"; return 1; }
+    command -v nmbd >/dev/null 2>&1 || { samba_log "nmbd not installed"; return 1; }
+    [ -n "${SAMBA_PIDS[$name]:-}" ] && samba_stop "$name"
+    if ! ip -4 addr show dev lo | grep -q "inet $ip/32"; then
+        ip addr add "$ip/32" dev lo 2>/dev/null && SAMBA_ALIAS[$name]=1
+    fi
+    SAMBA_IPS[$name]=$ip
+    rm -rf "$dir"
+    mkdir -p "$dir"/{private,lock,state,cache,pid,ncalrpc,binddns}
+    {
+        echo "[global]"
+        echo "    netbios name = $nbname"
+        echo "    workgroup = $SAMBA_WORKGROUP"
+        echo "    interfaces = $ip/32"
+        echo "    bind interfaces only = yes"
+        samba__dir_lines "$dir"
+        echo "    log file = $dir/log.nmbd"
+        echo "    log level = 1"
+        echo "    max log size = 0"
+        echo "    local master = no"
+        echo "    domain master = no"
+        echo "    preferred master = no"
+        for l in "$@"; do echo "    $l"; done
+    } > "$conf"
+    setsid nmbd -F --no-process-group -s "$conf" </dev/null >"$dir/nmbd.out" 2>&1 &
+    SAMBA_PIDS[$name]=$!
+    local i
+    for i in $(seq 1 50); do            # up to ~10 s: nmbd answers for its own name
+        if nmblookup -U "$ip" --recursion "$nbname" 2>/dev/null | grep -q "^$ip "; then return 0; fi
+        if ! kill -0 "${SAMBA_PIDS[$name]}" 2>/dev/null; then
+            samba_log "nmbd $name died: $(tail -5 "$dir/nmbd.out")"; unset "SAMBA_PIDS[$name]"; return 1
+        fi
+        sleep 0.2
+    done
+    samba_log "nmbd $name did not answer on $ip:137"
+    samba_stop "$name"
+    return 1
+}
+
+samba_start_wins() {
+    local name=$1 ip=$2 upname=${1^^}
+    samba_start_nmbd "$name" "$ip" "${upname:0:15}" "wins support = yes"
+}
+
+samba_nbns_lookup() {
+    nmblookup -U "$1" --recursion "$2#20" 2>/dev/null | awk -v n="$2" '$2 ~ "^" toupper(n) "<20>$" {print $1; exit}'
+}
+
+samba_register_wins() {
+    local name=$1 ip=$2 wins=$3 nbname=$4 i
+    samba_start_nmbd "$name" "$ip" "$nbname" "wins server = $wins" || return 1
+    for i in $(seq 1 100); do
+        [ "$(samba_nbns_lookup "$wins" "$nbname")" = "$ip" ] && return 0
+        sleep 0.2
+    done
+    samba_log "$nbname did not appear in WINS $wins"
+    return 1
 }

@@ -14,13 +14,15 @@ set -u
 
 NAME=smb2_samba
 IP=127.0.0.50
-DIR=/tmp/smb2-samba
 ADM=smb2adm
 USR=smb2usr
 GRP=smb2admins
 PASS_ADM='Adm1n-Pass!'
 PASS_USR='Us3r-Pass!'
 HERE=$(cd "$(dirname "$0")/../.." && pwd)
+# under this checkout's build dir, not a fixed /tmp path: the stop below kills
+# by config path, and a shared path let concurrent runs kill each other's smbd
+case "${BUILD:-build}" in /*) DIR="${BUILD}/smb2-samba" ;; *) DIR="$HERE/${BUILD:-build}/smb2-samba" ;; esac
 PROBE=${1:-${SMBPROBE:-$HERE/build/native/tools/smbprobe}}
 
 if [ "$(id -u)" != 0 ]; then

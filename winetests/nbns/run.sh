@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# NetBIOS names through the DLL under Wine: the seed 003 sample program
+# (NetSessionEnum level 10), unchanged, given \\NBWINESRV -- a name that only
+# the WINS server (nmbd, wins support = yes, on 127.0.0.85) knows, registered
+# there by a second nmbd on 127.0.0.86 where an SMB2 Samba holds a session of
+# ntsuser1.  Configured once by NETAPI32_WINS and once by the registry value
+# HKLM\Software\Wine\netapi32 WinsServer; an unknown name gives 53.
+set -u
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$REPO"
+export BUILD="${BUILD:-build}"
+source tests/lib/samba.sh
+source tests/lib/wine.sh
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1: $(printf '%s' "$2" | tr '\r\n\t' '   ' | cut -c1-300)"; }
+skip_all() { echo "SKIPPED: winetests.nbns: $1"; exit 0; }
+samba_can_run || skip_all "$SAMBA_WHY"
+command -v nmbd >/dev/null 2>&1 || skip_all "nmbd not installed"
+wine_available || skip_all "wine is not installed"
+WT="$REPO/$BUILD/winetests-nbns"
+mkdir -p "$WT"
+X64="$REPO/$BUILD/x86_64"
+if ! make -s -f Makefile.mingw BUILD="$BUILD" "$BUILD/x86_64/netapi32.dll" "$BUILD/x86_64/seeds/enum_003.exe" \
+        "$BUILD/i686/netapi32.dll" "$BUILD/i686/seeds/enum_003.exe" >"$WT/build.log" 2>&1; then
+    fail winetests.nbns.build "$(tail -3 "$WT/build.log")"; exit 1
+fi
+PREFIX="$WT/prefix"
+cleanup() {
+    samba_stop_all
+    [ -d "$PREFIX" ] && { WINEPREFIX="$PREFIX" wineserver -k 2>/dev/null; WINEPREFIX="$PREFIX" timeout 20 wineserver -w 2>/dev/null; }
+    return 0
+}
+mkdir -p "$SAMBA_ROOT_DIR"; rm -f "$SAMBA_ROOT_DIR/holders"
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+WINS=127.0.0.85 SRV=127.0.0.86 NB=NBWINESRV
+samba_start_wins wtwins "$WINS" >/dev/null 2>&1 || { fail winetests.nbns.wins "nmbd WINS server did not start"; exit 1; }
+samba_start wtnbsrv "$SRV" >/dev/null 2>&1 || { fail winetests.nbns.smbd "Samba did not start"; exit 1; }
+samba_register_wins wtnbreg "$SRV" "$WINS" "$NB" >/dev/null 2>&1 || { fail winetests.nbns.register "$NB not in WINS"; exit 1; }
+samba_hold_session wtnbsrv "$SRV" "$SAMBA_USER1" "$SAMBA_USER1_PASS" >/dev/null
+samba_wait_user wtnbsrv "$SAMBA_USER1" || fail winetests.nbns.session "no session of $SAMBA_USER1"
+
+wine_prefix_new "$PREFIX" || { fail winetests.nbns.prefix "wineboot failed"; exit 1; }
+wine_install "$PREFIX" || { fail winetests.nbns.install "could not install the DLL"; exit 1; }
+CREDS=(NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS" NETAPI32_NBNS_BROADCAST=0)
+seed() { env "${CREDS[@]}" "$@" WINEPREFIX="$PREFIX" DISPLAY= timeout -k 5 120 wine "${SEED_EXE:-$X64/seeds/enum_003.exe}" \
+             "\\\\${SEED_SERVER:-$NB}" 2>&1 | tr -d '\r'; }
+
+out=$(seed NETAPI32_WINS="$WINS")
+if echo "$out" | grep -q "User: *$SAMBA_USER1" && echo "$out" | grep -q "Total of [1-9]"; then pass winetests.nbns.seed003_by_wins_env
+else fail winetests.nbns.seed003_by_wins_env "$out"; fi
+
+WINEPREFIX="$PREFIX" timeout 60 wine reg add 'HKLM\Software\Wine\netapi32' /v WinsServer /d "$WINS" /f >/dev/null 2>&1
+WINEPREFIX="$PREFIX" timeout 60 wineserver -w
+out=$(seed)
+if echo "$out" | grep -q "User: *$SAMBA_USER1"; then pass winetests.nbns.seed003_by_wins_registry
+else fail winetests.nbns.seed003_by_wins_registry "$out"; fi
+
+out=$(SEED_SERVER=NOSUCHWINENAME seed NETAPI32_WINS="$WINS")
+echo "$out" | grep -q "A system error has occurred: 53" && pass winetests.nbns.unknown_name_53 ||
+    fail winetests.nbns.unknown_name_53 "$out"
+# the 32-bit DLL (its own registry view and Winsock), where 32-bit programs run
+if wine32_usable; then
+    out=$(SEED_EXE="$REPO/$BUILD/i686/seeds/enum_003.exe" seed)
+    if echo "$out" | grep -q "User: *$SAMBA_USER1"; then pass winetests.nbns.x86_seed003_by_wins_registry
+    else fail winetests.nbns.x86_seed003_by_wins_registry "$out"; fi
+else
+    echo "SKIPPED: winetests.nbns.x86_seed003_by_wins_registry: $WINE32_WHY"
+fi
+exit 0
