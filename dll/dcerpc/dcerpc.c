@@ -151,11 +151,9 @@ static uint32_t rx_need(rpc_conn *c, rx *x, size_t n)
             x->len -= x->pos;
             x->pos = 0;
         }
-        if (!c->t.read)
-            return NT_ERROR_UNEXP_NET_ERR;
         size_t got = 0;
         size_t cap = io_cap(RX_CAP - x->len);
-        uint32_t st = c->t.read(c->t.ctx, x->buf + x->len, cap, &got);
+        uint32_t st = np_read(&c->pipe, x->buf + x->len, cap, &got);
         if (st != NT_OK && st != NT_ERROR_MORE_DATA)
             return st;
         if (got == 0 || got > cap)
@@ -172,10 +170,8 @@ static uint32_t rx_start(rpc_conn *c, rx *x, const uint8_t *pdu, size_t len)
     x->len = x->pos = 0;
     if (!x->buf)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
-    if (!c->t.transceive)
-        return NT_ERROR_UNEXP_NET_ERR;
     size_t got = 0;
-    uint32_t st = c->t.transceive(c->t.ctx, pdu, len, x->buf, io_cap(RX_CAP), &got);
+    uint32_t st = np_transceive(&c->pipe, pdu, len, x->buf, io_cap(RX_CAP), &got);
     if (st != NT_OK && st != NT_ERROR_MORE_DATA)
         return st;
     if (got > io_cap(RX_CAP))
@@ -261,11 +257,11 @@ uint32_t rpc_fault_status(uint32_t fault)
 }
 
 /* ---- public ------------------------------------------------------------------ */
-void rpc_init(rpc_conn *c, const rpc_transport *t)
+void rpc_init(rpc_conn *c, const np_pipe *p)
 {
     memset(c, 0, sizeof(*c));
-    if (t)
-        c->t = *t;
+    if (p)
+        c->pipe = *p;
     c->next_call_id = 1;
     c->max_xmit_frag = RPC_MAX_FRAG;
     c->max_recv_frag = RPC_MAX_FRAG;
@@ -377,7 +373,7 @@ static uint32_t send_request(rpc_conn *c, rx *x, uint32_t call_id, uint16_t opnu
         if (last)
             st = rx_start(c, x, w.p, w.len);
         else
-            st = c->t.write ? c->t.write(c->t.ctx, w.p, w.len) : NT_ERROR_UNEXP_NET_ERR;
+            st = np_write(&c->pipe, w.p, w.len);
         nt_wr_free(&w);
         off += n;
         if (last)

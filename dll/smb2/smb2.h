@@ -32,6 +32,7 @@
 
 #include "../auth/auth.h"
 #include "../common/nt.h"
+#include "../pipe/pipe.h"
 
 #define SMB2_DIALECT_202 0x0202
 #define SMB2_DIALECT_210 0x0210
@@ -87,6 +88,11 @@ bool smb2_is_encrypting(const smb2_conn *c);
 uint32_t smb2_round_trips(const smb2_conn *c);
 /* NTSTATUS of the last failed response (0 if none): for tracing. */
 uint32_t smb2_last_status(const smb2_conn *c);
+
+/* The SMB2 family's connection factory (pipe/pipe.h, smb2_np.c): smb2_connect
+ * with the target's settings, the result as an np_conn whose pipes are
+ * smb2_pipe handles. */
+uint32_t smb2_np_connect(const np_target *t, const nt_creds *creds, np_conn *out);
 
 /* NTSTATUS -> Win32 mapping used by the layer (exposed for tests). */
 uint32_t smb2_map_status(uint32_t ntstatus);
