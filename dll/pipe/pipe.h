@@ -128,6 +128,7 @@ typedef struct np_target {
     uint32_t connect_timeout_ms; /* 0 = default */
     uint32_t timeout_ms;         /* per request; 0 = default */
     uint64_t deadline_ms;        /* nt_now_ms() time the whole connect must end by; 0 = none */
+    const auth_mech *mech;       /* how to authenticate (auth.h); NULL = AUTH_MECH_NTLMSSP */
 } np_target;
 
 /* Connects and authenticates to t with creds (user NULL/"" = anonymous),

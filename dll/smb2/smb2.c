@@ -390,8 +390,12 @@ static uint32_t session_trust(smb2_conn *c, auth_ctx *a, uint16_t flags, const u
             return poison(c, NT_ERROR_UNEXP_NET_ERR); /* no key to encrypt with */
         return NT_OK;
     }
-    uint8_t skey[16];
-    bool ok = auth_session_key(a, skey) && smb2_derive_keys(c->dialect, skey, preauth, &c->keys);
+    /* MS-SMB2 3.2.5.3.1: the first 16 bytes of the mechanism's key (a
+     * Kerberos key may be 32), a shorter one right-padded with zeros. */
+    uint8_t skey[64] = {0};
+    size_t klen = 0;
+    bool ok = auth_session_key(a, skey, sizeof(skey), &klen) && klen > 0 &&
+              smb2_derive_keys(c->dialect, skey, preauth, &c->keys);
     nt_wipe(skey, sizeof(skey));
     if (!ok)
         return poison(c, NT_ERROR_UNEXP_NET_ERR);
@@ -423,14 +427,22 @@ static uint32_t session_trust(smb2_conn *c, auth_ctx *a, uint16_t flags, const u
     return NT_OK;
 }
 
-static uint32_t session_setup(smb2_conn *c, const nt_creds *creds)
+static uint32_t session_setup(smb2_conn *c, const auth_mech *mech, const char *server, const nt_creds *creds)
 {
     char *ws = nt_hostname();
+    char *spn = malloc(strlen(server) + 6);
     auth_ctx *a = NULL;
     uint8_t *tok = NULL;
     size_t toklen = 0;
-    uint32_t st = auth_start(creds, ws, &a, &tok, &toklen);
+    uint32_t st = NT_ERROR_NOT_ENOUGH_MEMORY;
+    if (spn) {
+        strcpy(spn, "cifs/");
+        strcat(spn, server);
+        auth_target tg = {ws, spn};
+        st = auth_start(mech, creds, &tg, &a, &tok, &toklen);
+    }
     free(ws);
+    free(spn);
     if (st)
         return st;
     uint8_t preauth[64];
@@ -637,7 +649,7 @@ uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out
     st = do_negotiate(c, o, &blob, &bloblen);
     free(blob); /* the SPNEGO hint is not needed: we always offer NTLMSSP */
     if (!st)
-        st = session_setup(c, creds);
+        st = session_setup(c, o->mech, o->unc_server && o->unc_server[0] ? o->unc_server : o->host, creds);
     if (!st)
         st = tree_connect(c, o->unc_server && o->unc_server[0] ? o->unc_server : o->host);
     if (!st && c->have_keys && (c->dialect == SMB2_DIALECT_300 || c->dialect == SMB2_DIALECT_302))

@@ -49,6 +49,7 @@ typedef struct smb2_opts {
     uint64_t deadline_ms;        /* nt_now_ms() time the whole connect must end by; 0 = none */
     uint16_t min_dialect;    /* 0 = 0x0202 (tests narrow the range) */
     uint16_t max_dialect;    /* 0 = 0x0311 */
+    const auth_mech *mech;   /* how to authenticate; NULL = AUTH_MECH_NTLMSSP (auth.h) */
 } smb2_opts;
 
 typedef struct smb2_conn smb2_conn;

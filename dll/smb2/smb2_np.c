@@ -74,6 +74,7 @@ uint32_t smb2_np_connect(const np_target *t, const nt_creds *creds, np_conn *out
     o.connect_timeout_ms = t->connect_timeout_ms;
     o.timeout_ms = t->timeout_ms;
     o.deadline_ms = t->deadline_ms;
+    o.mech = t->mech;
     smb2_conn *c = NULL;
     uint32_t st = smb2_connect(&o, creds, &c);
     if (st == NT_OK) {
