@@ -336,7 +336,7 @@ static uint32_t step(spnego_ntlm *a, const uint8_t *in, size_t inlen, uint8_t **
         return NT_ERROR_UNEXP_NET_ERR;
     uint8_t *auth = NULL;
     size_t authlen = 0;
-    uint32_t st = ntlm_authenticate(&a->ntlm, r.token, r.token_len, NULL, &auth, &authlen);
+    uint32_t st = ntlm_authenticate(&a->ntlm, r.token, r.token_len, &auth, &authlen);
     if (st != NT_OK)
         return st;
     uint8_t mic[16];
