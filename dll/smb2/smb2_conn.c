@@ -276,9 +276,10 @@ static bool body_start(nt_rd *r, const uint8_t *m, size_t len, uint16_t ssize)
     return !r->bad && s == ssize;
 }
 
-void smb2_req_init(nt_wr *w)
+void smb2_req_init(nt_wr *w, size_t body)
 {
     nt_wr_init(w, SMB2_MAX_IO + 1024);
+    nt_wr_presize(w, SMB2_HDR_LEN + (body < SMB2_MAX_IO + 512 ? body : SMB2_MAX_IO + 512));
     nt_wr_zeros(w, SMB2_HDR_LEN);
 }
 
@@ -318,7 +319,7 @@ void smb2_simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid)
     if (c->dead)
         return;
     nt_wr w;
-    smb2_req_init(&w);
+    smb2_req_init(&w, 24);
     if (cmd == SMB2_CLOSE) {
         nt_wr_u16(&w, 24);
         nt_wr_u16(&w, 0);

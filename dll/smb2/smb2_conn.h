@@ -56,8 +56,9 @@ struct smb2_pipe {
 /* Marks the connection unusable after transport or protocol errors; returns st. */
 uint32_t smb2_poison(smb2_conn *c, uint32_t st);
 
-/* A request buffer: 64 header bytes reserved, the body appended by the caller. */
-void smb2_req_init(nt_wr *w);
+/* A request buffer: 64 header bytes reserved, room for `body` bytes of
+ * body (a hint: it grows if needed), the body appended by the caller. */
+void smb2_req_init(nt_wr *w, size_t body);
 
 /*
  * Sends the request in w (header reserved + body) and returns the final

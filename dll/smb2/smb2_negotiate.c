@@ -9,7 +9,7 @@ uint32_t smb2_negotiate(smb2_conn *c, const smb2_opts *o)
     if (!smb2_neg_req_init(&c->neg, o->min_dialect, o->max_dialect))
         return NT_ERROR_INVALID_PARAMETER;
     nt_wr w;
-    smb2_req_init(&w);
+    smb2_req_init(&w, 256);
     smb2_neg_req_body(&c->neg, &w);
     memset(c->preauth, 0, sizeof(c->preauth));
     smb2_resp r;

@@ -20,7 +20,7 @@ uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out)
         return NT_ERROR_INVALID_PARAMETER;
     }
     nt_wr w;
-    smb2_req_init(&w);
+    smb2_req_init(&w, 56 + units * 2);
     nt_wr_u16(&w, 57);
     nt_wr_u8(&w, 0);            /* SecurityFlags */
     nt_wr_u8(&w, 0);            /* RequestedOplockLevel: none */
@@ -98,7 +98,7 @@ uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uin
         return NT_ERROR_INVALID_PARAMETER;
     size_t maxout = io_cap(cap, c->max_transact);
     nt_wr w;
-    smb2_req_init(&w);
+    smb2_req_init(&w, 56 + inlen);
     nt_wr_u16(&w, 57);
     nt_wr_u16(&w, 0);
     nt_wr_u32(&w, FSCTL_PIPE_TRANSCEIVE);
@@ -136,7 +136,7 @@ uint32_t smb2_pipe_read(smb2_pipe *p, uint8_t *out, size_t cap, size_t *got)
     smb2_conn *c = p->c;
     size_t n = io_cap(cap, c->max_read);
     nt_wr w;
-    smb2_req_init(&w);
+    smb2_req_init(&w, 49);
     nt_wr_u16(&w, 49);
     nt_wr_u8(&w, 0x50);         /* Padding: data offset hint */
     nt_wr_u8(&w, 0);            /* Flags */
@@ -169,7 +169,7 @@ uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen)
     if (inlen > SMB2_MAX_IO || inlen > c->max_write)
         return NT_ERROR_INVALID_PARAMETER;
     nt_wr w;
-    smb2_req_init(&w);
+    smb2_req_init(&w, 48 + inlen + 1);
     nt_wr_u16(&w, 49);
     nt_wr_u16(&w, SMB2_HDR_LEN + 48); /* DataOffset */
     nt_wr_u32(&w, (uint32_t)inlen);

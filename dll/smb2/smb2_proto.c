@@ -311,16 +311,11 @@ bool smb2_preauth_update(uint8_t h[64], const uint8_t *msg, size_t len)
     return ok;
 }
 
-/* Signature of msg with its signature field zeroed (copy; msg untouched). */
-static bool compute_sig(uint16_t alg, const uint8_t key[16], const uint8_t *msg, size_t len, uint8_t sig[16])
+/* Signature of a message whose signature field is already zero. */
+static bool sig_of(uint16_t alg, const uint8_t key[16], const uint8_t *m, size_t len, uint8_t sig[16])
 {
     if (len < SMB2_HDR_LEN || len > SMB2_MAX_MSG)
         return false;
-    uint8_t *m = malloc(len);
-    if (!m)
-        return false;
-    memcpy(m, msg, len);
-    memset(m + 48, 0, 16);
     bool ok = false;
     if (alg == SMB2_SIGN_HMAC_SHA256) {
         uint8_t full[32];
@@ -341,6 +336,20 @@ static bool compute_sig(uint16_t alg, const uint8_t key[16], const uint8_t *msg,
         nt_put_le32(nonce + 8, w);
         ok = nt_aes_gmac(key, 16, nonce, m, len, sig);
     }
+    return ok;
+}
+
+/* Signature of msg with its signature field zeroed (a copy: msg is const). */
+static bool compute_sig(uint16_t alg, const uint8_t key[16], const uint8_t *msg, size_t len, uint8_t sig[16])
+{
+    if (len < SMB2_HDR_LEN || len > SMB2_MAX_MSG)
+        return false;
+    uint8_t *m = malloc(len);
+    if (!m)
+        return false;
+    memcpy(m, msg, len);
+    memset(m + 48, 0, 16);
+    bool ok = sig_of(alg, key, m, len, sig);
     free(m);
     return ok;
 }
@@ -350,8 +359,10 @@ bool smb2_sign(uint16_t sign_alg, const uint8_t key[16], uint8_t *msg, size_t le
     if (len < SMB2_HDR_LEN)
         return false;
     nt_put_le32(msg + 16, nt_le32(msg + 16) | SMB2_FLAGS_SIGNED);
+    /* The signature field is zeroed in place: no copy of the message. */
+    memset(msg + 48, 0, 16);
     uint8_t sig[16];
-    if (!compute_sig(sign_alg, key, msg, len, sig))
+    if (!sig_of(sign_alg, key, msg, len, sig))
         return false;
     memcpy(msg + 48, sig, 16);
     return true;

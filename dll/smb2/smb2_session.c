@@ -75,7 +75,7 @@ static uint32_t setup_round(smb2_conn *c, uint8_t *preauth, uint8_t *tok, size_t
                             uint16_t *flags, const uint8_t **blob, size_t *bloblen)
 {
     nt_wr w;
-    smb2_req_init(&w);
+    smb2_req_init(&w, 24 + toklen);
     nt_wr_u16(&w, 25);
     nt_wr_u8(&w, 0);                                 /* Flags */
     nt_wr_u8(&w, SMB2_NEGOTIATE_SIGNING_ENABLED);    /* SecurityMode */

@@ -30,7 +30,7 @@ uint32_t smb2_tree_connect(smb2_conn *c, const char *server)
     if (!wpath)
         return NT_ERROR_INVALID_PARAMETER;
     nt_wr w;
-    smb2_req_init(&w);
+    smb2_req_init(&w, 8 + units * 2);
     nt_wr_u16(&w, 9);
     nt_wr_u16(&w, 0);
     nt_wr_u16(&w, SMB2_HDR_LEN + 8);
@@ -67,7 +67,7 @@ uint32_t smb2_tree_connect(smb2_conn *c, const char *server)
 uint32_t smb2_validate_negotiate(smb2_conn *c)
 {
     nt_wr w;
-    smb2_req_init(&w);
+    smb2_req_init(&w, 128);
     smb2_validate_req_body(&c->neg, &w);
     smb2_hdr rh;
     uint8_t *m = NULL;
