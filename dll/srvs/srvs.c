@@ -321,6 +321,14 @@ static bool list_append(sess_list *dst, sess_list *src)
 {
     if (src->count == 0)
         return true;
+    if (dst->count == 0) { /* the first page (usually the only one): taken, not copied */
+        free(dst->v);
+        dst->v = src->v;
+        dst->count = src->count;
+        src->v = NULL;
+        src->count = 0;
+        return true;
+    }
     sess_info *nv = realloc(dst->v, sizeof(sess_info) * ((size_t)dst->count + src->count));
     if (!nv)
         return false;
