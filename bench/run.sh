@@ -9,6 +9,10 @@
 # BENCH_N_IMPACKET_COLD (20), BENCH_IP (127.0.0.12).
 set -u
 cd "$(dirname "$0")/.." || exit 2
+# Part 3 starts a private Samba: the whole run goes into a private network
+# namespace (tools/isolate.sh), so it cannot collide with a Samba the machine
+# runs or with another run, and its loopback alias vanishes with it.
+if [ -z "${BENCH_ISOLATED:-}" ]; then export BENCH_ISOLATED=1; exec bash tools/isolate.sh bash "$0" "$@"; fi
 export BUILD="${BUILD:-build}"
 OUT="$BUILD/bench"
 CORE="$OUT/core"

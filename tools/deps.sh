@@ -19,13 +19,18 @@ if [ "$(id -u)" != 0 ]; then
     if command -v sudo >/dev/null 2>&1; then SUDO=sudo; fi
 fi
 
+APT=($SUDO apt-get -o DPkg::Lock::Timeout=900 -q)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "deps: installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get update -q >/dev/null
+    # An index that fails to download (a mirror mid-sync) is not fatal: apt
+    # keeps the ones it could read, and the install below says if a package
+    # is really unavailable.
+    "${APT[@]}" update >/dev/null 2>&1 || echo "deps: apt-get update reported errors; using the indexes it could read"
     # samba's maintainer scripts try to start services; in containers that
     # fails harmlessly, and the test harness starts its own smbd anyway.
-    $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+    # --no-remove: installing a dependency never removes anything.
+    "${APT[@]}" install -y --no-install-recommends --no-remove "${missing[@]}" >/dev/null
 else
     echo "deps: all packages present"
 fi
@@ -38,15 +43,9 @@ t32=$(mktemp)
 echo 'f0VMRgEBAQAAAAAAAAAAAAIAAwABAAAAVIAECDQAAAAAAAAAAAAAADQAIAABAAAAAAAAAAEAAAAAAAAAAIAECACABAhdAAAAXQAAAAUAAAAAEAAAuAEAAAAx282A' | base64 -d > "$t32"
 chmod +x "$t32"
 if "$t32" 2>/dev/null; then
-    if ! dpkg-query -W -f='${Status}' wine32:i386 2>/dev/null | grep -q "install ok installed"; then
-        echo "deps: kernel runs 32-bit programs: installing wine32:i386"
-        if $SUDO dpkg --add-architecture i386 && $SUDO apt-get update -q >/dev/null &&
-           DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q wine32:i386 >/dev/null; then
-            echo "deps: wine32 installed"
-        else
-            echo "deps: wine32:i386 could not be installed; 32-bit runtime tests will be SKIPPED"
-        fi
-    fi
+    # simulated first, never removes a package, checked and undone if it breaks
+    # anything: see tools/wine32.sh
+    bash "$(dirname "${BASH_SOURCE[0]}")/wine32.sh" || { rm -f "$t32"; exit 1; }
 else
     echo "deps: this kernel cannot execute 32-bit programs (no IA32 emulation): wine32 not installed, 32-bit runtime tests will be SKIPPED"
 fi

@@ -1,5 +1,5 @@
 # winetests/creds.sh -- issue 3 credential sources and tracing; sourced by
-# winetests/run.sh (uses wt, ENUM, S1, WT, LOG, PREFIX, X64).
+# winetests/run.sh (uses wt, ENUM, S1, WT, LOG, PREFIX, BIN).
 # Order the DLL must follow: Credential Manager, environment, NETAPI32_AUTH_FILE, anonymous.
 
 # anonymous (nothing configured) -> the server refuses enumeration
@@ -15,7 +15,7 @@ wt creds.env_before_file 60 NETAPI32_USER="$SAMBA_USER1" NETAPI32_PASSWORD="$SAM
 rm -f "$AUTHF"
 
 # Credential Manager entries written by netsess /cred:add
-NETSESS="$X64/netsess.exe"
+NETSESS="$BIN/netsess.exe"
 if [ -f "$NETSESS" ]; then
     wine_cmd 60 "$NETSESS" /cred:add "\\\\$S1" "$SAMBA_ADMIN_USER" "$SAMBA_ADMIN_PASS" >"$LOG/netsess.credadd.out" 2>&1
     wt creds.credman 60 "$ENUM" expect "\\\\$S1" 1 - - 0 creds.credential_manager

@@ -1,7 +1,7 @@
 # winetests/del.sh -- issue 3 NetSessionDel checks; sourced by winetests/run.sh after
 # every non-destructive test (it ends sessions on s1).  Each deletion is checked
 # against the server's own view (smbstatus -b).
-DEL="$X64/winetests/wt_del.exe"
+DEL="$BIN/winetests/wt_del.exe"
 # has_session USER IP -> 0 when smbstatus on s1 lists it
 has_session() { samba_truth_sessions s1 | grep -qx "$1 $2"; }
 # settle COND...: poll (5 s) until the command succeeds
@@ -34,14 +34,14 @@ chk del.by_both.gone gone "$SAMBA_USER2" "$SRC2"
 chk del.by_both.others_kept has_session "$SAMBA_USER1" "$SRC2"
 
 # seed sample 001, unchanged (line breaks restored): ends ntsuser1's session from SRC2
-wine_cmd 60 "${ADMIN_ENV[@]}" "$X64/seeds/del_001.exe" "\\\\$S1" "\\\\$SRC2" "$SAMBA_USER1" >/dev/null 2>"$LOG/seed001.stderr"
+wine_cmd 60 "${ADMIN_ENV[@]}" "$BIN/seeds/del_001.exe" "\\\\$S1" "\\\\$SRC2" "$SAMBA_USER1" >/dev/null 2>"$LOG/seed001.stderr"
 if tr -d '\r' < "$LOG/seed001.stderr" | grep -q 'The specified session(s) has been successfully deleted' &&
    settle gone "$SAMBA_USER1" "$SRC2"; then
     pass "seed001.deletes_the_session"
 else
     fail "seed001.deletes_the_session" "stderr [$(tr -d '\r' < "$LOG/seed001.stderr" | head -c 200)] smbstatus [$(samba_truth_sessions s1 | tr '\n' ';')]"
 fi
-wine_cmd 60 "${ADMIN_ENV[@]}" "$X64/seeds/del_001.exe" "\\\\$S1" '\\192.0.2.77' >/dev/null 2>"$LOG/seed001.nomatch.stderr"
+wine_cmd 60 "${ADMIN_ENV[@]}" "$BIN/seeds/del_001.exe" "\\\\$S1" '\\192.0.2.77' >/dev/null 2>"$LOG/seed001.nomatch.stderr"
 if tr -d '\r' < "$LOG/seed001.nomatch.stderr" | grep -q 'A system error has occurred: 2312'; then
     pass "seed001.no_session_2312"
 else

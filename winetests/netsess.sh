@@ -1,6 +1,6 @@
 # winetests/netsess.sh -- issue 3: netsess.exe list / GetInfo / delete output checked
 # against the server's own view (smbstatus -b); sourced by winetests/run.sh (uses wt's
-# neighbours: pass, fail, skip, wine_cmd, S1, S2, SRC2, X64, LOG, PREFIX, INSTALLED,
+# neighbours: pass, fail, skip, wine_cmd, S1, S2, SRC2, BIN, LOG, PREFIX, INSTALLED,
 # ADMIN_ENV).  It runs before del.sh: the one session it ends (ntsuser2 from S1) is
 # opened again at the end, so del.sh still finds what it expects.
 #
@@ -8,19 +8,20 @@
 # lists, so the expected list is smbstatus -b (taken once no earlier admin session
 # lingers) plus one "ntsadmin <server ip>" session.
 
-# the copy `make install` put into the prefix (the build's one in a --builtin dry run)
-NS_EXE='C:\windows\system32\netsess.exe'
-NS_SYS="$PREFIX/drive_c/windows/system32/netsess.exe"
-if [ ! -f "$X64/netsess.exe" ]; then
-    skip "netsess.samba" "$BUILD/x86_64/netsess.exe is not built"
+# the copy `make install` put into the prefix (the build's one in a --builtin dry
+# run): system32 for x64, syswow64 for x86 ($SYSDIR)
+NS_EXE="C:\\windows\\$SYSDIR\\netsess.exe"
+NS_SYS="$PREFIX/drive_c/windows/$SYSDIR/netsess.exe"
+if [ ! -f "$BIN/netsess.exe" ]; then
+    skip "netsess.samba" "$BIN/netsess.exe is not built"
     return 0
 fi
 if [ "${INSTALLED:-0}" = 1 ]; then
-    if cmp -s "$NS_SYS" "$X64/netsess.exe"; then pass "netsess.installed_into_prefix"
-    else fail "netsess.installed_into_prefix" "$NS_SYS differs from $BUILD/x86_64/netsess.exe or is missing"; NS_EXE="$X64/netsess.exe"; fi
+    if cmp -s "$NS_SYS" "$BIN/netsess.exe"; then pass "netsess.installed_into_prefix"
+    else fail "netsess.installed_into_prefix" "$NS_SYS differs from $BIN/netsess.exe or is missing"; NS_EXE="$BIN/netsess.exe"; fi
 else
     skip "netsess.installed_into_prefix" "dry run: nothing is installed"
-    NS_EXE="$X64/netsess.exe"
+    NS_EXE="$BIN/netsess.exe"
 fi
 
 ns_settle() { local i; for i in $(seq 1 25); do "$@" && return 0; sleep 0.2; done; return 1; }

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # winetests/run.sh -- the Windows-side tests: unmodified Windows programs under
-# Wine, with our x86_64 netapi32.dll installed in a throwaway prefix, against
-# private Samba servers on loopback aliases.  Prints PASS:/FAIL:/SKIPPED: lines.
+# Wine, with our netapi32.dll installed in a throwaway prefix, against private
+# Samba servers on loopback aliases.  Prints PASS:/FAIL:/SKIPPED: lines.
+# ONE list of parts (PARTS) runs for x64 and then, where 32-bit Wine runs, for
+# x86 with the i686 programs and DLL (check names prefixed "x86."); each
+# architecture starts from freshly started servers and held sessions.
 #
 #   bash winetests/run.sh [--builtin] [--only enum|errors|getinfo|creds|netsess|del|seeds]
 #
@@ -42,26 +45,33 @@ WT="$REPO/$BUILD/winetests-run"
 mkdir -p "$WT"
 LOG="$WT/log"; mkdir -p "$LOG"
 
-pass() { echo "PASS: $1"; }
+pass() { echo "PASS: $TAG$1"; }
 # failure reasons: one line, bounded (program output may hold crash dumps)
-fail() { local r; r=$(printf '%s' "$2" | tr '\r\n\t' '   ' | tr -s ' ' | cut -c1-300); echo "FAIL: $1: $r"; }
-skip() { echo "SKIPPED: $1: $2"; }
+fail() { local r; r=$(printf '%s' "$2" | tr '\r\n\t' '   ' | tr -s ' ' | cut -c1-300); echo "FAIL: $TAG$1: $r"; }
+skip() { echo "SKIPPED: $TAG$1: $2"; }
 
-ALL_GROUPS=(enum errors getinfo creds netsess del seeds)
-skip_all() { local g; for g in "${ALL_GROUPS[@]}"; do want "$g" && skip "winetests.$g" "$1"; done; exit 0; }
+ALL_GROUPS=(enum seeds errors getinfo creds netsess del)   # = PARTS, in run order
+TAG=""    # "" for x64, "x86." for x86: prefixes every check name
+skip_all() {
+    local g
+    for g in "${ALL_GROUPS[@]}"; do want "$g" && skip "winetests.$g" "$1" && skip "winetests.x86.$g" "$1"; done
+    exit 0
+}
 
 # ---- prerequisites ---------------------------------------------------------------
 samba_can_run || skip_all "$SAMBA_WHY"
 wine_available || skip_all "wine is not installed"
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket is not installed"
 
-if ! make -s -f Makefile.mingw BUILD="$BUILD" winetests-x86_64 >"$LOG/build.log" 2>&1; then
+# Both architectures' programs, DLLs and netsess.exe, before `make install`
+# copies them into the prefix (the i686 ones into syswow64).
+if ! make -s -f Makefile.mingw BUILD="$BUILD" winetests-x86_64 winetests-i686 >"$LOG/build.log" 2>&1; then
     fail "winetests.build" "building the test programs failed: $(tail -3 "$LOG/build.log" | tr '\n' ' ')"
     exit 1
 fi
 X64="$REPO/$BUILD/x86_64"
-if [ $BUILTIN = 0 ] && [ ! -f "$X64/netapi32.dll" ]; then
-    make -s -f Makefile.mingw BUILD="$BUILD" "$BUILD/x86_64/netapi32.dll" >>"$LOG/build.log" 2>&1
+if [ $BUILTIN = 0 ]; then
+    make -s -f Makefile.mingw BUILD="$BUILD" x86_64 i686 >>"$LOG/build.log" 2>&1
 fi
 
 # ---- cleanup ---------------------------------------------------------------------
@@ -109,7 +119,7 @@ wt() {   # wt NAME TIMEOUT [VAR=VALUE...] EXE ARGS...
           "$REPO/tests/lib/wine.sh" "$PREFIX" "$to" "$@")
     rc=$?
     printf '%s\n' "$out" > "$LOG/$name.stdout"
-    printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIPPED): '
+    printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIPPED): ' | sed -E "s/^(PASS|FAIL|SKIPPED): /\1: $TAG/"
     if [ $rc = 124 ] || [ $rc = 137 ]; then fail "$name" "timed out after ${to}s"
     elif [ $rc != 0 ] && [ $rc != 1 ]; then fail "$name" "exited with status $rc (crash?) after: $(printf '%s\n' "$out" | tail -1)"; fi
     if ! printf '%s\n' "$out" | grep -qE '^(PASS|FAIL|SKIPPED): '; then
@@ -124,15 +134,8 @@ wine_cmd() { # wine_cmd TIMEOUT [VAR=VALUE...] EXE ARGS  (raw output, for seed s
     env "${envs[@]}" WINEPREFIX="$PREFIX" DISPLAY= timeout -k 5 "$to" wine "$@"
 }
 
-# ---- servers ---------------------------------------------------------------------
+# ---- servers: fresh for each architecture ------------------------------------------
 S1=127.0.0.2; S2=127.0.0.3; SRC2=127.0.0.4; NOTRAFFIC=127.0.0.8; CLOSED=127.0.0.9
-if ! samba_start s1 "$S1"; then fail "winetests.samba.s1" "smbd did not start (see $SAMBA_ROOT_DIR/s1)"; exit 1; fi
-if ! samba_start s2 "$S2" "server signing = mandatory"; then fail "winetests.samba.s2" "smbd did not start"; exit 1; fi
-samba_hold_session s1 "$S1" "$SAMBA_USER1" "$SAMBA_USER1_PASS" >/dev/null
-samba_hold_session s1 "$S1" "$SAMBA_USER2" "$SAMBA_USER2_PASS" >/dev/null
-samba_hold_session_from s1 "$S1" "$SRC2" "$SAMBA_USER1" "$SAMBA_USER1_PASS" >/dev/null
-samba_hold_session s2 "$S2" "$SAMBA_USER2" "$SAMBA_USER2_PASS" >/dev/null
-
 wait_sessions() { # NAME COUNT: until smbstatus shows COUNT sessions (bounded)
     local i
     for i in $(seq 1 75); do
@@ -141,9 +144,6 @@ wait_sessions() { # NAME COUNT: until smbstatus shows COUNT sessions (bounded)
     done
     return 1
 }
-wait_sessions s1 3 || fail "winetests.samba.s1.sessions" "held sessions did not appear: $(samba_truth_sessions s1 | tr '\n' ';')"
-wait_sessions s2 1 || fail "winetests.samba.s2.sessions" "held session did not appear"
-
 # Truth file for server NAME at IP: S lines from impacket level 1 (impacket's own
 # admin session stands for ours, with its moving counters wildcarded), U lines
 # from smbstatus -b plus our own admin session.
@@ -167,31 +167,36 @@ make_truth() {
     if [ "$a" = "$b" ] && [ -n "$a" ]; then pass "truth.$name.smbstatus_equals_impacket"
     else fail "truth.$name.smbstatus_equals_impacket" "impacket [$(echo $a)] smbstatus [$(echo $b)]"; fi
 }
-make_truth s1 "$S1" "$WT/truth.s1.txt"
-make_truth s2 "$S2" "$WT/truth.s2.txt"
-TRUTH1=$(wine_winpath "$WT/truth.s1.txt")
-TRUTH2=$(wine_winpath "$WT/truth.s2.txt")
-ENUM="$X64/winetests/wt_enum.exe"
+# (Re)start s1 and s2 with their held sessions and write the truth files: parts
+# end sessions (netsess, del), so every architecture starts from this same state.
+servers_fresh() {
+    samba_release
+    samba_stop s1; samba_stop s2
+    if ! samba_start s1 "$S1"; then fail "winetests.samba.s1" "smbd did not start (see $SAMBA_ROOT_DIR/s1)"; return 1; fi
+    if ! samba_start s2 "$S2" "server signing = mandatory"; then fail "winetests.samba.s2" "smbd did not start"; return 1; fi
+    samba_hold_session s1 "$S1" "$SAMBA_USER1" "$SAMBA_USER1_PASS" >/dev/null
+    samba_hold_session s1 "$S1" "$SAMBA_USER2" "$SAMBA_USER2_PASS" >/dev/null
+    samba_hold_session_from s1 "$S1" "$SRC2" "$SAMBA_USER1" "$SAMBA_USER1_PASS" >/dev/null
+    samba_hold_session s2 "$S2" "$SAMBA_USER2" "$SAMBA_USER2_PASS" >/dev/null
+    wait_sessions s1 3 || fail "winetests.samba.s1.sessions" "held sessions did not appear: $(samba_truth_sessions s1 | tr '\n' ';')"
+    wait_sessions s2 1 || fail "winetests.samba.s2.sessions" "held session did not appear"
+    make_truth s1 "$S1" "$WT/truth.s1.txt"
+    make_truth s2 "$S2" "$WT/truth.s2.txt"
+    TRUTH1=$(wine_winpath "$WT/truth.s1.txt")
+    TRUTH2=$(wine_winpath "$WT/truth.s2.txt")
+}
 
 # ---- issue 2: NetSessionEnum ---------------------------------------------------------
-if want enum; then
+part_enum() {
     wt enum.s1 120 "${ADMIN_ENV[@]}" "$ENUM" full "\\\\$S1" "$TRUTH1" enum --derived
     wt enum.signing 120 "${ADMIN_ENV[@]}" "$ENUM" full "\\\\$S2" "$TRUTH2" enum.signing --derived
-    # 32-bit: the i686 program against the i686 DLL (make install puts both
-    # into the prefix), only where 32-bit Windows programs can run at all;
-    # here, while the sessions are still those of the truth (del.sh ends some)
-    if ! wine32_usable; then
-        skip "winetests.x86.runtime" "$WINE32_WHY"
-    else
-        make -s -f Makefile.mingw BUILD="$BUILD" winetests-i686 >>"$LOG/build.log" 2>&1
-        wt enum.x86 120 "${ADMIN_ENV[@]}" "$REPO/$BUILD/i686/winetests/wt_enum.exe" full "\\\\$S1" "$TRUTH1" enum.x86 --derived
-    fi
     # server name forms
     wt enum.name.plain_ip 60 "${ADMIN_ENV[@]}" "$ENUM" expect "$S1" 1 - - 0 enum.name.plain_ip
     # argument errors; the listener logs any connection attempt
     : > "$WT/notraffic.log"
     /usr/bin/python3 tests/lib/listener.py "$NOTRAFFIC" 445 "$WT/notraffic.log" > "$WT/listener.out" 2>&1 &
     LISTENER_PID=$!
+    local i
     for i in $(seq 1 25); do grep -q ready "$WT/listener.out" 2>/dev/null && break; sleep 0.2; done
     wt enum.args 60 "${ADMIN_ENV[@]}" "$ENUM" args "\\\\$NOTRAFFIC"
     if [ -s "$WT/notraffic.log" ]; then fail "enum.bad_level.no_traffic" "the DLL connected: $(head -1 "$WT/notraffic.log")"
@@ -212,12 +217,12 @@ if want enum; then
         "$ENUM" expect "\\\\$S1" 1 - - 0 enum.credentials.domain_backslash_user
     wt enum.signing.non_admin 60 NETAPI32_USER="$SAMBA_USER2" NETAPI32_PASSWORD="$SAMBA_USER2_PASS" \
         "$ENUM" expect "\\\\$S2" 1 - - 5 enum.signing.non_admin_access_denied
-fi
+}
 
 # ---- seed sample 003 (unchanged) --------------------------------------------------------
-check_seed003() {
+part_seeds() {
     local out err n
-    out=$(wine_cmd 60 "${ADMIN_ENV[@]}" "$X64/seeds/enum_003.exe" "\\\\$S1" 2>"$LOG/seed003.stderr" | tr -d '\r')
+    out=$(wine_cmd 60 "${ADMIN_ENV[@]}" "$BIN/seeds/enum_003.exe" "\\\\$S1" 2>"$LOG/seed003.stderr" | tr -d '\r')
     printf '%s\n' "$out" > "$LOG/seed003.stdout"
     err=$(tr -d '\r' < "$LOG/seed003.stderr")
     # each held session (client, user) appears as a Client:/User: pair
@@ -232,16 +237,34 @@ check_seed003() {
     if printf '%s\n' "$out" | grep -q 'Client: \\\\'; then pass "seed003.client_has_unc_prefix"
     else fail "seed003.client_has_unc_prefix" "no 'Client: \\\\' line"; fi
 }
-want seeds && check_seed003
 
-# ---- issue 3: NetSessionGetInfo / NetSessionDel (added when their programs exist) --------
-if want errors && [ -f "$HERE/errors.sh" ]; then source "$HERE/errors.sh"; fi
-if want errors && [ -f "$HERE/security.sh" ]; then source "$HERE/security.sh"; fi
-if want getinfo && [ -f "$HERE/getinfo.sh" ]; then source "$HERE/getinfo.sh"; fi
-if want creds && [ -f "$HERE/creds.sh" ]; then source "$HERE/creds.sh"; fi
-if want netsess && [ -f "$HERE/netsess.sh" ]; then source "$HERE/netsess.sh"; fi
-if want del && [ -f "$HERE/del.sh" ]; then source "$HERE/del.sh"; fi
+# ---- issue 3: the parts in their own files (sourced, so they see everything above) ------
+part_errors() { source "$HERE/errors.sh"; source "$HERE/security.sh"; }
+part_getinfo() { source "$HERE/getinfo.sh"; }
+part_creds() { source "$HERE/creds.sh"; }
+part_netsess() { source "$HERE/netsess.sh"; }
+part_del() { source "$HERE/del.sh"; }     # last: it ends sessions on s1
 
+# ---- every part, for every architecture ------------------------------------------------
+PARTS=("${ALL_GROUPS[@]}")
+run_arch() { # run_arch x86_64|i686
+    BIN="$REPO/$BUILD/$1"; ENUM="$BIN/winetests/wt_enum.exe"
+    LOG="$WT/log/$1"; mkdir -p "$LOG"
+    if [ "$1" = i686 ]; then TAG="x86."; SYSDIR=syswow64; else TAG=""; SYSDIR=system32; fi
+    servers_fresh || return 0
+    local p
+    for p in "${PARTS[@]}"; do want "$p" && "part_$p"; done
+    return 0
+}
+run_arch x86_64
+# 32-bit: only where 32-bit Windows programs run at all (wine32 installed and the
+# kernel runs 32-bit code); otherwise every part is SKIPPED with the reason.
+if WINE32_PREFIX="$PREFIX" wine32_usable; then
+    run_arch i686
+else
+    TAG="x86."
+    for p in "${PARTS[@]}"; do want "$p" && skip "winetests.$p" "$WINE32_WHY"; done
+fi
 
 echo "winetests: finished in $(( $(date +%s) - T0 )) s" >&2
 exit 0

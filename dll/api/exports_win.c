@@ -35,13 +35,25 @@ NET_API_STATUS WINAPI NetSessionDel(LMSTR servername, LMSTR UncClientName, LMSTR
                            (const nt_wchar *)username);
 }
 
-/* ---- NetApiBuffer*: the process heap, like Windows and Wine ---- */
+/* ---- NetApiBuffer*: the process heap, like Windows and Wine ----
+ * Every edge answers what Wine's builtin answers (winetests/issue4/apibuf.c
+ * compares the two in one process), except where the builtin would crash on
+ * a NULL out-pointer: there we answer ERROR_INVALID_PARAMETER.  A failed
+ * reallocation leaves *NewBuffer alone (Wine sets it to NULL, losing the
+ * caller's block).  Blocks from HeapAlloc(GetProcessHeap()) and from Wine's
+ * builtin are the same kind of block: each side frees and sizes the other's. */
+static NET_API_STATUS last_error_or(DWORD fallback)
+{
+    DWORD e = GetLastError();
+    return e ? e : fallback;
+}
+
 NET_API_STATUS WINAPI NetApiBufferAllocate(DWORD ByteCount, LPVOID *Buffer)
 {
     if (!Buffer)
-        return ERROR_INVALID_PARAMETER;
+        return ERROR_INVALID_PARAMETER;   /* last error untouched, as on Windows */
     *Buffer = HeapAlloc(GetProcessHeap(), 0, ByteCount);
-    return *Buffer ? NERR_Success : ERROR_NOT_ENOUGH_MEMORY;
+    return *Buffer ? NERR_Success : last_error_or(ERROR_NOT_ENOUGH_MEMORY);
 }
 
 NET_API_STATUS WINAPI NetapipBufferAllocate(DWORD ByteCount, LPVOID *Buffer)
@@ -60,29 +72,28 @@ NET_API_STATUS WINAPI NetApiBufferReallocate(LPVOID OldBuffer, DWORD NewByteCoun
 {
     if (!NewBuffer)
         return ERROR_INVALID_PARAMETER;
-    if (OldBuffer) {
-        if (NewByteCount) {
-            LPVOID p = HeapReAlloc(GetProcessHeap(), 0, OldBuffer, NewByteCount);
-            if (!p)
-                return ERROR_NOT_ENOUGH_MEMORY;
-            *NewBuffer = p;
-        } else {
-            HeapFree(GetProcessHeap(), 0, OldBuffer);
-            *NewBuffer = NULL;
-        }
+    if (!NewByteCount) {
+        /* frees OldBuffer; (NULL, 0) is NERR_Success with *NewBuffer == NULL */
+        if (OldBuffer && !HeapFree(GetProcessHeap(), 0, OldBuffer))
+            return last_error_or(ERROR_INVALID_PARAMETER);
+        *NewBuffer = NULL;
         return NERR_Success;
     }
-    return NetApiBufferAllocate(NewByteCount, NewBuffer);
+    LPVOID p = OldBuffer ? HeapReAlloc(GetProcessHeap(), 0, OldBuffer, NewByteCount)
+                         : HeapAlloc(GetProcessHeap(), 0, NewByteCount);
+    if (!p)
+        return last_error_or(ERROR_NOT_ENOUGH_MEMORY);
+    *NewBuffer = p;
+    return NERR_Success;
 }
 
 NET_API_STATUS WINAPI NetApiBufferSize(LPVOID Buffer, LPDWORD ByteCount)
 {
     if (!Buffer || !ByteCount)
         return ERROR_INVALID_PARAMETER;
+    /* not a heap block: NERR_Success with 0 bytes, as the builtin answers */
     SIZE_T s = HeapSize(GetProcessHeap(), 0, Buffer);
-    if (s == (SIZE_T)-1)
-        return ERROR_INVALID_PARAMETER;
-    *ByteCount = (DWORD)s;
+    *ByteCount = s == (SIZE_T)-1 ? 0 : (DWORD)s;
     return NERR_Success;
 }
 

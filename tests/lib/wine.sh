@@ -11,7 +11,7 @@
 #                                returns the program's exit code (124 on timeout)
 #   wine_winpath PATH            the Windows (Z:) path of a Unix path
 #   wine32_usable                0 when 32-bit Windows programs can run here; else sets
-#                                WINE32_WHY
+#                                WINE32_WHY (with WINE32_PREFIX=DIR: runs a 32-bit program in DIR)
 #   wine_prefix_drop DIR         stop its wineserver and delete it
 
 : "${BUILD:=build}"
@@ -84,10 +84,12 @@ wine32_usable() {
         rm -f "$t32"
         return 1
     fi
-    local exe="${1:-$WINE_REPO_DIR/$BUILD/i686/winetests/wt_hello.exe}"
-    if [ -f "$exe" ] && [ -n "${WINE32_PREFIX:-}" ]; then
-        wine_run "$WINE32_PREFIX" 60 "$exe" >/dev/null 2>&1 ||
-            { WINE32_WHY="wine32 cannot run on this kernel (no IA32 emulation)"; return 1; }
+    # with a prefix: a 32-bit program (Wine's own 32-bit cmd.exe) must really run
+    if [ -n "${WINE32_PREFIX:-}" ]; then
+        local out
+        out=$(wine_run "$WINE32_PREFIX" 60 'C:\windows\syswow64\cmd.exe' /c echo wine32-ok 2>/dev/null)
+        printf '%s\n' "$out" | grep -q wine32-ok ||
+            { WINE32_WHY="wine32 is installed but a 32-bit program does not run here (no IA32 emulation?)"; return 1; }
     fi
     return 0
 }

@@ -8,8 +8,11 @@
   (ordinal, name) pairs (win10: the reference names, ordinals by the rule).
 - implemented_<p>: the eight implemented names are `impl` with their x86 sizes.
 - def_i686_<p>: the generated i686 .def binds `Name = Name@N @ordinal`.
-- not_in_wine_doc: spec/NOT_IN_WINE.md equals what the generator writes for the
-  installed Wine (SKIPPED when Wine's builtin is not installed).
+- wine_names_<p>: the DLL's table holds every name of spec/wine.names, the
+  profile's names at the profile's ordinals, the rest after its highest ordinal.
+- not_in_wine_doc, wine_only_doc: spec/NOT_IN_WINE.md and spec/WINE_ONLY.md equal
+  what the generator writes from the spec files.
+(tests/static/wine_exports.sh compares spec/wine.names with the installed Wine.)
 """
 import os
 import subprocess
@@ -24,7 +27,6 @@ import gen_spec  # noqa: E402
 REF = os.environ.get("NETAPI_REFERENCE", os.path.normpath(os.path.join(ROOT, "..", "shared", "reference")))
 REF_FILES = {"ws03": "netapi32-exports-ws03.txt", "nt4": "netapi32-exports-nt4.txt",
              "win10": "netapi32-exports-win10-names.txt"}
-WINE_DLL = os.environ.get("WINE_NETAPI32", "/usr/lib/x86_64-linux-gnu/wine/x86_64-windows/netapi32.dll")
 
 fails = 0
 
@@ -55,7 +57,8 @@ def read_ref(profile):
 def main():
     for p in gen_spec.PROFILES:
         try:
-            spec = gen_spec.load(p)
+            spec = gen_spec.load_profile(p)
+            table = gen_spec.load(p)
         except (gen_spec.SpecError, OSError) as e:
             res(False, f"spec_load_{p}", str(e))
             continue
@@ -92,24 +95,31 @@ def main():
                 lines = set(l.strip() for l in open(out))
                 need = {f"{n} = {n}@{a} @{o}" for o, n, a, k in spec if k == "impl"}
                 nfwd = sum(1 for l in lines if " = " + gen_spec.FORWARD_DLL + "." in l)
-                res(need <= lines and nfwd == len(spec) - len(need), f"def_i686_{p}",
+                res(need <= lines and nfwd == len(table) - len(need), f"def_i686_{p}",
                     f"missing {sorted(need - lines)}; {nfwd} forwarders")
 
-    if not os.path.exists(WINE_DLL):
-        skip("not_in_wine_doc", f"{WINE_DLL} not installed")
-    else:
+        own = {n: o for o, n, _a, _k in spec}
+        top = max(own.values())
+        tab = {n: o for o, n, _a, _k in table}
+        wine = gen_spec.load_wine_names()
+        bad = [n for n in wine if n not in tab] + \
+              [n for n, o in own.items() if tab.get(n) != o] + \
+              [n for n in wine if n not in own and not tab.get(n, 0) > top]
+        res(not bad and len(table) == len(set(own) | set(wine)), f"wine_names_{p}",
+            f"{len(bad)} names wrong, e.g. {bad[:5]}")
+
+    for cmd, doc in (("not-in-wine", "NOT_IN_WINE.md"), ("wine-only", "WINE_ONLY.md")):
         with tempfile.TemporaryDirectory() as td:
             out = os.path.join(td, "n.md")
-            r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_spec.py"), "not-in-wine",
-                                "--wine-dll", WINE_DLL, "--out", out], capture_output=True, text=True)
+            r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_spec.py"), cmd,
+                                "--out", out], capture_output=True, text=True)
             try:
-                have = open(os.path.join(ROOT, "spec", "NOT_IN_WINE.md")).read()
+                have = open(os.path.join(ROOT, "spec", doc)).read()
             except OSError:
                 have = None
             ok = r.returncode == 0 and have == open(out).read()
-            res(ok, "not_in_wine_doc", r.stderr.strip() or
-                "spec/NOT_IN_WINE.md is stale: run tools/gen_spec.py not-in-wine --wine-dll "
-                f"{WINE_DLL} --out spec/NOT_IN_WINE.md")
+            res(ok, doc.split(".")[0].lower() + "_doc", r.stderr.strip() or
+                f"spec/{doc} is stale: run tools/gen_spec.py {cmd} --out spec/{doc}")
     return 1 if fails else 0
 
 

@@ -1,6 +1,9 @@
 #!/bin/bash
-# Issue 4 runtime checks under Wine: forwarded functions, ordinal imports,
-# secur32's NTLM package, names Wine lacks, install/uninstall round trip.
+# Export-table checks under Wine, for x64 and x86 from ONE list of parts
+# (PARTS below): forwarded functions, ordinal imports, secur32's NTLM package,
+# names Wine lacks, Wine's own names (GetProcAddress parity for every name of
+# spec/wine.names, a program importing DavGetHTTPFromUNCPath), every
+# NetApiBuffer* edge against the builtin, install/uninstall round trip.
 #
 #   BUILD=dir (default build)  WINEPREFIX=dir (default: a throwaway prefix, removed at the end)
 #   ISSUE4_SERVER='\\127.0.0.1' target of the NetSessionEnum smoke calls (nothing needs to listen)
@@ -14,7 +17,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 SERVER=${ISSUE4_SERVER:-'\\127.0.0.1'}
 OUT=$BUILD/winetests/issue4
 SRC=$ROOT/winetests/issue4
-TESTS="fwd_session by_ordinal ntlm missing_name wine_stub"
+TESTS="fwd_session by_ordinal ntlm missing_name wine_stub apibuf getproc dav"
 export WINEDEBUG=-all
 rc=0
 pass() { echo "PASS: $1"; }
@@ -64,10 +67,11 @@ fi
 
 # ---- prefix ----
 own_prefix=0
-if [ -z "${WINEPREFIX:-}" ]; then WINEPREFIX=$(mktemp -d /tmp/netapi32-issue4.XXXXXX); own_prefix=1; rmdir "$WINEPREFIX"; fi
+if [ -z "${WINEPREFIX:-}" ]; then mkdir -p "$OUT"; WINEPREFIX=$(mktemp -d "$OUT/prefix.XXXXXX"); own_prefix=1; rmdir "$WINEPREFIX"; fi
 export WINEPREFIX
 if [ ! -f "$WINEPREFIX/system.reg" ]; then wineboot -i >/dev/null 2>&1; wineserver -w; fi
 
+wine_path() { local p; p=$(readlink -f "$1"); echo "Z:${p//\//\\}"; }
 # run EXE [args]: output (CR stripped) in $runout, status in $runrc
 run() { runout=$(cd "$(dirname "$1")" && timeout 120 wine "$@" 2>/dev/null | tr -d '\r'); runrc=$?; }
 # Relays the program's PASS/FAIL lines; a crash or a missing verdict is a FAIL.
@@ -79,10 +83,23 @@ report() { # name
     echo "$runout" | grep -q '^PASS: ' || { [ "$runrc" = 0 ] && fail "$n" "no verdict printed"; }
 }
 
-X64=$OUT/x86_64
-# Baseline with Wine's builtin: the NTLM outcome to reproduce.
+# ---- which architectures can run: x64 always, x86 where wine32 runs a program ----
+ARCHS="x86_64"
+x86_reason=""
 bash tools/install.sh uninstall "$WINEPREFIX" "$BUILD" >/dev/null
-run "$X64/ntlm.exe"; ntlm_before=$(echo "$runout" | grep '^# ' | grep -v 'netapi32 loaded')
+if [ ! -d /usr/lib/i386-linux-gnu/wine ] && [ ! -d /usr/lib/wine/i386-windows ]; then
+    x86_reason="wine32 is not installed (tools/deps.sh installs it where the kernel runs 32-bit programs)"
+else
+    run "$OUT/i686/wine_stub.exe"
+    if echo "$runout" | grep -q '^PASS: '; then ARCHS="x86_64 i686"
+    else x86_reason="wine32 is installed but cannot run a 32-bit program here (no IA32 emulation?)"; fi
+fi
+tag_of() { [ "$1" = i686 ] && echo x86 || echo x64; }
+NAMES=$(wine_path "$ROOT/spec/wine.names")
+
+# Baseline with Wine's builtin: the NTLM outcome to reproduce, per architecture.
+declare -A NTLM_BEFORE
+for a in $ARCHS; do run "$OUT/$a/ntlm.exe"; NTLM_BEFORE[$a]=$(echo "$runout" | grep '^# ' | grep -v 'netapi32 loaded'); done
 
 if bash tools/install.sh install "$WINEPREFIX" "$BUILD" >/dev/null 2>&1; then pass "install"; else fail "install" "install.sh failed"; fi
 if bash tools/install.sh install "$WINEPREFIX" "$BUILD" >/dev/null 2>&1 &&
@@ -92,27 +109,39 @@ else
     fail "install_again_harmless" "second install failed or left a different DLL"
 fi
 
-run "$X64/fwd_session.exe" "$SERVER" installed; report "x64_fwd_session"
-echo "$runout" | grep '^# '
-run "$X64/by_ordinal.exe" "$SERVER"; report "x64_by_ordinal"
-run "$X64/missing_name.exe"; report "x64_missing_name"
-run "$X64/ntlm.exe"; report "x64_ntlm"
-ntlm_after=$(echo "$runout" | grep '^# ' | grep -v 'netapi32 loaded')
-if [ -n "$ntlm_before" ] && [ "$ntlm_before" = "$ntlm_after" ]; then
-    pass "x64_ntlm_same_as_builtin"
-    echo "$ntlm_after"
-else
-    fail "x64_ntlm_same_as_builtin" "builtin: $(echo $ntlm_before) / installed: $(echo $ntlm_after)"
-fi
+# ---- the parts: each runs for every architecture in $ARCHS -------------------
+part_fwd_session() { run "$D/fwd_session.exe" "$SERVER" installed; report "${T}_fwd_session"; echo "$runout" | grep '^# '; }
+part_by_ordinal() { run "$D/by_ordinal.exe" "$SERVER"; report "${T}_by_ordinal"; }
+part_missing_name() { run "$D/missing_name.exe"; report "${T}_missing_name"; }
+part_ntlm() {
+    run "$D/ntlm.exe"; report "${T}_ntlm"
+    local after; after=$(echo "$runout" | grep '^# ' | grep -v 'netapi32 loaded')
+    if [ -n "${NTLM_BEFORE[$A]}" ] && [ "${NTLM_BEFORE[$A]}" = "$after" ]; then
+        pass "${T}_ntlm_same_as_builtin"; echo "$after"
+    else
+        fail "${T}_ntlm_same_as_builtin" "builtin: $(echo ${NTLM_BEFORE[$A]}) / installed: $(echo $after)"
+    fi
+    # msv1_0 (NTLM) must have run with OUR netapi32 and its forward target loaded
+    # (a 32-bit process sees syswow64 as system32)
+    local lt sd=system32
+    lt=$(cd "$D" && WINEDEBUG=-all,+loaddll timeout 120 wine ntlm.exe 2>&1 >/dev/null | tr -d '\r')
+    if echo "$lt" | grep -qi "$sd\\\\\\\\netapi32.dll\" at .*: native" &&
+       echo "$lt" | grep -qi 'wine_netapi32.dll" at .*: builtin' && echo "$lt" | grep -qi 'msv1_0.dll" at'; then
+        pass "${T}_ntlm_used_our_dll"
+    else
+        fail "${T}_ntlm_used_our_dll" "loaddll trace lacks native $sd\\netapi32 / wine_netapi32 / msv1_0"
+    fi
+}
+part_apibuf() { run "$D/apibuf.exe"; report "${T}_apibuf"; }
+part_getproc() { run "$D/getproc.exe" "$NAMES"; report "${T}_wine_names"; }
+part_dav() { run "$D/dav.exe"; report "${T}_dav_import"; }
+PARTS="fwd_session by_ordinal missing_name ntlm apibuf getproc dav"
 
-# msv1_0 (NTLM) must have run with OUR netapi32 and its forward target loaded.
-lt=$(cd "$X64" && WINEDEBUG=-all,+loaddll timeout 120 wine ntlm.exe 2>&1 >/dev/null | tr -d '\r')
-if echo "$lt" | grep -qi 'system32\\\\netapi32.dll" at .*: native' &&
-   echo "$lt" | grep -qi 'wine_netapi32.dll" at .*: builtin' && echo "$lt" | grep -qi 'msv1_0.dll" at'; then
-    pass "x64_ntlm_used_our_dll"
-else
-    fail "x64_ntlm_used_our_dll" "loaddll trace lacks native netapi32 / wine_netapi32 / msv1_0"
-fi
+for A in $ARCHS; do
+    T=$(tag_of "$A"); D=$OUT/$A
+    for part in $PARTS; do "part_$part"; done
+done
+[ -n "$x86_reason" ] && for part in $PARTS; do skip "x86_$part" "$x86_reason"; done
 
 if bash tools/install.sh uninstall "$WINEPREFIX" "$BUILD" >/dev/null 2>&1 &&
    bash tools/install.sh uninstall "$WINEPREFIX" "$BUILD" >/dev/null 2>&1; then
@@ -125,28 +154,7 @@ if [ ! -f "$W64" ]; then skip "uninstall_restores_builtin" "$W64 not found"
 elif cmp -s "$WINEPREFIX/drive_c/windows/system32/netapi32.dll" "$W64" &&
      [ ! -e "$WINEPREFIX/drive_c/windows/system32/wine_netapi32.dll" ]; then pass "uninstall_restores_builtin"
 else fail "uninstall_restores_builtin" "system32 does not hold Wine's builtin netapi32 only"; fi
-run "$X64/wine_stub.exe"; report "x64_after_uninstall"
-
-# ---- x86 ----
-x86_reason=""
-if [ ! -d /usr/lib/i386-linux-gnu/wine ] && [ ! -d /usr/lib/wine/i386-windows ]; then
-    x86_reason="wine32 cannot run on this kernel (no IA32 emulation)"
-else
-    run "$OUT/i686/wine_stub.exe"
-    echo "$runout" | grep -q '^PASS: ' || x86_reason="wine32 cannot run on this kernel (no IA32 emulation)"
-fi
-if [ -n "$x86_reason" ]; then
-    for t in $TESTS; do skip "x86_$t" "$x86_reason"; done
-else
-    X86=$OUT/i686
-    bash tools/install.sh install "$WINEPREFIX" "$BUILD" >/dev/null 2>&1 || fail "x86_install" "install.sh failed"
-    run "$X86/fwd_session.exe" "$SERVER" installed; report "x86_fwd_session"
-    run "$X86/by_ordinal.exe" "$SERVER"; report "x86_by_ordinal"
-    run "$X86/missing_name.exe"; report "x86_missing_name"
-    run "$X86/ntlm.exe"; report "x86_ntlm"
-    bash tools/install.sh uninstall "$WINEPREFIX" "$BUILD" >/dev/null 2>&1
-    run "$X86/wine_stub.exe"; report "x86_after_uninstall"
-fi
+for A in $ARCHS; do run "$OUT/$A/wine_stub.exe"; report "$(tag_of "$A")_after_uninstall"; done
 
 wineserver -w
 if [ $own_prefix = 1 ] && [ -z "${KEEP_PREFIX:-}" ]; then rm -rf "$WINEPREFIX"; fi
