@@ -114,6 +114,15 @@ uint32_t ntlm_authenticate(ntlm_ctx *n, const uint8_t *chal, size_t chal_len, ui
 uint32_t ntlm_authenticate_with(ntlm_ctx *n, const uint8_t *chal, size_t chal_len, const ntlm_inject *in,
                                 uint8_t **out, size_t *outlen);
 
+/* Shared by ntlm.c and ntlm_auth.c. */
+extern const uint8_t ntlm_sig[8];     /* "NTLMSSP\0" */
+extern const uint8_t ntlm_version[8]; /* the VERSION we send */
+/* UTF-8 -> UTF-16LE bytes (malloc'd; "" for NULL); optionally upper-cased. */
+uint8_t *ntlm_utf16le(const char *s, bool upper, size_t *bytes);
+void ntlm_free_secret(uint8_t *p, size_t n); /* wipes, then frees (NULL is fine) */
+/* SEALKEY with the 56/40-bit reductions of MS-NLMP 3.4.5.3. */
+bool ntlm_seal_key_flags(const uint8_t exported_key[16], uint32_t flags, bool c2s, uint8_t out[16]);
+
 /* NTLMSSP_MESSAGE_SIGNATURE with extended session security (MS-NLMP
  * 3.4.4.2): Version 1 || RC4(seal, HMAC_MD5(sign, seq || msg)[0..7]) || seq.
  * The RC4 state advances (it is shared with sealing). */
