@@ -216,6 +216,30 @@ static uint32_t fs_connect(const np_target *t, const nt_creds *creds, np_conn *o
     return NT_OK;
 }
 
+#ifdef NT_API_H
+/* The whole API over fs_connect to f, with no credentials from the
+ * environment (anonymous); fs_api_end restores the default factory and
+ * forgets every cached connection and snapshot. */
+static void fs_api_begin(fake_srv *f)
+{
+    unsetenv("NETAPI32_USER");
+    unsetenv("NETAPI32_PASSWORD");
+    unsetenv("NETAPI32_AUTH_FILE");
+    fs_current = f;
+    fs_opens = 0;
+    fs_fail_connect = 0;
+    api_set_connector(fs_connect);
+}
+
+static void fs_api_end(fake_srv *f)
+{
+    api_cache_shutdown();
+    api_snapshots_clear();
+    api_set_connector(NULL);
+    fs_reset_stream(f);
+}
+#endif
+
 /* ---- request parsing (the server's view of NetrSessionEnum) ---- */
 typedef struct enum_req {
     bool has_client, has_user;

@@ -232,23 +232,14 @@ static fake_srv g_srv;
 static int seam_setup(void **state)
 {
     (void)state;
-    unsetenv("NETAPI32_USER");
-    unsetenv("NETAPI32_PASSWORD");
-    unsetenv("NETAPI32_AUTH_FILE");
-    fs_current = &g_srv;
-    fs_fail_connect = 0;
-    api_set_connector(fs_connect);
-    g_opens = 0;
+    fs_api_begin(&g_srv);
     return 0;
 }
 
 static int seam_teardown(void **state)
 {
     (void)state;
-    api_cache_shutdown();
-    api_snapshots_clear();
-    api_set_connector(NULL);
-    fs_reset_stream(&g_srv);
+    fs_api_end(&g_srv);
     return 0;
 }
 

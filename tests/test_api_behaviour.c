@@ -97,24 +97,15 @@ static void sim_samba(void)
 static int setup(void **state)
 {
     (void)state;
-    unsetenv("NETAPI32_USER");
-    unsetenv("NETAPI32_PASSWORD");
-    unsetenv("NETAPI32_AUTH_FILE");
     sim_samba();
-    fs_current = &g_srv;
-    fs_opens = 0;
-    fs_fail_connect = 0;
-    api_set_connector(fs_connect);
+    fs_api_begin(&g_srv);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    api_cache_shutdown();
-    api_snapshots_clear();
-    api_set_connector(NULL);
-    fs_reset_stream(&g_srv);
+    fs_api_end(&g_srv);
     return 0;
 }
 
