@@ -2,7 +2,7 @@
  * SMB2/3 client, just enough for DCE/RPC over a named pipe on IPC$:
  * NEGOTIATE (2.0.2, 2.1, 3.0, 3.0.2, 3.1.1; 3.1.1 with SHA-512 pre-auth
  * integrity, encryption and signing-capabilities contexts), SESSION_SETUP
- * (SPNEGO/NTLMSSP through auth/), TREE_CONNECT \\server\IPC$, CREATE of a
+ * (through the auth interface, auth.h: NTLMSSP in SPNEGO by default), TREE_CONNECT \\server\IPC$, CREATE of a
  * pipe, IOCTL FSCTL_PIPE_TRANSCEIVE (+ READ after STATUS_BUFFER_OVERFLOW),
  * READ, WRITE, CLOSE, TREE_DISCONNECT, LOGOFF.  Credits are tracked, interim
  * STATUS_PENDING responses are waited through, all within one deadline per

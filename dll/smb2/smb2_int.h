@@ -1,6 +1,7 @@
 /*
  * SMB2 internals shared by smb2_proto.c (pure message codecs, signing, key
- * derivation, transform, credits) and smb2.c (the connection state machine).
+ * derivation, transform, credits; smb2_crypto.c) and the connection files
+ * (smb2_conn.h lists them).
  * Exposed to tests/test_smb2.c; not part of the layer's public contract.
  */
 #ifndef NT_SMB2_INT_H
