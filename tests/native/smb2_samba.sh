@@ -14,7 +14,9 @@ set -u
 
 NAME=smb2_samba
 IP=127.0.0.50
-DIR=/tmp/smb2-samba
+# A directory of its own: several runs (other checkouts) may be under way at
+# once, and stop_samba ends whatever runs with "$DIR/smb.conf".
+DIR=$(mktemp -d /tmp/smb2-samba.XXXXXX) && chmod 755 "$DIR" || exit 2
 ADM=smb2adm
 USR=smb2usr
 GRP=smb2admins
@@ -60,6 +62,7 @@ stop_samba() {
 cleanup() {
     stop_samba
     if [ "$added_alias" = 1 ]; then ip addr del "$IP/32" dev lo 2>/dev/null; fi
+    rm -rf "$DIR"
 }
 trap cleanup EXIT INT TERM
 
