@@ -142,7 +142,7 @@ static uint32_t unwrap(smb2_conn *c, uint16_t cmd, uint8_t **m, size_t *mlen)
  * encryption when the session encrypts, the signature when signed (and a
  * signature when the session signs, except unsigned_ok statuses).
  * NT_OK or NT_ERROR_UNEXP_NET_ERR; m is the caller's either way. */
-static uint32_t check_message(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, bool was_enc, const uint8_t *m,
+static uint32_t check_message(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, bool was_enc, uint8_t *m,
                               size_t mlen, smb2_hdr *rh)
 {
     uint32_t st = smb2_hdr_parse(m, mlen, rh);
@@ -158,7 +158,7 @@ static uint32_t check_message(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
     if (was_enc || c->in_setup)
         return NT_OK;
     if (rh->flags & SMB2_FLAGS_SIGNED) {
-        if (c->have_keys && !smb2_verify(c->sign_alg, c->keys.sign, m, mlen)) {
+        if (c->have_keys && !smb2_verify_mut(c->sign_alg, c->keys.sign, m, mlen)) {
             nt_trace("smb2: %s: bad response signature", smb2_cmd_name(cmd));
             return NT_ERROR_UNEXP_NET_ERR;
         }

@@ -115,6 +115,18 @@ bool smb2_verify(uint16_t sign_alg, const uint8_t key[16], const uint8_t *msg, s
     return nt_memcmp_ct(sig, msg + 48, 16) == 0;
 }
 
+bool smb2_verify_mut(uint16_t sign_alg, const uint8_t key[16], uint8_t *msg, size_t len)
+{
+    if (len < SMB2_HDR_LEN)
+        return false;
+    uint8_t sent[16], sig[16];
+    memcpy(sent, msg + 48, 16);
+    memset(msg + 48, 0, 16);
+    bool ok = sig_of(sign_alg, key, msg, len, sig);
+    memcpy(msg + 48, sent, 16);
+    return ok && nt_memcmp_ct(sig, sent, 16) == 0;
+}
+
 /* ---- transform ------------------------------------------------------------ */
 
 uint32_t smb2_encrypt(uint16_t cipher, const uint8_t key[16], uint64_t session_id, const uint8_t nonce[16],
