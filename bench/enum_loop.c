@@ -7,7 +7,7 @@
  * Prints one line per call, "call I us=MICROSECONDS round_trips=R entries=E",
  * then "status=0" when every call succeeded.  Round trips are SMB2 requests
  * sent: the program is linked with -Wl,--wrap=net_send_all, and the SMB2
- * layer sends exactly one frame per request (smb2.c send_frame).
+ * layer sends exactly one frame per request (smb2_conn.c send_frame).
  */
 #include "api/api.h"
 #include "net/net.h"

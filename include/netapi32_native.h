@@ -17,7 +17,9 @@
  * NETAPI32_TIMEOUT_MS bounds every network wait.
  *
  * Do not include this header together with <windows.h>/<lm.h> (Wine's
- * headers): it declares the same names.
+ * headers): it declares the same names.  A Winelib program includes Wine's
+ * <lm.h> instead and links -lnetapi32: the drop-in DLL replaces Wine's
+ * builtin at run time, with the same ABI (docs/ARCHITECTURE.md).
  */
 #ifndef NETAPI32_NATIVE_H
 #define NETAPI32_NATIVE_H

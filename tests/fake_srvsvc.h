@@ -1,4 +1,4 @@
-/* A scripted srvsvc server behind an rpc_transport byte stream (tests
+/* A scripted srvsvc server behind a named pipe (pipe/pipe.h) (tests
  * only): it answers BIND with a BIND_ACK and each REQUEST with what a test
  * handler decides (a RESPONSE stub, a FAULT, or a transport failure), cut
  * into fragments and handed out in transceive/read chunks like an SMB2
@@ -165,13 +165,80 @@ static void fs_reset_stream(fake_srv *f)
     f->plen = f->ppos = 0;
 }
 
-static void fs_transport(fake_srv *f, rpc_transport *t)
+static const np_pipe_ops FS_PIPE_OPS = {fs_transceive, fs_read, fs_write, NULL};
+
+/* The fake as a named pipe (pipe/pipe.h). */
+static void fs_pipe(fake_srv *f, np_pipe *p)
 {
-    t->ctx = f;
-    t->transceive = fs_transceive;
-    t->read = fs_read;
-    t->write = fs_write;
+    p->ops = &FS_PIPE_OPS;
+    p->ctx = f;
 }
+
+/* ---- the fake as a connection factory for the API's cache ---------------- */
+/* fs_connect (an np_connect_fn) connects to fs_current: each connection
+ * counts in fs_opens and starts a fresh stream; fs_fail_connect != 0 makes
+ * the next connects fail with that status instead. */
+static fake_srv *fs_current;
+static unsigned fs_opens;
+static uint32_t fs_fail_connect;
+
+static uint32_t fs_c_open(void *ctx, const char *name, np_pipe *out)
+{
+    (void)name;
+    fs_pipe(ctx, out);
+    return NT_OK;
+}
+
+static bool fs_c_dead(void *ctx) { return ((fake_srv *)ctx)->dead; }
+static void fs_c_close(void *ctx, bool polite)
+{
+    (void)polite;
+    ((fake_srv *)ctx)->closes++;
+}
+static void fs_c_info(const void *ctx, np_conn_info *out)
+{
+    (void)ctx;
+    out->family = "test";
+}
+static const np_conn_ops FS_CONN_OPS = {fs_c_open, NULL, NULL, fs_c_dead, fs_c_info, fs_c_close};
+
+static uint32_t fs_connect(const np_target *t, const nt_creds *creds, np_conn *out)
+{
+    (void)t;
+    (void)creds;
+    if (fs_fail_connect)
+        return fs_fail_connect;
+    fs_opens++;
+    fs_current->dead = false;
+    fs_reset_stream(fs_current);
+    out->ops = &FS_CONN_OPS;
+    out->ctx = fs_current;
+    return NT_OK;
+}
+
+#ifdef NT_API_H
+/* The whole API over fs_connect to f, with no credentials from the
+ * environment (anonymous); fs_api_end restores the default factory and
+ * forgets every cached connection and snapshot. */
+static void fs_api_begin(fake_srv *f)
+{
+    unsetenv("NETAPI32_USER");
+    unsetenv("NETAPI32_PASSWORD");
+    unsetenv("NETAPI32_AUTH_FILE");
+    fs_current = f;
+    fs_opens = 0;
+    fs_fail_connect = 0;
+    api_set_connector(fs_connect);
+}
+
+static void fs_api_end(fake_srv *f)
+{
+    api_cache_shutdown();
+    api_snapshots_clear();
+    api_set_connector(NULL);
+    fs_reset_stream(f);
+}
+#endif
 
 /* ---- request parsing (the server's view of NetrSessionEnum) ---- */
 typedef struct enum_req {

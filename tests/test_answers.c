@@ -2,7 +2,7 @@
  * and the API's own codes for resume handles and unconvertible filters,
  * against a scripted srvsvc server (tests/fake_srvsvc.h): srvs directly
  * over a bound rpc_conn, and the whole API through the connection cache's
- * test seam (api_set_pipe_factory), so connection reuse is observable. */
+ * connection factory (api_set_connector), so connection reuse is observable. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -143,8 +143,8 @@ static void pager_handler(void *hctx, unsigned nth, uint16_t opnum, const uint8_
 static uint32_t srvs_walk(pager *p, uint32_t level, sess_list *l, srvs_answer *ans, fake_srv *f)
 {
     fs_init(f, pager_handler, p);
-    rpc_transport t;
-    fs_transport(f, &t);
+    np_pipe t;
+    fs_pipe(f, &t);
     rpc_conn c;
     rpc_init(&c, &t);
     assert_int_equal(rpc_bind(&c, &RPC_SRVSVC_SYNTAX), NT_OK);
@@ -227,41 +227,19 @@ static void test_paging_error_on_later_page(void **state)
 
 /* ---- the API through the connection cache's seam -------------------------- */
 static fake_srv g_srv;
-static unsigned g_opens;
-
-static uint32_t seam_open(const char *host, uint16_t port, rpc_transport *t)
-{
-    (void)host;
-    (void)port;
-    g_opens++;
-    g_srv.dead = false;
-    fs_reset_stream(&g_srv);
-    fs_transport(&g_srv, t);
-    return NT_OK;
-}
-
-static bool seam_dead(void *ctx) { return ((fake_srv *)ctx)->dead; }
-static void seam_close(void *ctx) { ((fake_srv *)ctx)->closes++; }
-static const api_pipe_factory SEAM = {seam_open, seam_dead, seam_close};
+#define g_opens fs_opens
 
 static int seam_setup(void **state)
 {
     (void)state;
-    unsetenv("NETAPI32_USER");
-    unsetenv("NETAPI32_PASSWORD");
-    unsetenv("NETAPI32_AUTH_FILE");
-    api_set_pipe_factory(&SEAM);
-    g_opens = 0;
+    fs_api_begin(&g_srv);
     return 0;
 }
 
 static int seam_teardown(void **state)
 {
     (void)state;
-    api_cache_shutdown();
-    api_snapshots_clear();
-    api_set_pipe_factory(NULL);
-    fs_reset_stream(&g_srv);
+    fs_api_end(&g_srv);
     return 0;
 }
 

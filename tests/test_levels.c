@@ -273,6 +273,87 @@ static void test_list_free(void **st)
     sess_info_clear(NULL);
 }
 
+/* The normalisation step next to the table: "\\" before client names (in
+ * place when the decoder left room, reallocated otherwise, never twice) and
+ * "negative" intervals clamped; every other field untouched. */
+static nt_wchar *wdup_room(const char *a, size_t room)
+{
+    size_t n = strlen(a);
+    nt_wchar *w = calloc(n + 1 + room, sizeof(nt_wchar));
+    assert_non_null(w);
+    for (size_t i = 0; i < n; i++)
+        w[i] = (nt_wchar)a[i];
+    return w;
+}
+
+static void expect_wstr(const nt_wchar *w, const char *a)
+{
+    assert_non_null(w);
+    size_t n = strlen(a);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(w[i], (nt_wchar)a[i]);
+    assert_int_equal(w[n], 0);
+}
+
+static void test_normalise(void **st)
+{
+    (void)st;
+    sess_info s;
+    memset(&s, 0, sizeof(s));
+    s.str[SF_CNAME] = wdup_room("10.0.0.1", SESS_UNC_ROOM);
+    s.room = 1u << SF_CNAME;
+    s.str[SF_USERNAME] = wdup_room("bob", 0);
+    s.num[SF_TIME] = 0xFFFFFFFFu;
+    s.num[SF_IDLE_TIME] = 0x7FFFFFFFu;
+    s.num[SF_NUM_OPENS] = 0xFFFFFFFFu;
+    nt_wchar *before = s.str[SF_CNAME];
+    assert_true(sess_info_normalise(&s));
+    assert_ptr_equal(s.str[SF_CNAME], before); /* in place */
+    expect_wstr(s.str[SF_CNAME], "\\\\10.0.0.1");
+    expect_wstr(s.str[SF_USERNAME], "bob");   /* not a unc field */
+    assert_int_equal(s.num[SF_TIME], 0);
+    assert_int_equal(s.num[SF_IDLE_TIME], 0x7FFFFFFFu);
+    assert_int_equal(s.num[SF_NUM_OPENS], 0xFFFFFFFFu); /* not an interval */
+    assert_true(sess_info_normalise(&s));      /* idempotent */
+    expect_wstr(s.str[SF_CNAME], "\\\\10.0.0.1");
+    sess_info_clear(&s);
+    assert_int_equal(s.room, 0);
+    s.str[SF_CNAME] = wdup_room("pc", 0);       /* no room: reallocated */
+    assert_true(sess_info_normalise(&s));
+    expect_wstr(s.str[SF_CNAME], "\\\\pc");
+    sess_info_clear(&s);
+    assert_true(sess_info_normalise(&s));      /* null pointers stay null */
+    assert_null(s.str[SF_CNAME]);
+}
+
+/* The field table's columns and the computed field counts. */
+static void test_field_table(void **st)
+{
+    (void)st;
+    unsigned strings = 0, uncs = 0, secs = 0;
+    for (unsigned f = 0; f < SF_COUNT; f++) {
+        const sess_field_desc *d = sess_field_info((sess_field)f);
+        assert_non_null(d);
+        assert_non_null(d->name);
+        assert_int_equal(d->string, sess_field_is_string((sess_field)f));
+        strings += d->string;
+        uncs += d->unc;
+        secs += d->seconds;
+    }
+    assert_int_equal(strings, 4);
+    assert_int_equal(uncs, 1);
+    assert_true(sess_field_info(SF_CNAME)->unc);
+    assert_int_equal(secs, 2);
+    assert_null(sess_field_info(SF_COUNT));
+    assert_false(sess_field_is_string(SF_COUNT));
+    const sess_level *root = sess_level_root();
+    assert_non_null(root);
+    assert_int_equal(root->level, 1);
+    assert_int_equal(root->nfields, 6);
+    assert_int_equal(sess_level_find(502)->nfields, 8);
+    assert_int_equal(sess_level_find(0)->nfields, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +375,8 @@ int main(void)
         cmocka_unit_test(test_derive_null_pointer_kept),
         cmocka_unit_test(test_derive_invalid),
         cmocka_unit_test(test_list_free),
+        cmocka_unit_test(test_normalise),
+        cmocka_unit_test(test_field_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -196,7 +196,7 @@ static void authenticate_spec_4_2_4(void **state)
     ntlm_ctx n;
     start(&n, "User", "Domain", "Password");
     ntlm_inject inj = inject_424(true);
-    assert_int_equal(ntlm_authenticate(&n, chal, clen, &inj, &auth, &alen), NT_OK);
+    assert_int_equal(ntlm_authenticate_with(&n, chal, clen, &inj, &auth, &alen), NT_OK);
     assert_memory_equal(auth, "NTLMSSP\0\3\0\0\0", 12);
     const uint8_t *p = field(auth, 12, &l);
     assert_int_equal(l, 24);
@@ -240,7 +240,7 @@ static void authenticate_mic(void **state)
     ntlm_ctx n;
     start(&n, "User", "Domain", "Password");
     ntlm_inject inj = inject_424(false);
-    assert_int_equal(ntlm_authenticate(&n, chal, clen, &inj, &auth, &alen), NT_OK);
+    assert_int_equal(ntlm_authenticate_with(&n, chal, clen, &inj, &auth, &alen), NT_OK);
     const uint8_t *lm = field(auth, 12, &l);
     assert_hex(lm, "86c35097ac9cec102554764a57cccc19aaaaaaaaaaaaaaaa");
     const uint8_t *nt = field(auth, 20, &l);
@@ -290,7 +290,7 @@ static void authenticate_server_timestamp(void **state)
     start(&n, "User", "Domain", "Password");
     ntlm_inject inj = inject_424(false);
     inj.time = 0x1122334455667788ull;
-    assert_int_equal(ntlm_authenticate(&n, chal, clen, &inj, &auth, &alen), NT_OK);
+    assert_int_equal(ntlm_authenticate_with(&n, chal, clen, &inj, &auth, &alen), NT_OK);
     const uint8_t *lm = field(auth, 12, &l);
     uint8_t z[24] = {0};
     assert_int_equal(l, 24);
@@ -308,7 +308,7 @@ static void authenticate_anonymous(void **state)
     ntlm_ctx n;
     start(&n, NULL, NULL, NULL);
     assert_true(n.anonymous);
-    assert_int_equal(ntlm_authenticate(&n, chal, clen, NULL, &auth, &alen), NT_OK);
+    assert_int_equal(ntlm_authenticate(&n, chal, clen, &auth, &alen), NT_OK);
     const uint8_t *p = field(auth, 12, &l);
     assert_int_equal(l, 1);
     assert_int_equal(p[0], 0);
@@ -335,9 +335,9 @@ static void authenticate_needs_ess_and_unicode(void **state)
     ntlm_ctx n;
     start(&n, "User", "Domain", "Password");
     size_t clen = build_challenge(chal, FLAGS_424 & ~NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY, ti, tilen);
-    assert_int_equal(ntlm_authenticate(&n, chal, clen, NULL, &auth, &alen), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(ntlm_authenticate(&n, chal, clen, &auth, &alen), NT_ERROR_UNEXP_NET_ERR);
     clen = build_challenge(chal, FLAGS_424 & ~NTLMSSP_NEGOTIATE_UNICODE, ti, tilen);
-    assert_int_equal(ntlm_authenticate(&n, chal, clen, NULL, &auth, &alen), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(ntlm_authenticate(&n, chal, clen, &auth, &alen), NT_ERROR_UNEXP_NET_ERR);
     assert_null(auth);
     ntlm_free(&n);
 }
@@ -350,8 +350,8 @@ static void authenticate_random_differs(void **state)
     ntlm_ctx n1, n2;
     start(&n1, "User", "Domain", "Password");
     start(&n2, "User", "Domain", "Password");
-    assert_int_equal(ntlm_authenticate(&n1, chal, clen, NULL, &a1, &l1), NT_OK);
-    assert_int_equal(ntlm_authenticate(&n2, chal, clen, NULL, &a2, &l2), NT_OK);
+    assert_int_equal(ntlm_authenticate(&n1, chal, clen, &a1, &l1), NT_OK);
+    assert_int_equal(ntlm_authenticate(&n2, chal, clen, &a2, &l2), NT_OK);
     assert_int_equal(l1, l2);
     assert_memory_not_equal(n1.exported_key, n2.exported_key, 16);
     free(a1);

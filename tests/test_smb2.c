@@ -601,11 +601,17 @@ static void test_verify_rejects_tampering(void **s)
         unhex(c->key, key, 16);
         unhex(c->sig, m + 48, 16);
         assert_true(smb2_verify(c->alg, key, m, n));
+        /* the in-place variant agrees and leaves the message as it was */
+        memcpy(t, m, n);
+        assert_true(smb2_verify_mut(c->alg, key, t, n));
+        assert_memory_equal(t, m, n);
         /* every single-bit flip of the signature fails */
         for (int b = 0; b < 128; b++) {
             memcpy(t, m, n);
             t[48 + b / 8] ^= (uint8_t)(1u << (b % 8));
             assert_false(smb2_verify(c->alg, key, t, n));
+            assert_false(smb2_verify_mut(c->alg, key, t, n));
+            assert_int_equal(t[48 + b / 8], (uint8_t)(m[48 + b / 8] ^ (1u << (b % 8))));
         }
         /* a flipped byte anywhere else fails too (header or body) */
         for (size_t p = 0; p < n; p++) {

@@ -290,7 +290,7 @@ static auth_ctx *handshake(server *s, const nt_creds *c, bool timestamp)
     auth_ctx *a;
     uint8_t *tok, *r1, *tok2;
     size_t toklen, r1len, tok2len;
-    assert_int_equal(auth_start(c, "WS", &a, &tok, &toklen), NT_OK);
+    assert_int_equal(auth_start(NULL, c, &(auth_target){"WS", NULL}, &a, &tok, &toklen), NT_OK);
     spnego_init in;
     assert_int_equal(spnego_parse_init(tok, toklen, &in), NT_OK);
     assert_true(in.first_is_ntlm);
@@ -313,7 +313,7 @@ static auth_ctx *handshake(server *s, const nt_creds *c, bool timestamp)
         assert_null(r.mic);
         assert_true(auth_is_anonymous(a));
         uint8_t k[16];
-        assert_false(auth_session_key(a, k));
+        assert_false(auth_session_key(a, k, 16, &(size_t){0}));
         free(tok2);
         return a;
     }
@@ -329,7 +329,7 @@ static auth_ctx *handshake(server *s, const nt_creds *c, bool timestamp)
     memcpy(s->exported, m + eko, 16);
     assert_true(nt_rc4(base, 16, s->exported, 16));
     uint8_t key[16];
-    assert_true(auth_session_key(a, key));
+    assert_true(auth_session_key(a, key, 16, &(size_t){0}));
     assert_memory_equal(key, s->exported, 16);
     uint8_t cat[1024], mic[16];
     size_t cl = 0;
@@ -371,7 +371,7 @@ static void exchange_ok_with_mic(void **state)
     size_t n = reply2(&s, fin, SPNEGO_ACCEPT_COMPLETED, true, false);
     assert_int_equal(auth_finish(a, fin, n), NT_OK);
     uint8_t k[16];
-    assert_true(auth_session_key(a, k));
+    assert_true(auth_session_key(a, k, 16, &(size_t){0}));
     assert_memory_equal(k, s.exported, 16);
     assert_false(auth_is_anonymous(a));
     /* a second finish is a caller error */
@@ -400,7 +400,7 @@ static void exchange_no_final_token(void **state)
     auth_ctx *a = handshake(&s, &c, true);
     assert_int_equal(auth_finish(a, NULL, 0), NT_ERROR_UNEXP_NET_ERR);
     uint8_t k[16];
-    assert_false(auth_session_key(a, k)); /* a failed context gives no key */
+    assert_false(auth_session_key(a, k, 16, &(size_t){0})); /* a failed context gives no key */
     auth_free(a);
 }
 
@@ -478,7 +478,7 @@ static void step_rejects(void **state)
     size_t toklen, r1len, outlen;
     auth_ctx *a;
     /* server says reject in its first reply */
-    assert_int_equal(auth_start(&c, NULL, &a, &tok, &toklen), NT_OK);
+    assert_int_equal(auth_start(NULL, &c, &(auth_target){NULL, NULL}, &a, &tok, &toklen), NT_OK);
     free(tok);
     s.chal_len = build_challenge(s.chal, true);
     reply1(&s, SPNEGO_REJECT, &r1, &r1len);
@@ -489,14 +489,14 @@ static void step_rejects(void **state)
     assert_int_equal(auth_finish(a, NULL, 0), NT_ERROR_INVALID_PARAMETER);
     auth_free(a);
     /* accept-completed in the first reply is a protocol violation */
-    assert_int_equal(auth_start(&c, NULL, &a, &tok, &toklen), NT_OK);
+    assert_int_equal(auth_start(NULL, &c, &(auth_target){NULL, NULL}, &a, &tok, &toklen), NT_OK);
     free(tok);
     reply1(&s, SPNEGO_ACCEPT_COMPLETED, &r1, &r1len);
     assert_int_equal(auth_step(a, r1, r1len, &out, &outlen), NT_ERROR_UNEXP_NET_ERR);
     free(r1);
     auth_free(a);
     /* malformed CHALLENGE inside a valid SPNEGO reply */
-    assert_int_equal(auth_start(&c, NULL, &a, &tok, &toklen), NT_OK);
+    assert_int_equal(auth_start(NULL, &c, &(auth_target){NULL, NULL}, &a, &tok, &toklen), NT_OK);
     free(tok);
     s.chal[0] = 'X';
     reply1(&s, SPNEGO_ACCEPT_INCOMPLETE, &r1, &r1len);
@@ -504,7 +504,7 @@ static void step_rejects(void **state)
     free(r1);
     auth_free(a);
     /* no token at all */
-    assert_int_equal(auth_start(&c, NULL, &a, &tok, &toklen), NT_OK);
+    assert_int_equal(auth_start(NULL, &c, &(auth_target){NULL, NULL}, &a, &tok, &toklen), NT_OK);
     free(tok);
     assert_int_equal(auth_step(a, NULL, 0, &out, &outlen), NT_ERROR_UNEXP_NET_ERR);
     auth_free(a);

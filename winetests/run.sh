@@ -238,12 +238,9 @@ part_seeds() {
     else fail "seed003.client_has_unc_prefix" "no 'Client: \\\\' line"; fi
 }
 
-# ---- issue 3: the parts in their own files (sourced, so they see everything above) ------
-part_errors() { source "$HERE/errors.sh"; source "$HERE/security.sh"; }
-part_getinfo() { source "$HERE/getinfo.sh"; }
-part_creds() { source "$HERE/creds.sh"; }
-part_netsess() { source "$HERE/netsess.sh"; }
-part_del() { source "$HERE/del.sh"; }     # last: it ends sessions on s1
+# ---- the other parts: one function each in parts.sh (part_errors, part_getinfo,
+# part_creds, part_netsess, part_del -- del last: it ends sessions on s1) ---------------
+source "$HERE/parts.sh"
 
 # ---- every part, for every architecture ------------------------------------------------
 PARTS=("${ALL_GROUPS[@]}")

@@ -9,6 +9,7 @@
 
 #include "../auth/auth.h"
 #include "../common/nt.h"
+#include "../pipe/pipe.h"
 #include "../srvs/levels.h"
 #include "../srvs/srvs.h"
 
@@ -74,18 +75,12 @@ typedef uint32_t (*api_op_fn)(rpc_conn *rpc, void *arg);
  * reached the server and the server then dropped the connection. */
 uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, void *arg,
                        bool *sent_then_dropped);
-/* Test seam (the smallest one; a later issue generalises transports): when
- * set, connections are this byte stream to a scripted srvsvc server instead
- * of the SMB2 pipe (credentials are looked up, the RPC bind and everything
- * above run as usual).  NULL restores SMB2.  Call api_cache_shutdown before
- * changing it. */
-typedef struct api_pipe_factory {
-    /* Opens a stream to host:port: fills *t (ctx and the three functions). */
-    uint32_t (*open)(const char *host, uint16_t port, rpc_transport *t);
-    bool (*is_dead)(void *ctx);
-    void (*close)(void *ctx);
-} api_pipe_factory;
-void api_set_pipe_factory(const api_pipe_factory *f);
+/* The connection factory (pipe/pipe.h) new connections come from: NULL
+ * restores the default (SMB2/3, smb2_np_connect).  Unit tests pass one that
+ * yields a scripted server (tests/fake_srvsvc.h); everything above the pipe
+ * (credentials lookup, RPC bind, the cache, retries) runs as usual.  Call
+ * api_cache_shutdown before changing it. */
+void api_set_connector(np_connect_fn f);
 /* Connections opened since the process started (tests: reuse is observable). */
 uint32_t api_connect_count(void);
 /* Per-server memory of levels the server rejected with ERROR_INVALID_LEVEL. */

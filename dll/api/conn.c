@@ -1,5 +1,6 @@
 /*
- * Connection cache: one SMB session + IPC$ tree + open srvsvc pipe + RPC
+ * Connection cache: one connection to the server (pipe/pipe.h: whatever
+ * dialect family the connection factory chose) + open srvsvc pipe + RPC
  * bind per (server, port, credentials), reused by later calls, thread-safe.
  *
  * Credentials are identified by a SHA-256 over user, domain and password, so
@@ -16,6 +17,7 @@
 #include "api.h"
 
 #include "../crypto/crypto.h"
+#include "../pipe/pipe.h"
 #include "../smb2/smb2.h"
 
 #include <stdlib.h>
@@ -27,10 +29,9 @@ typedef struct cache_entry {
     uint16_t port;
     uint8_t id[32];
     nt_tlock lock;      /* held for a whole call on this connection */
-    smb2_conn *smb;
-    smb2_pipe *pipe;
-    void *alt;           /* the test seam's stream instead of smb/pipe */
-    rpc_conn rpc;
+    np_conn conn;       /* the connection to the server (ops NULL: none) */
+    np_pipe pipe;       /* srvsvc on it */
+    rpc_conn rpc;       /* the association bound over pipe */
 } cache_entry;
 
 typedef struct level_memo {
@@ -126,28 +127,21 @@ void api_level_set_missing(const api_server *srv, uint32_t level)
     nt_mutex_unlock(&g_lock);
 }
 
-/* ---- transport adapter: DCE/RPC over the SMB2 pipe ---- */
-static uint32_t tr_transceive(void *ctx, const uint8_t *in, size_t inlen, uint8_t *out, size_t cap, size_t *got)
+/* ---- the connection factory ---- */
+/* The dialect families a connection may speak.  SMB2/3 only today; an SMB1
+ * connector goes beside it (and the choice between them) without anything
+ * else in this file changing. */
+static np_connect_fn g_connector; /* NULL: smb2_np_connect */
+
+void api_set_connector(np_connect_fn f)
 {
-    return smb2_pipe_transceive(ctx, in, inlen, out, cap, got);
+    g_connector = f;
 }
 
-static uint32_t tr_read(void *ctx, uint8_t *out, size_t cap, size_t *got)
+static uint32_t connect_server(const np_target *t, const nt_creds *cr, np_conn *out)
 {
-    return smb2_pipe_read(ctx, out, cap, got);
-}
-
-static uint32_t tr_write(void *ctx, const uint8_t *in, size_t inlen)
-{
-    return smb2_pipe_write(ctx, in, inlen);
-}
-
-/* ---- test seam: another byte stream instead of the SMB2 pipe ---- */
-static const api_pipe_factory *g_factory; /* NULL: SMB2 */
-
-void api_set_pipe_factory(const api_pipe_factory *f)
-{
-    g_factory = f;
+    np_connect_fn f = g_connector ? g_connector : smb2_np_connect;
+    return f(t, cr, out);
 }
 
 /* ---- entries ---- */
@@ -165,23 +159,8 @@ static void creds_id(const nt_creds *c, uint8_t id[32])
 
 static void entry_drop(cache_entry *e, bool polite)
 {
-    if (e->alt && g_factory)
-        g_factory->close(e->alt);
-    e->alt = NULL;
-    if (e->pipe) {
-        if (polite)
-            smb2_pipe_close(e->pipe);
-        else
-            smb2_pipe_free(e->pipe);
-    }
-    e->pipe = NULL;
-    if (e->smb) {
-        if (polite)
-            smb2_disconnect(e->smb);
-        else
-            smb2_abort(e->smb);
-    }
-    e->smb = NULL;
+    np_pipe_close(&e->pipe, polite);
+    np_conn_close(&e->conn, polite);
     memset(&e->rpc, 0, sizeof(e->rpc));
 }
 
@@ -221,51 +200,40 @@ static uint32_t env_timeout(void)
 static uint32_t entry_connect(cache_entry *e, const api_server *srv, const nt_creds *cr, uint64_t deadline)
 {
     uint32_t t = env_timeout();
-    smb2_opts o;
-    memset(&o, 0, sizeof(o));
-    o.host = srv->host;
-    o.unc_server = srv->host;
-    o.port = e->port;
-    o.connect_timeout_ms = t ? t : 5000u;
-    o.timeout_ms = t ? t : 30000u;
-    o.deadline_ms = deadline;
+    np_target tg = {srv->host, srv->host, e->port, t ? t : 5000u, t ? t : 30000u, deadline, NULL};
     nt_mutex_lock(&g_lock);
     g_connects++;
     nt_mutex_unlock(&g_lock);
-    rpc_transport tr = {NULL, tr_transceive, tr_read, tr_write};
-    uint32_t st;
-    if (g_factory) {
-        st = g_factory->open(srv->host, e->port, &tr);
-        e->alt = st == NT_OK ? tr.ctx : NULL;
-    } else {
-        st = smb2_connect(&o, cr, &e->smb);
-        if (st == NT_OK)
-            st = smb2_pipe_open(e->smb, "srvsvc", &e->pipe);
-        tr.ctx = e->pipe;
-    }
+    uint32_t st = connect_server(&tg, cr, &e->conn);
+    if (st == NT_OK)
+        st = np_open(&e->conn, "srvsvc", &e->pipe);
     if (st == NT_OK) {
-        rpc_init(&e->rpc, &tr);
+        rpc_init(&e->rpc, &e->pipe);
         st = rpc_bind(&e->rpc, &RPC_SRVSVC_SYNTAX);
     }
     if (st != NT_OK) {
         nt_trace("connect %s:%u failed: %u", srv->host, (unsigned)e->port, (unsigned)st);
         entry_drop(e, st != NT_ERROR_NETNAME_DELETED && st != NT_ERROR_SEM_TIMEOUT && st != NT_ERROR_UNEXP_NET_ERR);
     } else {
-        nt_trace("connected %s:%u dialect=0x%04x signing=%d encryption=%d round_trips=%u", srv->host,
-                 (unsigned)e->port, (unsigned)smb2_dialect(e->smb), (int)smb2_is_signing(e->smb),
-                 (int)smb2_is_encrypting(e->smb), (unsigned)smb2_round_trips(e->smb));
+        np_conn_info ci;
+        np_info(&e->conn, &ci);
+        nt_trace("connected %s:%u %s dialect=0x%04x signing=%d encryption=%d round_trips=%u", srv->host,
+                 (unsigned)e->port, ci.family, (unsigned)ci.dialect, (int)ci.signing, (int)ci.encrypting,
+                 (unsigned)ci.round_trips);
     }
     return st;
 }
 
 static bool entry_open(const cache_entry *e)
 {
-    return e->smb || e->alt;
+    return e->conn.ops != NULL;
 }
 
-static bool entry_dead(cache_entry *e)
+static uint32_t round_trips(const cache_entry *e)
 {
-    return e->alt ? g_factory && g_factory->is_dead(e->alt) : smb2_is_dead(e->smb);
+    np_conn_info ci;
+    np_info(&e->conn, &ci);
+    return ci.round_trips;
 }
 
 /* An op returns only the transport's / protocol's status (the server's
@@ -317,7 +285,7 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
     }
     for (int attempt = 0; attempt < 2; attempt++) {
         bool fresh = false;
-        if (entry_open(e) && entry_dead(e)) {
+        if (entry_open(e) && np_is_dead(&e->conn)) {
             nt_trace("cached connection to %s is dead: replacing it", srv->host);
             entry_drop(e, false);
         }
@@ -327,16 +295,14 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
                 break;
             fresh = true;
         }
-        uint32_t rt0 = smb2_round_trips(e->smb);
+        uint32_t rt0 = round_trips(e);
         uint64_t t0 = nt_now_ms();
-        smb2_set_deadline(e->smb, deadline);
+        np_set_deadline(&e->conn, deadline);
         st = op(&e->rpc, arg);
-        smb2_set_deadline(e->smb, 0);
-        if (e->smb)
-            nt_trace("rpc on %s%s: %u round trips, status %u, %llu ms", srv->host,
-                     fresh ? " (new connection)" : " (cached connection)",
-                     (unsigned)(smb2_round_trips(e->smb) - rt0), (unsigned)st,
-                     (unsigned long long)(nt_now_ms() - t0));
+        np_set_deadline(&e->conn, 0);
+        nt_trace("rpc on %s%s: %u round trips, status %u, %llu ms", srv->host,
+                 fresh ? " (new connection)" : " (cached connection)", (unsigned)(round_trips(e) - rt0),
+                 (unsigned)st, (unsigned long long)(nt_now_ms() - t0));
         if (poisons_connection(st)) {
             entry_drop(e, false);
             if (st == NT_ERROR_NETNAME_DELETED) {

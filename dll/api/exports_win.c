@@ -36,7 +36,7 @@ NET_API_STATUS WINAPI NetSessionDel(LMSTR servername, LMSTR UncClientName, LMSTR
 }
 
 /* ---- NetApiBuffer*: the process heap, like Windows and Wine ----
- * Every edge answers what Wine's builtin answers (winetests/issue4/apibuf.c
+ * Every edge answers what Wine's builtin answers (winetests/exports/apibuf.c
  * compares the two in one process), except where the builtin would crash on
  * a NULL out-pointer: there we answer ERROR_INVALID_PARAMETER.  A failed
  * reallocation leaves *NewBuffer alone (Wine sets it to NULL, losing the

@@ -126,28 +126,12 @@ static uint32_t fetch_sessions(const api_server *srv, const sess_level *want, co
     }
     if (st != NT_OK)
         return st;
+    /* Client names as Windows gives them ("\\name"), intervals clamped:
+     * the level table's normalisation step. */
     for (uint32_t i = 0; i < out->count; i++) {
-        sess_info *s = &out->v[i];
-        /* Samba computes "seconds since connect" as now - start and reports
-         * the caller's own brand-new session as (uint32)-1: a negative
-         * interval is reported as 0 rather than as 136 years. */
-        if (s->num[SF_TIME] >= 0x80000000u)
-            s->num[SF_TIME] = 0;
-        if (s->num[SF_IDLE_TIME] >= 0x80000000u)
-            s->num[SF_IDLE_TIME] = 0;
-        /* Client names as Windows gives them: "\\name". */
-        nt_wchar *c = s->str[SF_CNAME];
-        if (c && !(c[0] == '\\' && c[1] == '\\')) {
-            size_t n = nt_wcslen(c);
-            nt_wchar *p = nt_calloc(n + 3, sizeof(nt_wchar));
-            if (!p) {
-                sess_list_free(out);
-                return NT_ERROR_NOT_ENOUGH_MEMORY;
-            }
-            p[0] = p[1] = '\\';
-            memcpy(p + 2, c, n * sizeof(nt_wchar));
-            free(c);
-            s->str[SF_CNAME] = p;
+        if (!sess_info_normalise(&out->v[i])) {
+            sess_list_free(out);
+            return NT_ERROR_NOT_ENOUGH_MEMORY;
         }
     }
     return NT_OK;
@@ -412,7 +396,7 @@ static uint32_t del_check_match(const api_server *srv, const nt_wchar *client, c
 {
     sess_list l;
     memset(&l, 0, sizeof(l));
-    uint32_t est = fetch_filtered(srv, sess_level_find(1), client, user, &l);
+    uint32_t est = fetch_filtered(srv, sess_level_root(), client, user, &l);
     sess_list_free(&l);
     if (est == NT_NERR_ClientNameNotFound || est == NT_NERR_UserNotFound)
         return NT_NERR_ClientNameNotFound;

@@ -25,25 +25,72 @@ void nt_creds_clear(nt_creds *c);
 bool nt_creds_set_user(nt_creds *c, const char *spec);
 bool nt_creds_is_anonymous(const nt_creds *c);
 
+/* ---- the authentication interface ----------------------------------------
+ * A logon is a token exchange driven by the SMB layer: start gives the
+ * first token; while the server answers "more processing required", step
+ * turns its token into the next one; when the server answers success,
+ * finish checks its final token (possibly none).  Then the session key
+ * signs the session.  Every mechanism (NTLMSSP in SPNEGO here; SSPI
+ * Negotiate/Kerberos in the DLL and GSSAPI natively as second
+ * implementations) is an auth_mech whose start returns an auth_ctx carrying
+ * its own ops; nothing in the SMB code names a mechanism.
+ *
+ * Errors: NT_ERROR_LOGON_FAILURE (the server or the mechanism rejected the
+ * logon), NT_ERROR_UNEXP_NET_ERR (malformed or hostile token),
+ * NT_ERROR_INVALID_PARAMETER (misuse, steps out of order),
+ * NT_ERROR_NOT_ENOUGH_MEMORY; a mechanism may return other logon codes
+ * (NT_ERROR_PASSWORD_EXPIRED, ...).  Secrets are wiped by free. */
 typedef struct auth_ctx auth_ctx;
 
-/* Starts a logon.  workstation: our NetBIOS name (may be NULL).
- * *tok receives the SPNEGO NegTokenInit carrying the NTLMSSP NEGOTIATE. */
-uint32_t auth_start(const nt_creds *creds, const char *workstation, auth_ctx **out, uint8_t **tok,
-                    size_t *toklen);
-/* Consumes the server's SPNEGO NegTokenResp (with the NTLMSSP CHALLENGE) and
- * produces the NegTokenResp with the AUTHENTICATE message and mechListMIC.
- * Errors: NT_ERROR_UNEXP_NET_ERR for malformed/hostile input. */
+/* Who we are and whom we talk to. */
+typedef struct auth_target {
+    const char *workstation; /* our NetBIOS name (NTLM), may be NULL */
+    const char *spn;         /* service principal "cifs/<server>" (Kerberos), may be NULL */
+} auth_target;
+
+typedef struct auth_ops {
+    const char *name;
+    uint32_t (*step)(auth_ctx *a, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen);
+    uint32_t (*finish)(auth_ctx *a, const uint8_t *in, size_t inlen);
+    /* Copies the session key (Kerberos: 16 or 32 bytes, NTLM: 16) into key
+     * (up to cap bytes, *len its full length); false when there is none. */
+    bool (*session_key)(const auth_ctx *a, uint8_t *key, size_t cap, size_t *len);
+    /* True when no user is authenticated (anonymous/null logon): the SMB
+     * layer then accepts a guest/null session and cannot sign.  False means
+     * a real user: a guest or null session is refused and signing required. */
+    bool (*is_anonymous)(const auth_ctx *a);
+    void (*free)(auth_ctx *a); /* wipes all key material */
+} auth_ops;
+
+/* Every mechanism's context starts with this. */
+struct auth_ctx {
+    const auth_ops *ops;
+};
+
+typedef struct auth_mech {
+    const char *name;
+    /* creds: NULL or a NULL/"" user = anonymous for NTLM; a mechanism with
+     * single sign-on (SSPI, GSSAPI) takes NULL as "the logged-on user". */
+    uint32_t (*start)(const nt_creds *creds, const auth_target *t, auth_ctx **out, uint8_t **tok,
+                      size_t *toklen);
+} auth_mech;
+
+/* NTLMv2 in SPNEGO (spnego.c, ntlm.c): the default mechanism. */
+extern const auth_mech AUTH_MECH_NTLMSSP;
+
+/* Dispatch (auth.c).  m NULL = AUTH_MECH_NTLMSSP.  *tok receives the first
+ * token (malloc'd; the caller wipes and frees it). */
+uint32_t auth_start(const auth_mech *m, const nt_creds *creds, const auth_target *t, auth_ctx **out,
+                    uint8_t **tok, size_t *toklen);
+/* The server's token of a "more processing required" answer -> our next. */
 uint32_t auth_step(auth_ctx *a, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen);
-/* Checks the server's final NegTokenResp: accept-completed, and with
- * credentials its mechListMIC, both mandatory (NT_ERROR_UNEXP_NET_ERR when
- * missing or wrong).  in may be NULL/0 when the server sent no token, which
- * only an anonymous logon accepts. */
+/* The server's final token (in NULL/0 when it sent none, which only an
+ * anonymous logon accepts); with credentials the mechanism's proof that the
+ * server knows the secret (NTLM: the SPNEGO mechListMIC) is mandatory. */
 uint32_t auth_finish(auth_ctx *a, const uint8_t *in, size_t inlen);
-/* The exported session key (16 bytes) after auth_step; false for anonymous. */
-bool auth_session_key(const auth_ctx *a, uint8_t key[16]);
+bool auth_session_key(const auth_ctx *a, uint8_t *key, size_t cap, size_t *len);
 bool auth_is_anonymous(const auth_ctx *a);
-void auth_free(auth_ctx *a); /* wipes all key material */
+void auth_free(auth_ctx *a);
 
 /* ---- NTLM internals exposed for the MS-NLMP 4.2.4 test vectors ---- */
 /* NTOWFv2 = HMAC_MD5(MD4(UTF16(password)), UTF16(UPPER(user) || domain)). */

@@ -91,9 +91,10 @@ typedef struct ntlm_ctx {
     uint32_t client_seq, server_seq;
 } ntlm_ctx;
 
-/* Test hooks: fixed inputs instead of the clock and the RNG.  With
- * spec_blob the client blob carries the server's TargetInfo verbatim and no
- * MIC is computed (exactly the MS-NLMP 4.2.4 example). */
+/* The fresh inputs of one AUTHENTICATE: ntlm_authenticate draws them from
+ * the clock and the RNG; tests pass fixed ones to ntlm_authenticate_with.
+ * With spec_blob the client blob carries the server's TargetInfo verbatim
+ * and no MIC is computed (exactly the MS-NLMP 4.2.4 example). */
 typedef struct ntlm_inject {
     uint64_t time;                /* used when the server sent no MsvAvTimestamp */
     uint8_t client_challenge[8];
@@ -105,10 +106,22 @@ uint32_t ntlm_init(ntlm_ctx *n, const nt_creds *creds, const char *workstation);
 void ntlm_free(ntlm_ctx *n);
 /* Builds NEGOTIATE_MESSAGE (kept in n->negotiate); *out is a malloc'd copy. */
 uint32_t ntlm_negotiate(ntlm_ctx *n, uint8_t **out, size_t *outlen);
-/* Parses CHALLENGE, builds AUTHENTICATE and derives the session keys.
- * inj NULL in production. */
-uint32_t ntlm_authenticate(ntlm_ctx *n, const uint8_t *chal, size_t chal_len, const ntlm_inject *inj,
-                           uint8_t **out, size_t *outlen);
+/* Parses CHALLENGE, builds AUTHENTICATE and derives the session keys:
+ * check the challenge, compute the NTLMv2/LMv2 responses and the key
+ * exchange, lay out the message, add the MIC, derive the sign/seal keys. */
+uint32_t ntlm_authenticate(ntlm_ctx *n, const uint8_t *chal, size_t chal_len, uint8_t **out, size_t *outlen);
+/* The same with the given inputs instead of fresh ones (tests, fuzzers). */
+uint32_t ntlm_authenticate_with(ntlm_ctx *n, const uint8_t *chal, size_t chal_len, const ntlm_inject *in,
+                                uint8_t **out, size_t *outlen);
+
+/* Shared by ntlm.c and ntlm_auth.c. */
+extern const uint8_t ntlm_sig[8];     /* "NTLMSSP\0" */
+extern const uint8_t ntlm_version[8]; /* the VERSION we send */
+/* UTF-8 -> UTF-16LE bytes (malloc'd; "" for NULL); optionally upper-cased. */
+uint8_t *ntlm_utf16le(const char *s, bool upper, size_t *bytes);
+void ntlm_free_secret(uint8_t *p, size_t n); /* wipes, then frees (NULL is fine) */
+/* SEALKEY with the 56/40-bit reductions of MS-NLMP 3.4.5.3. */
+bool ntlm_seal_key_flags(const uint8_t exported_key[16], uint32_t flags, bool c2s, uint8_t out[16]);
 
 /* NTLMSSP_MESSAGE_SIGNATURE with extended session security (MS-NLMP
  * 3.4.4.2): Version 1 || RC4(seal, HMAC_MD5(sign, seq || msg)[0..7]) || seq.

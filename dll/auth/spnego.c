@@ -285,44 +285,46 @@ uint32_t spnego_parse_init(const uint8_t *in, size_t len, spnego_init *p)
     return have_types ? NT_OK : NT_ERROR_UNEXP_NET_ERR;
 }
 
-/* ---- auth_* ---------------------------------------------------------------------- */
+/* ---- the AUTH_MECH_NTLMSSP mechanism (auth.h) ------------------------------------ */
 enum { AUTH_STARTED, AUTH_STEPPED, AUTH_DONE, AUTH_FAILED };
 
-struct auth_ctx {
+typedef struct spnego_ntlm {
+    auth_ctx base;   /* first: the interface's view */
     ntlm_ctx ntlm;
     int state;
     bool mic_sent;   /* our NegTokenResp carried a mechListMIC */
-};
+} spnego_ntlm;
 
-uint32_t auth_start(const nt_creds *creds, const char *workstation, auth_ctx **out, uint8_t **tok,
-                    size_t *toklen)
+static const auth_ops SPNEGO_NTLM_OPS;
+
+static uint32_t sn_start(const nt_creds *creds, const auth_target *t, auth_ctx **out, uint8_t **tok,
+                         size_t *toklen)
 {
-    if (!out || !tok || !toklen)
-        return NT_ERROR_INVALID_PARAMETER;
-    *out = NULL;
-    *tok = NULL;
-    *toklen = 0;
-    auth_ctx *a = calloc(1, sizeof *a);
+    spnego_ntlm *a = calloc(1, sizeof *a);
     if (!a)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
+    a->base.ops = &SPNEGO_NTLM_OPS;
+    static const nt_creds anonymous = {NULL, NULL, NULL};
     uint8_t *neg = NULL;
     size_t neglen = 0;
-    uint32_t st = ntlm_init(&a->ntlm, creds, workstation);
+    uint32_t st = ntlm_init(&a->ntlm, creds ? creds : &anonymous, t->workstation);
     if (st == NT_OK)
         st = ntlm_negotiate(&a->ntlm, &neg, &neglen);
     if (st == NT_OK)
         st = spnego_build_init(neg, neglen, tok, toklen);
     free(neg);
     if (st != NT_OK) {
-        auth_free(a);
+        auth_free(&a->base);
         return st;
     }
     a->state = AUTH_STARTED;
-    *out = a;
+    *out = &a->base;
     return NT_OK;
 }
 
-static uint32_t step(auth_ctx *a, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen)
+const auth_mech AUTH_MECH_NTLMSSP = {"ntlmssp", sn_start};
+
+static uint32_t step(spnego_ntlm *a, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen)
 {
     spnego_resp r;
     if (spnego_parse_resp(in, inlen, &r) != NT_OK)
@@ -334,7 +336,7 @@ static uint32_t step(auth_ctx *a, const uint8_t *in, size_t inlen, uint8_t **tok
         return NT_ERROR_UNEXP_NET_ERR;
     uint8_t *auth = NULL;
     size_t authlen = 0;
-    uint32_t st = ntlm_authenticate(&a->ntlm, r.token, r.token_len, NULL, &auth, &authlen);
+    uint32_t st = ntlm_authenticate(&a->ntlm, r.token, r.token_len, &auth, &authlen);
     if (st != NT_OK)
         return st;
     uint8_t mic[16];
@@ -356,12 +358,11 @@ static uint32_t step(auth_ctx *a, const uint8_t *in, size_t inlen, uint8_t **tok
     return st;
 }
 
-uint32_t auth_step(auth_ctx *a, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen)
+static uint32_t sn_step(auth_ctx *base, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen)
 {
-    if (!a || !tok || !toklen || a->state != AUTH_STARTED)
+    spnego_ntlm *a = (spnego_ntlm *)base;
+    if (a->state != AUTH_STARTED)
         return NT_ERROR_INVALID_PARAMETER;
-    *tok = NULL;
-    *toklen = 0;
     uint32_t st = step(a, in, inlen, tok, toklen);
     a->state = st == NT_OK ? AUTH_STEPPED : AUTH_FAILED;
     if (st != NT_OK)
@@ -369,7 +370,7 @@ uint32_t auth_step(auth_ctx *a, const uint8_t *in, size_t inlen, uint8_t **tok, 
     return st;
 }
 
-static uint32_t finish_check(auth_ctx *a, const uint8_t *in, size_t inlen)
+static uint32_t finish_check(spnego_ntlm *a, const uint8_t *in, size_t inlen)
 {
     if (!in || inlen == 0) {
         if (a->mic_sent) {
@@ -404,9 +405,10 @@ static uint32_t finish_check(auth_ctx *a, const uint8_t *in, size_t inlen)
     return NT_OK;
 }
 
-uint32_t auth_finish(auth_ctx *a, const uint8_t *in, size_t inlen)
+static uint32_t sn_finish(auth_ctx *base, const uint8_t *in, size_t inlen)
 {
-    if (!a || a->state != AUTH_STEPPED)
+    spnego_ntlm *a = (spnego_ntlm *)base;
+    if (a->state != AUTH_STEPPED)
         return NT_ERROR_INVALID_PARAMETER;
     uint32_t st = finish_check(a, in, inlen);
     a->state = st == NT_OK ? AUTH_DONE : AUTH_FAILED;
@@ -415,21 +417,24 @@ uint32_t auth_finish(auth_ctx *a, const uint8_t *in, size_t inlen)
     return st;
 }
 
-bool auth_session_key(const auth_ctx *a, uint8_t key[16])
+static bool sn_session_key(const auth_ctx *base, uint8_t *key, size_t cap, size_t *len)
 {
-    if (!a || !a->ntlm.have_key || (a->state != AUTH_STEPPED && a->state != AUTH_DONE))
+    const spnego_ntlm *a = (const spnego_ntlm *)base;
+    if (!a->ntlm.have_key || (a->state != AUTH_STEPPED && a->state != AUTH_DONE))
         return false;
-    memcpy(key, a->ntlm.exported_key, 16);
+    memcpy(key, a->ntlm.exported_key, cap < 16 ? cap : 16);
+    *len = 16;
     return true;
 }
 
-bool auth_is_anonymous(const auth_ctx *a) { return a && a->ntlm.anonymous; }
+static bool sn_is_anonymous(const auth_ctx *base) { return ((const spnego_ntlm *)base)->ntlm.anonymous; }
 
-void auth_free(auth_ctx *a)
+static void sn_free(auth_ctx *base)
 {
-    if (!a)
-        return;
+    spnego_ntlm *a = (spnego_ntlm *)base;
     ntlm_free(&a->ntlm);
     nt_wipe(a, sizeof *a);
     free(a);
 }
+
+static const auth_ops SPNEGO_NTLM_OPS = {"ntlmssp", sn_step, sn_finish, sn_session_key, sn_is_anonymous, sn_free};

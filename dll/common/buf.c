@@ -142,6 +142,11 @@ static bool wr_reserve(nt_wr *w, size_t n)
     return true;
 }
 
+bool nt_wr_presize(nt_wr *w, size_t n)
+{
+    return wr_reserve(w, n);
+}
+
 bool nt_wr_bytes(nt_wr *w, const void *src, size_t n)
 {
     if (!wr_reserve(w, n))

@@ -93,6 +93,9 @@ typedef struct nt_wr {
 
 void nt_wr_init(nt_wr *w, size_t max);
 void nt_wr_free(nt_wr *w);      /* wipes, then frees */
+/* Makes room for n more bytes at once, so a writer whose final size is
+ * known does not grow (and copy) step by step; false (w->bad) beyond max. */
+bool nt_wr_presize(nt_wr *w, size_t n);
 bool nt_wr_u8(nt_wr *w, uint8_t v);
 bool nt_wr_u16(nt_wr *w, uint16_t v);
 bool nt_wr_u32(nt_wr *w, uint32_t v);

@@ -26,4 +26,12 @@ bool nt_aes_ccm_decrypt_tlen(const uint8_t *key, size_t keylen, const uint8_t *n
 bool nt_kdf_sp800_108_fixed(const uint8_t *key, size_t keylen, const void *fixed, size_t fixedlen,
                             uint8_t *out, size_t outlen);
 
+/* Shared by crypto_composite.c and crypto_gcm_kdf.c. */
+bool nt_aes_keylen_ok(size_t keylen); /* 16 or 32 */
+void nt_xor_block(uint8_t *dst, const uint8_t *src, size_t n);
+/* XORs data with E(K, ctr), E(K, ctr+1), ...: the counter is the last
+ * ctrbytes bytes of the block (big endian, wrapping within them); ctr is
+ * advanced past the blocks used. */
+bool nt_ctr_xor(const nt_aes_key *ak, uint8_t ctr[16], size_t ctrbytes, uint8_t *data, size_t len);
+
 #endif

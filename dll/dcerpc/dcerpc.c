@@ -25,6 +25,8 @@ const rpc_syntax RPC_NDR20_SYNTAX = {
 /* Largest single transceive/read asked of the transport: every SMB2 server's
  * MaxTransactSize and MaxReadSize are at least 64 KiB (MS-SMB2 3.3.5.4). */
 #define RPC_IO_CAP 65536u
+/* Most a response's alloc_hint may reserve before its data arrives. */
+#define RPC_HINT_CAP (1024u * 1024u)
 
 static size_t io_cap(size_t free_space) { return free_space < RPC_IO_CAP ? free_space : RPC_IO_CAP; }
 
@@ -151,11 +153,9 @@ static uint32_t rx_need(rpc_conn *c, rx *x, size_t n)
             x->len -= x->pos;
             x->pos = 0;
         }
-        if (!c->t.read)
-            return NT_ERROR_UNEXP_NET_ERR;
         size_t got = 0;
         size_t cap = io_cap(RX_CAP - x->len);
-        uint32_t st = c->t.read(c->t.ctx, x->buf + x->len, cap, &got);
+        uint32_t st = np_read(&c->pipe, x->buf + x->len, cap, &got);
         if (st != NT_OK && st != NT_ERROR_MORE_DATA)
             return st;
         if (got == 0 || got > cap)
@@ -172,10 +172,8 @@ static uint32_t rx_start(rpc_conn *c, rx *x, const uint8_t *pdu, size_t len)
     x->len = x->pos = 0;
     if (!x->buf)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
-    if (!c->t.transceive)
-        return NT_ERROR_UNEXP_NET_ERR;
     size_t got = 0;
-    uint32_t st = c->t.transceive(c->t.ctx, pdu, len, x->buf, io_cap(RX_CAP), &got);
+    uint32_t st = np_transceive(&c->pipe, pdu, len, x->buf, io_cap(RX_CAP), &got);
     if (st != NT_OK && st != NT_ERROR_MORE_DATA)
         return st;
     if (got > io_cap(RX_CAP))
@@ -198,11 +196,9 @@ static uint32_t rx_pdu(rpc_conn *c, rx *x, rpc_hdr *h, const uint8_t **pdu)
         return st;
     if (!parse_hdr(x->buf + x->pos, x->len - x->pos, h, false))
         return NT_ERROR_UNEXP_NET_ERR;
-    st = rx_need(c, x, h->frag_len);
+    st = rx_need(c, x, h->frag_len); /* the header's checks hold: same bytes, now all there */
     if (st)
         return st;
-    if (!parse_hdr(x->buf + x->pos, x->len - x->pos, h, true))
-        return NT_ERROR_UNEXP_NET_ERR;
     *pdu = x->buf + x->pos;
     x->pos += h->frag_len;
     return NT_OK;
@@ -261,11 +257,11 @@ uint32_t rpc_fault_status(uint32_t fault)
 }
 
 /* ---- public ------------------------------------------------------------------ */
-void rpc_init(rpc_conn *c, const rpc_transport *t)
+void rpc_init(rpc_conn *c, const np_pipe *p)
 {
     memset(c, 0, sizeof(*c));
-    if (t)
-        c->t = *t;
+    if (p)
+        c->pipe = *p;
     c->next_call_id = 1;
     c->max_xmit_frag = RPC_MAX_FRAG;
     c->max_recv_frag = RPC_MAX_FRAG;
@@ -370,6 +366,7 @@ static uint32_t send_request(rpc_conn *c, rx *x, uint32_t call_id, uint16_t opnu
         uint8_t flags = (uint8_t)((off == 0 ? RPC_PFC_FIRST_FRAG : 0) | (last ? RPC_PFC_LAST_FRAG : 0));
         nt_wr w;
         nt_wr_init(&w, 0xFFFF);
+        nt_wr_presize(&w, RPC_REQ_HDR_LEN + n);
         if (!rpc_build_request(&w, call_id, opnum, flags, (uint32_t)(stublen - off), stub ? stub + off : NULL, n)) {
             nt_wr_free(&w);
             return NT_ERROR_NOT_ENOUGH_MEMORY;
@@ -377,7 +374,7 @@ static uint32_t send_request(rpc_conn *c, rx *x, uint32_t call_id, uint16_t opnu
         if (last)
             st = rx_start(c, x, w.p, w.len);
         else
-            st = c->t.write ? c->t.write(c->t.ctx, w.p, w.len) : NT_ERROR_UNEXP_NET_ERR;
+            st = np_write(&c->pipe, w.p, w.len);
         nt_wr_free(&w);
         off += n;
         if (last)
@@ -435,10 +432,16 @@ uint32_t rpc_call(rpc_conn *c, uint16_t opnum, const uint8_t *stub, size_t stubl
             st = NT_ERROR_UNEXP_NET_ERR;
             break;
         }
-        /* alloc_hint (a hint only), p_cont_id, cancel_count, reserved: skipped */
+        /* alloc_hint (a hint only: it sizes the reassembly buffer once,
+         * capped), p_cont_id, cancel_count, reserved */
         nt_rd r;
+        uint32_t hint = 0;
         nt_rd_init(&r, pdu, h.frag_len);
-        nt_rd_skip(&r, RPC_RESP_HDR_LEN);
+        nt_rd_skip(&r, RPC_HDR_LEN);
+        nt_rd_u32(&r, &hint);
+        nt_rd_skip(&r, RPC_RESP_HDR_LEN - RPC_HDR_LEN - 4);
+        if (first && hint > 0)
+            nt_wr_presize(&out, hint < RPC_HINT_CAP ? hint : RPC_HINT_CAP);
         size_t n = nt_rd_left(&r);
         const uint8_t *body = nt_rd_ptr(&r, n);
         if (!body) {

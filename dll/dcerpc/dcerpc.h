@@ -1,6 +1,6 @@
 /*
  * Connection-oriented DCE/RPC (C706 + MS-RPCE) over a byte-stream transport
- * (an SMB2 named pipe in the DLL, a fake in unit tests): BIND/BIND_ACK with
+ * (a named pipe of pipe/pipe.h: SMB2 in the DLL, a fake in unit tests): BIND/BIND_ACK with
  * NDR 2.0 transfer syntax, REQUEST/RESPONSE with fragmentation in both
  * directions and reassembly of multi-fragment responses.  A FAULT is the
  * server's answer, not a transport failure: rpc_call reports it apart from
@@ -12,20 +12,10 @@
 #define NT_DCERPC_H
 
 #include "../common/nt.h"
-
-typedef struct rpc_transport {
-    void *ctx;
-    /* Send one message, return the first chunk of the reply (see
-     * smb2_pipe_transceive: NT_OK or NT_ERROR_MORE_DATA with *got bytes). */
-    uint32_t (*transceive)(void *ctx, const uint8_t *in, size_t inlen, uint8_t *out, size_t cap, size_t *got);
-    /* Read further reply bytes. */
-    uint32_t (*read)(void *ctx, uint8_t *out, size_t cap, size_t *got);
-    /* Write without reading (all but the last fragment of a large request). */
-    uint32_t (*write)(void *ctx, const uint8_t *in, size_t inlen);
-} rpc_transport;
+#include "../pipe/pipe.h"
 
 typedef struct rpc_conn {
-    rpc_transport t;
+    np_pipe pipe;           /* the named pipe the association runs over (not owned) */
     uint32_t next_call_id;
     uint16_t max_xmit_frag; /* negotiated */
     uint16_t max_recv_frag;
@@ -42,7 +32,9 @@ typedef struct rpc_syntax {
 extern const rpc_syntax RPC_SRVSVC_SYNTAX;  /* 4b324fc8-1670-01d3-1278-5a47bf6ee188 v3.0 */
 extern const rpc_syntax RPC_NDR20_SYNTAX;   /* 8a885d04-1ceb-11c9-9fe8-08002b104860 v2 */
 
-void rpc_init(rpc_conn *c, const rpc_transport *t);
+/* Starts an unbound association over pipe p (copied; the pipe stays the
+ * caller's to close). */
+void rpc_init(rpc_conn *c, const np_pipe *p);
 /* BIND; NT_RPC_S_SERVER_UNAVAILABLE / NT_RPC_S_UNKNOWN_IF on bind_nak or a
  * rejected presentation context, NT_ERROR_UNEXP_NET_ERR on malformed replies. */
 uint32_t rpc_bind(rpc_conn *c, const rpc_syntax *iface);

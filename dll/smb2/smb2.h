@@ -2,7 +2,7 @@
  * SMB2/3 client, just enough for DCE/RPC over a named pipe on IPC$:
  * NEGOTIATE (2.0.2, 2.1, 3.0, 3.0.2, 3.1.1; 3.1.1 with SHA-512 pre-auth
  * integrity, encryption and signing-capabilities contexts), SESSION_SETUP
- * (SPNEGO/NTLMSSP through auth/), TREE_CONNECT \\server\IPC$, CREATE of a
+ * (through the auth interface, auth.h: NTLMSSP in SPNEGO by default), TREE_CONNECT \\server\IPC$, CREATE of a
  * pipe, IOCTL FSCTL_PIPE_TRANSCEIVE (+ READ after STATUS_BUFFER_OVERFLOW),
  * READ, WRITE, CLOSE, TREE_DISCONNECT, LOGOFF.  Credits are tracked, interim
  * STATUS_PENDING responses are waited through, all within one deadline per
@@ -32,6 +32,7 @@
 
 #include "../auth/auth.h"
 #include "../common/nt.h"
+#include "../pipe/pipe.h"
 
 #define SMB2_DIALECT_202 0x0202
 #define SMB2_DIALECT_210 0x0210
@@ -48,6 +49,7 @@ typedef struct smb2_opts {
     uint64_t deadline_ms;        /* nt_now_ms() time the whole connect must end by; 0 = none */
     uint16_t min_dialect;    /* 0 = 0x0202 (tests narrow the range) */
     uint16_t max_dialect;    /* 0 = 0x0311 */
+    const auth_mech *mech;   /* how to authenticate; NULL = AUTH_MECH_NTLMSSP (auth.h) */
 } smb2_opts;
 
 typedef struct smb2_conn smb2_conn;
@@ -87,6 +89,11 @@ bool smb2_is_encrypting(const smb2_conn *c);
 uint32_t smb2_round_trips(const smb2_conn *c);
 /* NTSTATUS of the last failed response (0 if none): for tracing. */
 uint32_t smb2_last_status(const smb2_conn *c);
+
+/* The SMB2 family's connection factory (pipe/pipe.h, smb2_np.c): smb2_connect
+ * with the target's settings, the result as an np_conn whose pipes are
+ * smb2_pipe handles. */
+uint32_t smb2_np_connect(const np_target *t, const nt_creds *creds, np_conn *out);
 
 /* NTSTATUS -> Win32 mapping used by the layer (exposed for tests). */
 uint32_t smb2_map_status(uint32_t ntstatus);

@@ -1,6 +1,7 @@
 /*
  * SMB2 internals shared by smb2_proto.c (pure message codecs, signing, key
- * derivation, transform, credits) and smb2.c (the connection state machine).
+ * derivation, transform, credits; smb2_crypto.c) and the connection files
+ * (smb2_conn.h lists them).
  * Exposed to tests/test_smb2.c; not part of the layer's public contract.
  */
 #ifndef NT_SMB2_INT_H
@@ -181,6 +182,9 @@ bool smb2_preauth_update(uint8_t h[64], const uint8_t *msg, size_t len);
 bool smb2_sign(uint16_t sign_alg, const uint8_t key[16], uint8_t *msg, size_t len);
 /* True when the message's signature verifies (constant-time compare). */
 bool smb2_verify(uint16_t sign_alg, const uint8_t key[16], const uint8_t *msg, size_t len);
+/* The same on a message the caller owns, without copying it: its signature
+ * field is zeroed for the computation and put back before returning. */
+bool smb2_verify_mut(uint16_t sign_alg, const uint8_t key[16], uint8_t *msg, size_t len);
 
 /* ---- transform (encryption) ---- */
 /* nonce: the 16-byte Nonce field; CCM uses its first 11 bytes, GCM 12 (the

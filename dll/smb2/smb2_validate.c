@@ -5,7 +5,7 @@
  * signed IOCTL; a man in the middle who rewrote the unsigned NEGOTIATE (to
  * lower the dialect, drop capabilities or signing) is caught here.  3.1.1
  * has the pre-auth integrity hash instead and never sends it; 2.x has no
- * such FSCTL.  smb2.c sends the request (smb2_validate_negotiate).
+ * such FSCTL.  smb2_tree.c sends the request (smb2_validate_negotiate).
  */
 #include "smb2_int.h"
 

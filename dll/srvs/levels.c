@@ -6,20 +6,53 @@
 #include "levels.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+static const sess_field_desc FIELDS[SF_COUNT] = {
+    [SF_CNAME] = {.name = "cname", .string = true, .unc = true},
+    [SF_USERNAME] = {.name = "username", .string = true},
+    [SF_NUM_OPENS] = {.name = "num_opens"},
+    [SF_TIME] = {.name = "time", .seconds = true},
+    [SF_IDLE_TIME] = {.name = "idle_time", .seconds = true},
+    [SF_USER_FLAGS] = {.name = "user_flags"},
+    [SF_CLTYPE_NAME] = {.name = "cltype_name", .string = true},
+    [SF_TRANSPORT] = {.name = "transport", .string = true},
+};
+
+/* A row's fields in wire/struct order; nfields is counted from them. */
+#define FIELD_LIST(...) .fields = {__VA_ARGS__}, .nfields = (uint8_t)sizeof((uint8_t[]){__VA_ARGS__})
 
 static const sess_level LEVELS[] = {
-    {0, 1, {SF_CNAME}, 1, true},
-    {1, 6, {SF_CNAME, SF_USERNAME, SF_NUM_OPENS, SF_TIME, SF_IDLE_TIME, SF_USER_FLAGS}, SESS_LEVEL_NONE, true},
-    {2, 7, {SF_CNAME, SF_USERNAME, SF_NUM_OPENS, SF_TIME, SF_IDLE_TIME, SF_USER_FLAGS, SF_CLTYPE_NAME}, 1, true},
-    {10, 4, {SF_CNAME, SF_USERNAME, SF_TIME, SF_IDLE_TIME}, 1, true},
-    {502, 8,
-     {SF_CNAME, SF_USERNAME, SF_NUM_OPENS, SF_TIME, SF_IDLE_TIME, SF_USER_FLAGS, SF_CLTYPE_NAME, SF_TRANSPORT},
-     1, false},
+    {.level = 0, FIELD_LIST(SF_CNAME), .derive_from = 1, .getinfo = true},
+    {.level = 1,
+     FIELD_LIST(SF_CNAME, SF_USERNAME, SF_NUM_OPENS, SF_TIME, SF_IDLE_TIME, SF_USER_FLAGS),
+     .derive_from = SESS_LEVEL_NONE, .getinfo = true},
+    {.level = 2,
+     FIELD_LIST(SF_CNAME, SF_USERNAME, SF_NUM_OPENS, SF_TIME, SF_IDLE_TIME, SF_USER_FLAGS, SF_CLTYPE_NAME),
+     .derive_from = 1, .getinfo = true},
+    {.level = 10, FIELD_LIST(SF_CNAME, SF_USERNAME, SF_TIME, SF_IDLE_TIME), .derive_from = 1, .getinfo = true},
+    {.level = 502,
+     FIELD_LIST(SF_CNAME, SF_USERNAME, SF_NUM_OPENS, SF_TIME, SF_IDLE_TIME, SF_USER_FLAGS, SF_CLTYPE_NAME,
+                SF_TRANSPORT),
+     .derive_from = 1, .getinfo = false},
 };
+
+const sess_field_desc *sess_field_info(sess_field f)
+{
+    return (unsigned)f < SF_COUNT ? &FIELDS[f] : NULL;
+}
 
 bool sess_field_is_string(sess_field f)
 {
-    return f == SF_CNAME || f == SF_USERNAME || f == SF_CLTYPE_NAME || f == SF_TRANSPORT;
+    return (unsigned)f < SF_COUNT && FIELDS[f].string;
+}
+
+const sess_level *sess_level_root(void)
+{
+    for (size_t i = 0; i < sizeof(LEVELS) / sizeof(LEVELS[0]); i++)
+        if (LEVELS[i].derive_from == SESS_LEVEL_NONE)
+            return &LEVELS[i];
+    return NULL;
 }
 
 const sess_level *sess_level_find(uint32_t level)
@@ -84,6 +117,7 @@ void sess_info_clear(sess_info *s)
         s->num[i] = 0;
     }
     s->present = 0;
+    s->room = 0;
 }
 
 void sess_list_free(sess_list *l)
@@ -124,6 +158,38 @@ bool sess_info_derive(sess_info *s, uint32_t from, uint32_t to)
             s->num[f] = 0;
         }
         s->present |= bit;
+    }
+    return true;
+}
+
+/* "\\" before s (NUL-terminated), in place when the decoder left room. */
+static bool unc_prefix(nt_wchar **sp, bool room)
+{
+    nt_wchar *c = *sp;
+    if (!c || (c[0] == '\\' && c[1] == '\\'))
+        return true;
+    size_t n = nt_wcslen(c);
+    if (room) {
+        memmove(c + 2, c, (n + 1) * sizeof(nt_wchar));
+    } else {
+        nt_wchar *p = nt_calloc(n + 3, sizeof(nt_wchar));
+        if (!p)
+            return false;
+        memcpy(p + 2, c, (n + 1) * sizeof(nt_wchar));
+        free(c);
+        *sp = c = p;
+    }
+    c[0] = c[1] = '\\';
+    return true;
+}
+
+bool sess_info_normalise(sess_info *s)
+{
+    for (unsigned f = 0; f < SF_COUNT; f++) {
+        if (FIELDS[f].seconds && s->num[f] >= 0x80000000u)
+            s->num[f] = 0;
+        if (FIELDS[f].unc && !unc_prefix(&s->str[f], (s->room >> f) & 1u))
+            return false;
     }
     return true;
 }

@@ -22,7 +22,21 @@ typedef enum sess_field {
     SF_COUNT
 } sess_field;
 
+/* The field table: one row per field, its columns say how every layer
+ * treats it (levels.c has the rows). */
+typedef struct sess_field_desc {
+    const char *name;
+    bool string;   /* a string pointer (else a DWORD) */
+    bool unc;      /* a computer name Windows gives as "\\name" (sess_info_normalise) */
+    bool seconds;  /* an interval in seconds: a "negative" one (>= 2^31) is 0 */
+} sess_field_desc;
+
+/* NULL for a value that is not a field. */
+const sess_field_desc *sess_field_info(sess_field f);
 bool sess_field_is_string(sess_field f);
+/* Units a decoder allocates beyond a unc field's string (with its NUL), so
+ * that normalising adds the "\\" in place. */
+#define SESS_UNC_ROOM 2u
 
 typedef struct sess_level {
     uint32_t level;
@@ -36,6 +50,9 @@ typedef struct sess_level {
 
 /* NULL when the level is not one of 0, 1, 2, 10, 502. */
 const sess_level *sess_level_find(uint32_t level);
+/* The level that has every name and every other level derives from (1):
+ * what to fetch when a question is about any session at all. */
+const sess_level *sess_level_root(void);
 bool sess_level_has(const sess_level *l, sess_field f);
 /* Structure layout for the given pointer size (4: x86, 8: x64): members in
  * table order, pointers and DWORDs naturally aligned, size padded to the
@@ -48,6 +65,7 @@ typedef struct sess_info {
     nt_wchar *str[SF_COUNT];  /* string fields, NUL-terminated; NULL = null pointer */
     uint32_t num[SF_COUNT];   /* DWORD fields */
     uint32_t present;         /* bit (1u << field) for each field supplied */
+    uint32_t room;            /* bit (1u << field): its string has SESS_UNC_ROOM spare units */
 } sess_info;
 
 typedef struct sess_list {
@@ -60,6 +78,12 @@ typedef struct sess_list {
 } sess_list;
 
 void sess_info_clear(sess_info *s);
+/* Brings a decoded entry to what Windows callers see, as the field table
+ * says: unc fields get their leading "\\" (in place when the decoder left
+ * SESS_UNC_ROOM, else reallocated), seconds fields are clamped to 0 when
+ * "negative" (Samba reports a brand-new session's interval as (uint32)-1).
+ * False on allocation failure. */
+bool sess_info_normalise(sess_info *s);
 void sess_list_free(sess_list *l);
 /* Fills the fields `to` has and `from` lacks: strings the server cannot give
  * (cltype_name, transport) become empty strings, never invented text;

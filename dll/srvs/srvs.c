@@ -83,8 +83,9 @@ bool srvs_encode_session_del(nt_wr *w, const nt_wchar *server_unc, const nt_wcha
 }
 
 /* ---- decoding ---------------------------------------------------------------- */
-/* Conformant varying string (the pointee of a non-null string pointer). */
-static uint32_t get_string(nt_rd *r, nt_wchar **out)
+/* Conformant varying string (the pointee of a non-null string pointer),
+ * with `room` spare units allocated after it (sess_info_normalise). */
+static uint32_t get_string(nt_rd *r, nt_wchar **out, size_t room)
 {
     uint32_t maxc, off, act;
     *out = NULL;
@@ -94,12 +95,17 @@ static uint32_t get_string(nt_rd *r, nt_wchar **out)
     nt_rd_u32(r, &act);
     if (r->bad || off != 0 || act == 0 || maxc < act || act > nt_rd_left(r) / 2)
         return NT_ERROR_UNEXP_NET_ERR;
-    nt_wchar *s = nt_calloc(act, sizeof(nt_wchar));
+    const uint8_t *p = nt_rd_ptr(r, (size_t)act * 2);
+    nt_wchar *s = p ? nt_calloc((size_t)act + room, sizeof(nt_wchar)) : NULL;
     if (!s)
-        return NT_ERROR_NOT_ENOUGH_MEMORY;
+        return p ? NT_ERROR_NOT_ENOUGH_MEMORY : NT_ERROR_UNEXP_NET_ERR;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(s, p, (size_t)act * 2); /* UTF-16LE on the wire and in memory */
+#else
     for (uint32_t i = 0; i < act; i++)
-        nt_rd_u16(r, &s[i]);
-    if (r->bad || s[act - 1] != 0) { /* unterminated */
+        s[i] = nt_le16(p + 2 * i);
+#endif
+    if (s[act - 1] != 0) { /* unterminated */
         free(s);
         return NT_ERROR_UNEXP_NET_ERR;
     }
@@ -146,8 +152,13 @@ static uint32_t decode_entries(nt_rd *r, const sess_level *lv, uint32_t count, s
     uint32_t st = r->bad ? NT_ERROR_UNEXP_NET_ERR : NT_OK;
     for (uint32_t i = 0; i < count && st == NT_OK; i++)
         for (unsigned k = 0; k < lv->nfields && st == NT_OK; k++)
-            if (refs[(size_t)i * lv->nfields + k])
-                st = get_string(r, &out->v[i].str[lv->fields[k]]);
+            if (refs[(size_t)i * lv->nfields + k]) {
+                uint8_t f = lv->fields[k];
+                bool unc = sess_field_info((sess_field)f)->unc;
+                st = get_string(r, &out->v[i].str[f], unc ? SESS_UNC_ROOM : 0);
+                if (unc)
+                    out->v[i].room |= 1u << f;
+            }
     free(refs);
     return st;
 }
@@ -310,6 +321,14 @@ static bool list_append(sess_list *dst, sess_list *src)
 {
     if (src->count == 0)
         return true;
+    if (dst->count == 0) { /* the first page (usually the only one): taken, not copied */
+        free(dst->v);
+        dst->v = src->v;
+        dst->count = src->count;
+        src->v = NULL;
+        src->count = 0;
+        return true;
+    }
     sess_info *nv = realloc(dst->v, sizeof(sess_info) * ((size_t)dst->count + src->count));
     if (!nv)
         return false;

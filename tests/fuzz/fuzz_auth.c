@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     auth_ctx *a = NULL;
     uint8_t *tok = NULL;
     size_t toklen = 0;
-    FUZZ_CHECK(auth_start(&cr, "WS", &a, &tok, &toklen) == NT_OK);
+    FUZZ_CHECK(auth_start(NULL, &cr, &(auth_target){"WS", NULL}, &a, &tok, &toklen) == NT_OK);
     free(tok);
     tok = NULL;
     /* exactly sized heap copies so ASan sees any over-read */
@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         st = auth_finish(a, l2 ? c2 : NULL, l2);
         free(c2);
         uint8_t key[16];
-        if (auth_session_key(a, key)) /* a key only from a completed, authenticated logon */
+        if (auth_session_key(a, key, 16, &(size_t){0})) /* a key only from a completed, authenticated logon */
             FUZZ_CHECK(st == NT_OK && !(data[0] & 1));
     } else {
         FUZZ_CHECK(tok == NULL && toklen == 0);

@@ -35,7 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t neglen = 0, outlen = 0;
     FUZZ_CHECK(ntlm_negotiate(&n, &neg, &neglen) == NT_OK);
     free(neg);
-    uint32_t st = ntlm_authenticate(&n, msg, len, (data[0] & 2) ? NULL : &inj, &out, &outlen);
+    uint32_t st = (data[0] & 2) ? ntlm_authenticate(&n, msg, len, &out, &outlen)
+                                 : ntlm_authenticate_with(&n, msg, len, &inj, &out, &outlen);
     if (st == NT_OK) {
         FUZZ_CHECK(out && outlen >= 64 && outlen <= NTLM_MAX_MSG * 2u);
         FUZZ_CHECK(memcmp(out, "NTLMSSP\0", 8) == 0 && nt_le32(out + 8) == 3);

@@ -1,4 +1,4 @@
-/* The SMB2 connection state machine (dll/smb2/smb2.c) against a hostile
+/* The SMB2 connection state machine (dll/smb2/smb2_conn.c and the command files) against a hostile
  * server: the fuzz bytes are everything the server sends on the TCP
  * connection (NetBIOS-framed SMB2 responses).  This file replaces dll/net
  * (net_posix.o is then not linked): net_recv_all reads the fuzz bytes,

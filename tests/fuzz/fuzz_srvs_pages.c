@@ -121,7 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         f.plen[0] = 0;
         f.npages = 1;
     }
-    rpc_transport t = {&f, f_transceive, f_read, f_write};
+    static const np_pipe_ops F_OPS = {f_transceive, f_read, f_write, NULL};
+    np_pipe t = {&F_OPS, &f};
     rpc_conn c;
     rpc_init(&c, &t);
     FUZZ_CHECK(rpc_bind(&c, &RPC_SRVSVC_SYNTAX) == NT_OK);

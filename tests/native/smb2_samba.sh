@@ -62,6 +62,7 @@ stop_samba() {
 cleanup() {
     stop_samba
     if [ "$added_alias" = 1 ]; then ip addr del "$IP/32" dev lo 2>/dev/null; fi
+    rm -rf "$DIR"
 }
 trap cleanup EXIT INT TERM
 

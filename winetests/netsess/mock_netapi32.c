@@ -1,4 +1,4 @@
-/* A stand-in netapi32.dll for netsess_cli.sh: canned sessions, so netsess's
+/* A stand-in netapi32.dll for winetests/netsess/run.sh: canned sessions, so netsess's
  * output formats, level fallback, resume loop, buffer freeing and argument
  * passing can be checked without a server.  Every call is appended to the
  * file named by MOCK_LOG.  MOCK_LEVELS (e.g. "10,1,0") lists the levels it

@@ -10,7 +10,7 @@
 #   BUILD=dir (default build)   KEEP_PREFIX=1 keeps the prefix for inspection
 #
 # One line per check: PASS / FAIL / SKIPPED.  Exit status 1 when a check failed.
-cd "$(dirname "$0")/.." || exit 2
+cd "$(dirname "$0")/../.." || exit 2
 ROOT=$PWD
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac

@@ -6,7 +6,7 @@
 # NetApiBuffer* edge against the builtin, install/uninstall round trip.
 #
 #   BUILD=dir (default build)  WINEPREFIX=dir (default: a throwaway prefix, removed at the end)
-#   ISSUE4_SERVER='\\127.0.0.1' target of the NetSessionEnum smoke calls (nothing needs to listen)
+#   EXPORTS_SERVER='\\127.0.0.1' target of the NetSessionEnum smoke calls (nothing needs to listen)
 #
 # The DLLs are built with the default (ws03) profile: ordinal 224 = NetSessionEnum.
 # One line per check: PASS / FAIL / SKIPPED.
@@ -14,9 +14,9 @@ cd "$(dirname "$0")/../.." || exit 2
 ROOT=$PWD
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-SERVER=${ISSUE4_SERVER:-'\\127.0.0.1'}
-OUT=$BUILD/winetests/issue4
-SRC=$ROOT/winetests/issue4
+SERVER=${EXPORTS_SERVER:-'\\127.0.0.1'}
+OUT=$BUILD/winetests/exports
+SRC=$ROOT/winetests/exports
 TESTS="fwd_session by_ordinal ntlm missing_name wine_stub apibuf getproc dav"
 export WINEDEBUG=-all
 rc=0
@@ -27,9 +27,9 @@ skip() { echo "SKIPPED: $1: $2"; }
 # ---- build the DLLs (ws03) and the test programs for both architectures ----
 log=$(mktemp)
 if make -s -f Makefile.mingw BUILD="$BUILD" PROFILE=ws03 "$BUILD/x86_64/netapi32.dll" "$BUILD/i686/netapi32.dll" >"$log" 2>&1; then
-    pass "issue4_build_dlls"
+    pass "exports_build_dlls"
 else
-    fail "issue4_build_dlls" "$(grep -m1 -iE 'error|undefined' "$log")"
+    fail "exports_build_dlls" "$(grep -m1 -iE 'error|undefined' "$log")"
 fi
 rm -f "$log"
 for arch in x86_64 i686; do
@@ -49,7 +49,7 @@ for arch in x86_64 i686; do
         $cc -std=c11 -Wall -Wextra -Werror -O1 -s -static -static-libgcc -o "$d/$t.exe" "$SRC/$t.c" $libs \
             >>"$d/build.log" 2>&1 || ok=0
     done
-    if [ $ok = 1 ]; then pass "issue4_build_tests_$arch"; else fail "issue4_build_tests_$arch" "$(grep -m1 -E 'error' "$d/build.log")"; fi
+    if [ $ok = 1 ]; then pass "exports_build_tests_$arch"; else fail "exports_build_tests_$arch" "$(grep -m1 -E 'error' "$d/build.log")"; fi
 done
 # The ordinal test must really import by ordinal (no name for NetSessionEnum).
 if x86_64-w64-mingw32-objdump -p "$OUT/x86_64/by_ordinal.exe" 2>/dev/null | grep -qE '<none>|Ordinal|^\s+224\b' &&
@@ -60,10 +60,10 @@ else
 fi
 
 if ! command -v wine >/dev/null; then
-    for t in $TESTS install uninstall; do skip "issue4_$t" "wine not installed"; done
+    for t in $TESTS install uninstall; do skip "exports_$t" "wine not installed"; done
     exit $rc
 fi
-[ -f "$BUILD/x86_64/netapi32.dll" ] || { fail "issue4_runtime" "no $BUILD/x86_64/netapi32.dll"; exit 1; }
+[ -f "$BUILD/x86_64/netapi32.dll" ] || { fail "exports_runtime" "no $BUILD/x86_64/netapi32.dll"; exit 1; }
 
 # ---- prefix ----
 own_prefix=0

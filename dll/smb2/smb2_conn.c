@@ -1,0 +1,418 @@
+/* The SMB2 connection: framing, signing and encryption of each message,
+ * credits, interim responses and one deadline per request, the
+ * expected-response table, and connect/disconnect tying the per-command
+ * files together (smb2_conn.h lists them).  One request in flight at a
+ * time (the API layer serialises callers). */
+#include "smb2_conn.h"
+
+#include "../crypto/crypto.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint16_t credit_charge(const smb2_conn *c)
+{
+    return c->dialect == SMB2_DIALECT_202 || c->dialect == 0 ? 0 : 1;
+}
+
+uint32_t smb2_poison(smb2_conn *c, uint32_t st)
+{
+    c->dead = true;
+    return st;
+}
+
+/* Milliseconds left before the request's deadline; false when none is left
+ * (a 0 timeout would mean "the default" to the net layer). */
+static bool time_left(uint64_t deadline, uint32_t *ms)
+{
+    uint64_t now = nt_now_ms();
+    if (now >= deadline)
+        return false;
+    uint64_t d = deadline - now;
+    *ms = d > 0xFFFFFFF0u ? 0xFFFFFFF0u : (uint32_t)d;
+    return true;
+}
+
+/* The deadline of one request: its own timeout, never past the caller's. */
+static uint64_t request_deadline(const smb2_conn *c, uint64_t t0)
+{
+    uint64_t d = t0 + c->timeout_ms;
+    return c->call_deadline && c->call_deadline < d ? c->call_deadline : d;
+}
+
+static uint32_t send_frame(smb2_conn *c, const uint8_t *msg, size_t len, uint64_t deadline)
+{
+    uint32_t ms = 0;
+    if (!time_left(deadline, &ms))
+        return NT_ERROR_SEM_TIMEOUT;
+    if (len > 0xFFFFFFu)
+        return NT_ERROR_INVALID_PARAMETER;
+    uint8_t *f = malloc(4 + len);
+    if (!f)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    f[0] = 0;
+    f[1] = (uint8_t)(len >> 16);
+    f[2] = (uint8_t)(len >> 8);
+    f[3] = (uint8_t)len;
+    memcpy(f + 4, msg, len);
+    uint32_t st = net_send_all(c->net, f, 4 + len, ms);
+    nt_wipe(f, 4 + len);
+    free(f);
+    return st;
+}
+
+static uint32_t recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen, uint64_t deadline)
+{
+    uint8_t h[4];
+    uint32_t ms = 0;
+    *out = NULL;
+    *outlen = 0;
+    if (!time_left(deadline, &ms))
+        return NT_ERROR_SEM_TIMEOUT;
+    uint32_t st = net_recv_all(c->net, h, 4, ms);
+    if (st)
+        return st;
+    size_t len = ((size_t)h[1] << 16) | ((size_t)h[2] << 8) | h[3];
+    if (h[0] != 0 || len < SMB2_HDR_LEN || len > SMB2_MAX_MSG)
+        return NT_ERROR_UNEXP_NET_ERR;
+    uint8_t *b = malloc(len);
+    if (!b)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    st = time_left(deadline, &ms) ? net_recv_all(c->net, b, len, ms) : NT_ERROR_SEM_TIMEOUT;
+    if (st) {
+        free(b);
+        return st;
+    }
+    *out = b;
+    *outlen = len;
+    return NT_OK;
+}
+
+/* Sends the encoded request in w: in a transform when enc, else signed when
+ * the session signs.  Transport and crypto failures come back as they are;
+ * the caller poisons. */
+static uint32_t send_request(smb2_conn *c, uint16_t cmd, nt_wr *w, bool enc, uint64_t deadline)
+{
+    uint32_t st;
+    if (enc) {
+        uint8_t nonce[16] = { 0 };
+        c->nonce_ctr++;
+        nt_put_le64(nonce, c->nonce_ctr);
+        memcpy(nonce + 8, c->nonce_salt, c->cipher == SMB2_CIPHER_AES128_CCM ? 3 : 4);
+        uint8_t *tf = NULL;
+        size_t tflen = 0;
+        st = smb2_encrypt(c->cipher, c->keys.enc, c->session_id, nonce, w->p, w->len, &tf, &tflen);
+        if (st)
+            return st;
+        st = send_frame(c, tf, tflen, deadline);
+        free(tf);
+        return st;
+    }
+    if (c->signing && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE &&
+        !smb2_sign(c->sign_alg, c->keys.sign, w->p, w->len))
+        return NT_ERROR_UNEXP_NET_ERR;
+    return send_frame(c, w->p, w->len, deadline);
+}
+
+/* Statuses a server may send unsigned on a signed session: the session is
+ * gone (it no longer has the key), or an interim response. They carry no
+ * data and only ever fail the call. */
+static bool unsigned_ok(uint32_t status)
+{
+    return status == STATUS_PENDING || status == STATUS_USER_SESSION_DELETED ||
+           status == STATUS_NETWORK_SESSION_EXPIRED;
+}
+
+/* Decrypts a transform message in place of *m (its own keys or none). */
+static uint32_t unwrap(smb2_conn *c, uint16_t cmd, uint8_t **m, size_t *mlen)
+{
+    uint8_t *plain = NULL;
+    size_t plen = 0;
+    uint32_t st = c->have_keys ? smb2_decrypt(c->cipher, c->keys.dec, c->session_id, *m, *mlen, &plain, &plen)
+                               : NT_ERROR_UNEXP_NET_ERR;
+    free(*m);
+    *m = plain;
+    *mlen = plen;
+    if (st)
+        nt_trace("smb2: %s: response does not decrypt", smb2_cmd_name(cmd));
+    return st;
+}
+
+/* Checks one received message m for the request (cmd, msg_id): header,
+ * encryption when the session encrypts, the signature when signed (and a
+ * signature when the session signs, except unsigned_ok statuses).
+ * NT_OK or NT_ERROR_UNEXP_NET_ERR; m is the caller's either way. */
+static uint32_t check_message(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, bool was_enc, uint8_t *m,
+                              size_t mlen, smb2_hdr *rh)
+{
+    uint32_t st = smb2_hdr_parse(m, mlen, rh);
+    if (st || rh->msg_id != msg_id || rh->command != cmd) {
+        nt_trace("smb2: %s: malformed or unexpected response", smb2_cmd_name(cmd));
+        return NT_ERROR_UNEXP_NET_ERR;
+    }
+    smb2_credits_grant(&c->cr, rh->credits);
+    if (enc && !was_enc) {
+        nt_trace("smb2: %s: unencrypted response on an encrypted session", smb2_cmd_name(cmd));
+        return NT_ERROR_UNEXP_NET_ERR;
+    }
+    if (was_enc || c->in_setup)
+        return NT_OK;
+    if (rh->flags & SMB2_FLAGS_SIGNED) {
+        if (c->have_keys && !smb2_verify_mut(c->sign_alg, c->keys.sign, m, mlen)) {
+            nt_trace("smb2: %s: bad response signature", smb2_cmd_name(cmd));
+            return NT_ERROR_UNEXP_NET_ERR;
+        }
+    } else if (c->signing && !unsigned_ok(rh->status)) {
+        nt_trace("smb2: %s: unsigned response on a signed session", smb2_cmd_name(cmd));
+        return NT_ERROR_UNEXP_NET_ERR;
+    }
+    return NT_OK;
+}
+
+/* Receives until the final response to (cmd, msg_id): interim
+ * STATUS_PENDING responses are dropped, all within deadline. */
+static uint32_t receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, uint64_t t0, uint64_t deadline,
+                              smb2_hdr *rh, uint8_t **resp, size_t *resplen)
+{
+    for (;;) {
+        uint8_t *m = NULL;
+        size_t mlen = 0;
+        uint32_t st = recv_frame(c, &m, &mlen, deadline);
+        if (st) {
+            nt_trace("smb2: %s receive failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
+                     (unsigned)(nt_now_ms() - t0));
+            return smb2_poison(c, st);
+        }
+        bool was_enc = m[0] == 0xFD;
+        if (was_enc && (st = unwrap(c, cmd, &m, &mlen)) != NT_OK)
+            return smb2_poison(c, st);
+        st = check_message(c, cmd, msg_id, enc, was_enc, m, mlen, rh);
+        if (st) {
+            free(m);
+            return smb2_poison(c, st);
+        }
+        if (rh->status == STATUS_PENDING && (rh->flags & SMB2_FLAGS_ASYNC_COMMAND)) {
+            free(m); /* interim: the final response follows */
+            continue;
+        }
+        nt_trace("smb2: %s status=0x%08x %u ms", smb2_cmd_name(cmd), (unsigned)rh->status,
+                 (unsigned)(nt_now_ms() - t0));
+        if (rh->status != STATUS_SUCCESS)
+            c->last_status = rh->status;
+        *resp = m;
+        *resplen = mlen;
+        return NT_OK;
+    }
+}
+
+/* smb2_conn.h has the contract. */
+uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth, smb2_hdr *rh,
+                   uint8_t **resp, size_t *resplen)
+{
+    *resp = NULL;
+    *resplen = 0;
+    if (c->dead)
+        return NT_ERROR_UNEXP_NET_ERR;
+    if (w->bad || w->len < SMB2_HDR_LEN)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    uint64_t t0 = nt_now_ms();
+    uint64_t deadline = request_deadline(c, t0);
+    smb2_hdr h;
+    memset(&h, 0, sizeof(h));
+    h.credit_charge = credit_charge(c);
+    h.command = cmd;
+    h.credits = credit_req;
+    if (!smb2_credits_take(&c->cr, 1, &h.msg_id)) {
+        nt_trace("smb2: %s: no credits left", smb2_cmd_name(cmd));
+        return smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
+    }
+    h.session_id = c->session_id;
+    h.tree_id = (cmd == SMB2_NEGOTIATE || cmd == SMB2_SESSION_SETUP || cmd == SMB2_LOGOFF ||
+                 cmd == SMB2_TREE_CONNECT) ? 0 : c->tree_id;
+    smb2_hdr_encode(&h, w->p);
+    if (preauth && !smb2_preauth_update(preauth, w->p, w->len))
+        return smb2_poison(c, NT_ERROR_NOT_ENOUGH_MEMORY);
+
+    bool enc = c->encrypting && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;
+    uint32_t st = send_request(c, cmd, w, enc, deadline);
+    c->round_trips++;
+    if (st) {
+        nt_trace("smb2: %s send failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
+                 (unsigned)(nt_now_ms() - t0));
+        return smb2_poison(c, st);
+    }
+    return receive_final(c, cmd, h.msg_id, enc, t0, deadline, rh, resp, resplen);
+}
+
+/* ---- the expected-response table ---- */
+/* Per command: the status besides STATUS_SUCCESS that is a normal answer
+ * (STATUS_SUCCESS again when there is none) and the response body's
+ * StructureSize (MS-SMB2 2.2). */
+typedef struct smb2_expect {
+    uint32_t also_ok;
+    uint16_t body_size;
+} smb2_expect;
+
+static const smb2_expect EXPECT[] = {
+    [SMB2_NEGOTIATE] = {STATUS_SUCCESS, 65},
+    [SMB2_SESSION_SETUP] = {STATUS_MORE_PROCESSING_REQUIRED, 9},
+    [SMB2_LOGOFF] = {STATUS_SUCCESS, 4},
+    [SMB2_TREE_CONNECT] = {STATUS_SUCCESS, 16},
+    [SMB2_TREE_DISCONNECT] = {STATUS_SUCCESS, 4},
+    [SMB2_CREATE] = {STATUS_SUCCESS, 89},
+    [SMB2_CLOSE] = {STATUS_SUCCESS, 60},
+    [SMB2_READ] = {STATUS_BUFFER_OVERFLOW, 17},   /* the pipe message has more */
+    [SMB2_WRITE] = {STATUS_SUCCESS, 17},
+    [SMB2_IOCTL] = {STATUS_BUFFER_OVERFLOW, 49},  /* FSCTL_PIPE_TRANSCEIVE: more to read */
+};
+
+/* Body reader positioned after the header, checking StructureSize. */
+static bool body_start(nt_rd *r, const uint8_t *m, size_t len, uint16_t ssize)
+{
+    uint16_t s = 0;
+    nt_rd_init(r, m, len);
+    nt_rd_seek(r, SMB2_HDR_LEN);
+    nt_rd_u16(r, &s);
+    return !r->bad && s == ssize;
+}
+
+void smb2_req_init(nt_wr *w, size_t body)
+{
+    nt_wr_init(w, SMB2_MAX_IO + 1024);
+    nt_wr_presize(w, SMB2_HDR_LEN + (body < SMB2_MAX_IO + 512 ? body : SMB2_MAX_IO + 512));
+    nt_wr_zeros(w, SMB2_HDR_LEN);
+}
+
+void smb2_resp_free(smb2_resp *r)
+{
+    free(r->m);
+    r->m = NULL;
+    r->len = 0;
+}
+
+uint32_t smb2_request(smb2_conn *c, uint16_t cmd, nt_wr *w, uint8_t *preauth, smb2_resp *r)
+{
+    memset(r, 0, sizeof(*r));
+    uint32_t st = cmd < sizeof(EXPECT) / sizeof(EXPECT[0]) && EXPECT[cmd].body_size
+                      ? smb2_call(c, cmd, w, 32, preauth, &r->h, &r->m, &r->len)
+                      : NT_ERROR_INVALID_PARAMETER;
+    nt_wr_free(w);
+    if (st)
+        return st;
+    const smb2_expect *e = &EXPECT[cmd];
+    if (r->h.status != STATUS_SUCCESS && r->h.status != e->also_ok) {
+        /* An error response must be the 9-byte ERROR body. */
+        st = body_start(&r->body, r->m, r->len, 9) ? smb2_map_status(r->h.status)
+                                                   : smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
+        smb2_resp_free(r);
+        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
+    }
+    if (!body_start(&r->body, r->m, r->len, e->body_size)) {
+        smb2_resp_free(r);
+        return smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
+    }
+    return NT_OK;
+}
+
+void smb2_simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid)
+{
+    if (c->dead)
+        return;
+    nt_wr w;
+    smb2_req_init(&w, 24);
+    if (cmd == SMB2_CLOSE) {
+        nt_wr_u16(&w, 24);
+        nt_wr_u16(&w, 0);
+        nt_wr_u32(&w, 0);
+        nt_wr_bytes(&w, fid, 16);
+    } else {
+        nt_wr_u16(&w, 4);
+        nt_wr_u16(&w, 0);
+    }
+    smb2_hdr rh;
+    uint8_t *m = NULL;
+    size_t mlen = 0;
+    if (smb2_call(c, cmd, &w, 1, NULL, &rh, &m, &mlen) == NT_OK)
+        free(m);
+    nt_wr_free(&w);
+}
+
+uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out)
+{
+    *out = NULL;
+    if (!o || !o->host || !o->host[0] || !creds)
+        return NT_ERROR_INVALID_PARAMETER;
+    smb2_conn *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    c->timeout_ms = o->timeout_ms ? o->timeout_ms : NET_DEFAULT_REQUEST_TIMEOUT_MS;
+    c->call_deadline = o->deadline_ms;
+    smb2_credits_init(&c->cr);
+    if (!nt_random(c->nonce_salt, sizeof(c->nonce_salt))) {
+        free(c);
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    }
+    uint64_t t0 = nt_now_ms();
+    uint32_t cto = o->connect_timeout_ms ? o->connect_timeout_ms : NET_DEFAULT_CONNECT_TIMEOUT_MS;
+    uint32_t left = 0;
+    uint32_t st = NT_ERROR_SEM_TIMEOUT;
+    if (!c->call_deadline || time_left(c->call_deadline, &left))
+        st = net_connect(o->host, o->port ? o->port : NET_DEFAULT_SMB_PORT,
+                         c->call_deadline && left < cto ? left : cto, &c->net);
+    nt_trace("smb2: TCP connect %s:%u -> %u (%u ms)", o->host, (unsigned)(o->port ? o->port : NET_DEFAULT_SMB_PORT),
+             (unsigned)st, (unsigned)(nt_now_ms() - t0));
+    if (st) {
+        free(c);
+        return st;
+    }
+    st = smb2_negotiate(c, o);
+    if (!st)
+        st = smb2_session_setup(c, o->mech, o->unc_server && o->unc_server[0] ? o->unc_server : o->host, creds);
+    if (!st)
+        st = smb2_tree_connect(c, o->unc_server && o->unc_server[0] ? o->unc_server : o->host);
+    if (!st && c->have_keys && (c->dialect == SMB2_DIALECT_300 || c->dialect == SMB2_DIALECT_302))
+        st = smb2_validate_negotiate(c);
+    if (st) {
+        if (c->dead || st == NT_ERROR_INVALID_PARAMETER)
+            smb2_abort(c);
+        else
+            smb2_disconnect(c);
+        return st;
+    }
+    *out = c;
+    return NT_OK;
+}
+
+
+void smb2_abort(smb2_conn *c)
+{
+    if (!c)
+        return;
+    net_close(c->net);
+    nt_wipe(c, sizeof(*c));
+    free(c);
+}
+
+void smb2_disconnect(smb2_conn *c)
+{
+    if (!c)
+        return;
+    if (c->tree_id)
+        smb2_simple_call(c, SMB2_TREE_DISCONNECT, NULL);
+    if (c->session_id)
+        smb2_simple_call(c, SMB2_LOGOFF, NULL);
+    smb2_abort(c);
+}
+
+void smb2_set_deadline(smb2_conn *c, uint64_t deadline_ms)
+{
+    if (c)
+        c->call_deadline = deadline_ms;
+}
+
+bool smb2_is_dead(smb2_conn *c) { return !c || c->dead || net_is_dead(c->net); }
+uint16_t smb2_dialect(const smb2_conn *c) { return c ? c->dialect : 0; }
+bool smb2_is_signing(const smb2_conn *c) { return c && c->signing; }
+bool smb2_is_encrypting(const smb2_conn *c) { return c && c->encrypting; }
+uint32_t smb2_round_trips(const smb2_conn *c) { return c ? c->round_trips : 0; }
+uint32_t smb2_last_status(const smb2_conn *c) { return c ? c->last_status : 0; }

@@ -1,0 +1,209 @@
+/* SMB2 named-pipe I/O on IPC$: CREATE, IOCTL FSCTL_PIPE_TRANSCEIVE, READ,
+ * WRITE, CLOSE.  A STATUS_BUFFER_OVERFLOW answer (the pipe message has
+ * more) is NT_ERROR_MORE_DATA to the caller, who reads the rest. */
+#include "smb2_conn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out)
+{
+    *out = NULL;
+    if (!c || !name || !name[0])
+        return NT_ERROR_INVALID_PARAMETER;
+    size_t units = 0;
+    nt_wchar *wn = nt_utf8_to_utf16(name, &units);
+    if (!wn)
+        return NT_ERROR_INVALID_PARAMETER;
+    if (units * 2 > 0xFFFF) {
+        free(wn);
+        return NT_ERROR_INVALID_PARAMETER;
+    }
+    nt_wr w;
+    smb2_req_init(&w, 56 + units * 2);
+    nt_wr_u16(&w, 57);
+    nt_wr_u8(&w, 0);            /* SecurityFlags */
+    nt_wr_u8(&w, 0);            /* RequestedOplockLevel: none */
+    nt_wr_u32(&w, 2);           /* ImpersonationLevel: Impersonation */
+    nt_wr_u64(&w, 0);           /* SmbCreateFlags */
+    nt_wr_u64(&w, 0);           /* Reserved */
+    nt_wr_u32(&w, 0x00000083u); /* FILE_READ_DATA | FILE_WRITE_DATA | FILE_READ_ATTRIBUTES */
+    nt_wr_u32(&w, 0);           /* FileAttributes */
+    nt_wr_u32(&w, 0x00000003u); /* FILE_SHARE_READ | FILE_SHARE_WRITE */
+    nt_wr_u32(&w, 1);           /* FILE_OPEN */
+    nt_wr_u32(&w, 0);           /* CreateOptions */
+    nt_wr_u16(&w, SMB2_HDR_LEN + 56);
+    nt_wr_u16(&w, (uint16_t)(units * 2));
+    nt_wr_u32(&w, 0);
+    nt_wr_u32(&w, 0);
+    for (size_t i = 0; i < units; i++)
+        nt_wr_u16(&w, wn[i]);
+    free(wn);
+    smb2_resp r;
+    uint32_t st = smb2_request(c, SMB2_CREATE, &w, NULL, &r);
+    if (st)
+        return st;
+    nt_rd_skip(&r.body, 62);
+    uint8_t fid[16];
+    nt_rd_bytes(&r.body, fid, 16);
+    bool ok = !r.body.bad;
+    smb2_resp_free(&r);
+    if (!ok)
+        return smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
+    smb2_pipe *p = calloc(1, sizeof(*p));
+    if (!p)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    p->c = c;
+    memcpy(p->fid, fid, 16);
+    *out = p;
+    return NT_OK;
+}
+
+static size_t io_cap(size_t cap, uint32_t server_max)
+{
+    size_t n = cap;
+    if (n > SMB2_MAX_IO)
+        n = SMB2_MAX_IO;
+    if (n > server_max)
+        n = server_max;
+    return n;
+}
+
+/* Shared end of IOCTL and READ: body_ok says the body parsed; then the data
+ * region (offset/length from the body, at most `asked` bytes) is copied to
+ * out and the response freed.  STATUS_BUFFER_OVERFLOW becomes
+ * NT_ERROR_MORE_DATA. */
+static uint32_t finish_data(smb2_conn *c, smb2_resp *r, bool body_ok, uint32_t off, uint32_t len, size_t asked,
+                            uint8_t *out, size_t *got)
+{
+    uint32_t status = r->h.status;
+    bool ok = body_ok && (len == 0 || (len <= asked && off >= SMB2_HDR_LEN && off <= r->len && len <= r->len - off));
+    if (ok && len)
+        memcpy(out, r->m + off, len);
+    smb2_resp_free(r);
+    if (!ok)
+        return smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
+    *got = len;
+    return status == STATUS_BUFFER_OVERFLOW ? NT_ERROR_MORE_DATA : NT_OK;
+}
+
+uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uint8_t *out, size_t cap,
+                              size_t *got)
+{
+    *got = 0;
+    if (!p || (!in && inlen) || !out || cap == 0)
+        return NT_ERROR_INVALID_PARAMETER;
+    smb2_conn *c = p->c;
+    if (inlen > SMB2_MAX_IO || inlen > c->max_transact)
+        return NT_ERROR_INVALID_PARAMETER;
+    size_t maxout = io_cap(cap, c->max_transact);
+    nt_wr w;
+    smb2_req_init(&w, 56 + inlen);
+    nt_wr_u16(&w, 57);
+    nt_wr_u16(&w, 0);
+    nt_wr_u32(&w, FSCTL_PIPE_TRANSCEIVE);
+    nt_wr_bytes(&w, p->fid, 16);
+    nt_wr_u32(&w, inlen ? SMB2_HDR_LEN + 56 : 0); /* InputOffset */
+    nt_wr_u32(&w, (uint32_t)inlen);
+    nt_wr_u32(&w, 0);                            /* MaxInputResponse */
+    nt_wr_u32(&w, 0);                            /* OutputOffset */
+    nt_wr_u32(&w, 0);                            /* OutputCount */
+    nt_wr_u32(&w, (uint32_t)maxout);             /* MaxOutputResponse */
+    nt_wr_u32(&w, SMB2_0_IOCTL_IS_FSCTL);
+    nt_wr_u32(&w, 0);
+    nt_wr_bytes(&w, in, inlen);
+    smb2_resp r;
+    uint32_t st = smb2_request(c, SMB2_IOCTL, &w, NULL, &r);
+    if (st)
+        return st;
+    uint32_t ctl = 0, ioff = 0, icnt = 0, ooff = 0, ocnt = 0;
+    nt_rd_skip(&r.body, 2);
+    nt_rd_u32(&r.body, &ctl);
+    const uint8_t *fid = nt_rd_ptr(&r.body, 16);
+    nt_rd_u32(&r.body, &ioff);
+    nt_rd_u32(&r.body, &icnt);
+    nt_rd_u32(&r.body, &ooff);
+    nt_rd_u32(&r.body, &ocnt);
+    bool ok = !r.body.bad && ctl == FSCTL_PIPE_TRANSCEIVE && fid && memcmp(fid, p->fid, 16) == 0;
+    return finish_data(c, &r, ok, ooff, ocnt, maxout, out, got);
+}
+
+uint32_t smb2_pipe_read(smb2_pipe *p, uint8_t *out, size_t cap, size_t *got)
+{
+    *got = 0;
+    if (!p || !out || cap == 0)
+        return NT_ERROR_INVALID_PARAMETER;
+    smb2_conn *c = p->c;
+    size_t n = io_cap(cap, c->max_read);
+    nt_wr w;
+    smb2_req_init(&w, 49);
+    nt_wr_u16(&w, 49);
+    nt_wr_u8(&w, 0x50);         /* Padding: data offset hint */
+    nt_wr_u8(&w, 0);            /* Flags */
+    nt_wr_u32(&w, (uint32_t)n); /* Length */
+    nt_wr_u64(&w, 0);           /* Offset */
+    nt_wr_bytes(&w, p->fid, 16);
+    nt_wr_u32(&w, 0);           /* MinimumCount */
+    nt_wr_u32(&w, 0);           /* Channel */
+    nt_wr_u32(&w, 0);           /* RemainingBytes */
+    nt_wr_u16(&w, 0);
+    nt_wr_u16(&w, 0);
+    nt_wr_u8(&w, 0);            /* Buffer: one byte */
+    smb2_resp r;
+    uint32_t st = smb2_request(c, SMB2_READ, &w, NULL, &r);
+    if (st)
+        return st;
+    uint8_t off = 0, resv = 0;
+    uint32_t len = 0;
+    nt_rd_u8(&r.body, &off);
+    nt_rd_u8(&r.body, &resv);
+    nt_rd_u32(&r.body, &len);
+    return finish_data(c, &r, !r.body.bad, off, len, n, out, got);
+}
+
+uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen)
+{
+    if (!p || (!in && inlen))
+        return NT_ERROR_INVALID_PARAMETER;
+    smb2_conn *c = p->c;
+    if (inlen > SMB2_MAX_IO || inlen > c->max_write)
+        return NT_ERROR_INVALID_PARAMETER;
+    nt_wr w;
+    smb2_req_init(&w, 48 + inlen + 1);
+    nt_wr_u16(&w, 49);
+    nt_wr_u16(&w, SMB2_HDR_LEN + 48); /* DataOffset */
+    nt_wr_u32(&w, (uint32_t)inlen);
+    nt_wr_u64(&w, 0);
+    nt_wr_bytes(&w, p->fid, 16);
+    nt_wr_u32(&w, 0);                 /* Channel */
+    nt_wr_u32(&w, 0);                 /* RemainingBytes */
+    nt_wr_u16(&w, 0);
+    nt_wr_u16(&w, 0);
+    nt_wr_u32(&w, 0);                 /* Flags */
+    nt_wr_bytes(&w, in, inlen);
+    if (inlen == 0)
+        nt_wr_u8(&w, 0);
+    smb2_resp r;
+    uint32_t st = smb2_request(c, SMB2_WRITE, &w, NULL, &r);
+    if (st)
+        return st;
+    uint32_t count = 0;
+    nt_rd_skip(&r.body, 2);
+    nt_rd_u32(&r.body, &count);
+    bool ok = !r.body.bad && count == inlen;
+    smb2_resp_free(&r);
+    return ok ? NT_OK : smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
+}
+
+void smb2_pipe_close(smb2_pipe *p)
+{
+    if (!p)
+        return;
+    smb2_simple_call(p->c, SMB2_CLOSE, p->fid);
+    free(p);
+}
+
+void smb2_pipe_free(smb2_pipe *p)
+{
+    free(p);
+}
