@@ -1,14 +1,15 @@
 /*
- * Portable crypto composites: RC4 state machine, AES-CMAC (RFC 4493),
- * AES-CCM (SP800-38C), AES-GCM / GMAC (SP800-38D, software GHASH), the
+ * Portable crypto composites: RC4 state machine, AES-CMAC (RFC 4493), the
  * SP800-108 counter-mode KDF with HMAC-SHA256, constant-time compare.
+ * (AES-CCM: crypto_ccm.c; AES-GCM/GMAC: crypto_gcm.c.)
  *
  * Everything here is built only on the backend primitives nt_aes_key_* (a
- * keyed AES-ECB: each public call builds the key schedule once and frees it
- * before returning) and nt_hmac, so the very same code runs natively (nettle backend, checked
- * against the RFC/NIST vectors by tests/test_crypto.c) and in the DLL (bcrypt
- * backend, checked under Wine by winetests/core/crypto_win.c).  Wine 8's
- * bcrypt has none of these modes, hence this file.
+ * keyed AES: the one-shot functions build the key object once per call, the
+ * nt_aes_key_* modes take one the caller keeps) and nt_hmac, so the very same
+ * code runs natively (nettle backend, checked against the RFC/NIST vectors by
+ * tests/test_crypto.c) and in the DLL (bcrypt backend, checked under Wine by
+ * winetests/core/crypto_win.c).  Wine 8's bcrypt has neither CMAC nor the
+ * SP800-108 KDF, hence this file.
  *
  * Every key-dependent temporary (subkeys, hash subkey, keystream, MAC state)
  * is wiped before returning.
@@ -20,9 +21,6 @@
 #include <string.h>
 
 #define BLK 16
-/* Counter blocks encrypted per backend call in CTR mode (each bcrypt call
- * crosses into the provider, so batching matters). */
-#define CTR_BATCH 64
 
 size_t nt_hash_len(nt_hash_alg alg)
 {
@@ -98,20 +96,23 @@ static void cmac_dbl(uint8_t out[BLK], const uint8_t in[BLK])
     out[BLK - 1] = (uint8_t)((in[BLK - 1] << 1) ^ (0x87 & (uint8_t)-carry));
 }
 
-bool nt_aes_cmac(const uint8_t *key, size_t keylen, const void *msg, size_t len, uint8_t mac[16])
+/* CMAC on a key object: the subkeys from L = E(0^128), the whole blocks
+ * chained by the backend's CBC (nt_aes_key_cbcmac, one call for all of them),
+ * then the masked last block.  Everything goes through the CBC key, so a
+ * backend builds one key object for CMAC. */
+bool nt_aes_key_cmac(nt_aes_key *ak, const void *msg, size_t len, uint8_t mac[16])
 {
     const uint8_t *m = msg;
     uint8_t l[BLK], k[BLK], x[BLK], last[BLK];
-    nt_aes_key *ak = NULL;
     bool ok = false;
 
-    if (!key || !aes_keylen_ok(keylen) || !mac || (len && !m))
+    if (!ak || !mac || (len && !m))
         return false;
     memset(l, 0, BLK);
     memset(k, 0, BLK);
     memset(x, 0, BLK);
     memset(last, 0, BLK);
-    if (!nt_aes_key_init(&ak, key, keylen) || !nt_aes_key_encrypt(ak, l, l, 1))
+    if (!nt_aes_key_cbcmac(ak, l, x, 1))    /* L = E(0 ^ 0) */
         goto out;
 
     size_t nfull = len / BLK;
@@ -126,26 +127,16 @@ bool nt_aes_cmac(const uint8_t *key, size_t keylen, const void *msg, size_t len,
         cmac_dbl(k, k1);            /* K2 */
         nt_wipe(k1, BLK);
         size_t rem = len - nfull * BLK;
-        memset(last, 0, BLK);
         if (rem)
             memcpy(last, m + nfull * BLK, rem);
         last[rem] = 0x80;
     }
     xor_block(last, k, BLK);
-
-    memset(x, 0, BLK);
-    for (size_t b = 0; b < nfull; b++) {
-        xor_block(x, m + b * BLK, BLK);
-        if (!nt_aes_key_encrypt(ak, x, x, 1))
-            goto out;
-    }
-    xor_block(x, last, BLK);
-    if (!nt_aes_key_encrypt(ak, x, x, 1))
+    if (!nt_aes_key_cbcmac(ak, x, m, nfull) || !nt_aes_key_cbcmac(ak, x, last, 1))
         goto out;
     memcpy(mac, x, BLK);
     ok = true;
 out:
-    nt_aes_key_free(ak);
     nt_wipe(l, BLK);
     nt_wipe(k, BLK);
     nt_wipe(x, BLK);
@@ -153,392 +144,15 @@ out:
     return ok;
 }
 
-/* ---- CTR keystream ---------------------------------------------------------
- * XORs data with E(K, ctr), E(K, ctr+1), ...  The counter is the last
- * `ctrbytes` bytes of the block (big endian, wrapping within them): 4 for GCM
- * (inc32), q for CCM.  `ctr` is advanced past the blocks used. */
-static bool ctr_xor(const nt_aes_key *ak, uint8_t ctr[BLK], size_t ctrbytes,
-                    uint8_t *data, size_t len)
+bool nt_aes_cmac(const uint8_t *key, size_t keylen, const void *msg, size_t len, uint8_t mac[16])
 {
-    uint8_t ks[CTR_BATCH * BLK];
-    bool ok = true;
-
-    while (len) {
-        size_t nblk = (len + BLK - 1) / BLK;
-        if (nblk > CTR_BATCH)
-            nblk = CTR_BATCH;
-        for (size_t b = 0; b < nblk; b++) {
-            memcpy(ks + b * BLK, ctr, BLK);
-            for (size_t i = BLK; i-- > BLK - ctrbytes;)
-                if (++ctr[i])
-                    break;
-        }
-        if (!nt_aes_key_encrypt(ak, ks, ks, nblk)) {
-            ok = false;
-            break;
-        }
-        size_t n = nblk * BLK < len ? nblk * BLK : len;
-        xor_block(data, ks, n);
-        data += n;
-        len -= n;
-    }
-    nt_wipe(ks, sizeof(ks));
-    return ok;
-}
-
-/* ---- AES-CCM (SP800-38C) -------------------------------------------------- */
-
-/* CBC-MAC state fed byte-wise, one block cipher call per full block. */
-typedef struct cbcmac {
-    const nt_aes_key *ak;
-    uint8_t y[BLK];
-    size_t fill;
-    bool ok;
-} cbcmac;
-
-static void cbcmac_update(cbcmac *c, const uint8_t *p, size_t n)
-{
-    while (n && c->ok) {
-        size_t take = BLK - c->fill;
-        if (take > n)
-            take = n;
-        xor_block(c->y + c->fill, p, take);
-        c->fill += take;
-        p += take;
-        n -= take;
-        if (c->fill == BLK) {
-            c->ok = nt_aes_key_encrypt(c->ak, c->y, c->y, 1);
-            c->fill = 0;
-        }
-    }
-}
-
-/* Zero-pads to a block boundary (the padding is implicit: y ^ 0 == y). */
-static void cbcmac_pad(cbcmac *c)
-{
-    if (c->fill && c->ok) {
-        c->ok = nt_aes_key_encrypt(c->ak, c->y, c->y, 1);
-        c->fill = 0;
-    }
-}
-
-static bool ccm_params_ok(const uint8_t *key, size_t keylen, const uint8_t *nonce, size_t noncelen,
-                          const void *aad, size_t aadlen, const uint8_t *data, size_t len,
-                          const uint8_t *tag, size_t taglen)
-{
-    if (!key || !aes_keylen_ok(keylen) || !nonce || noncelen < 7 || noncelen > 13 || !tag)
-        return false;
-    if (taglen < 4 || taglen > 16 || (taglen & 1))
-        return false;
-    if ((aadlen && !aad) || (len && !data))
-        return false;
-    size_t q = 15 - noncelen;
-    /* The payload length must fit in q bytes. */
-    if (q < sizeof(size_t) && (uint64_t)len >> (8 * q))
-        return false;
-    return true;
-}
-
-/* MAC of (nonce, aad, plaintext) into t (taglen bytes, before the S0 mask). */
-static bool ccm_mac(const nt_aes_key *ak, const uint8_t *nonce, size_t noncelen,
-                    const uint8_t *aad, size_t aadlen, const uint8_t *pt, size_t len,
-                    uint8_t t[BLK], size_t taglen)
-{
-    cbcmac c;
-    uint8_t b0[BLK], hdr[10];
-    size_t q = 15 - noncelen, hl;
-
-    memset(&c, 0, sizeof(c));
-    c.ak = ak;
-    c.ok = true;
-
-    b0[0] = (uint8_t)((aadlen ? 0x40 : 0) | (((taglen - 2) / 2) << 3) | (q - 1));
-    memcpy(b0 + 1, nonce, noncelen);
-    uint64_t l = len;
-    for (size_t i = 0; i < q; i++) {
-        b0[BLK - 1 - i] = (uint8_t)l;
-        l >>= 8;
-    }
-    cbcmac_update(&c, b0, BLK);
-
-    if (aadlen) {
-        uint64_t a = aadlen;
-        if (a < 0xFF00u) {
-            hdr[0] = (uint8_t)(a >> 8);
-            hdr[1] = (uint8_t)a;
-            hl = 2;
-        } else if (a <= 0xFFFFFFFFu) {
-            hdr[0] = 0xFF;
-            hdr[1] = 0xFE;
-            for (int i = 0; i < 4; i++)
-                hdr[2 + i] = (uint8_t)(a >> (24 - 8 * i));
-            hl = 6;
-        } else {
-            hdr[0] = 0xFF;
-            hdr[1] = 0xFF;
-            for (int i = 0; i < 8; i++)
-                hdr[2 + i] = (uint8_t)(a >> (56 - 8 * i));
-            hl = 10;
-        }
-        cbcmac_update(&c, hdr, hl);
-        cbcmac_update(&c, aad, aadlen);
-        cbcmac_pad(&c);
-    }
-    cbcmac_update(&c, pt, len);
-    cbcmac_pad(&c);
-
-    bool ok = c.ok;
-    if (ok)
-        memcpy(t, c.y, taglen);
-    nt_wipe(&c, sizeof(c));
-    return ok;
-}
-
-/* Counter block A_0 = flags(q-1) || N || 0^q. */
-static void ccm_ctr0(uint8_t a[BLK], const uint8_t *nonce, size_t noncelen)
-{
-    memset(a, 0, BLK);
-    a[0] = (uint8_t)(15 - noncelen - 1);
-    memcpy(a + 1, nonce, noncelen);
-}
-
-bool nt_aes_ccm_encrypt_tlen(const uint8_t *key, size_t keylen, const uint8_t *nonce, size_t noncelen,
-                             const void *aad, size_t aadlen, uint8_t *data, size_t len,
-                             uint8_t *tag, size_t taglen)
-{
-    uint8_t t[BLK], ctr[BLK], s0[BLK];
     nt_aes_key *ak = NULL;
-    bool ok = false;
 
-    if (!ccm_params_ok(key, keylen, nonce, noncelen, aad, aadlen, data, len, tag, taglen))
+    if (!key || !aes_keylen_ok(keylen) || !mac || (len && !msg))
         return false;
-    memset(t, 0, BLK);
-    memset(ctr, 0, BLK);
-    memset(s0, 0, BLK);
-    if (!nt_aes_key_init(&ak, key, keylen))
-        goto out;
-    if (!ccm_mac(ak, nonce, noncelen, aad, aadlen, data, len, t, taglen))
-        goto out;
-    ccm_ctr0(ctr, nonce, noncelen);
-    memcpy(s0, ctr, BLK);
-    if (!nt_aes_key_encrypt(ak, s0, s0, 1))
-        goto out;
-    ctr[BLK - 1] = 1;
-    if (!ctr_xor(ak, ctr, 15 - noncelen, data, len))
-        goto out;
-    xor_block(t, s0, taglen);
-    memcpy(tag, t, taglen);
-    ok = true;
-out:
+    bool ok = nt_aes_key_init(&ak, key, keylen) && nt_aes_key_cmac(ak, msg, len, mac);
     nt_aes_key_free(ak);
-    nt_wipe(t, BLK);
-    nt_wipe(s0, BLK);
-    nt_wipe(ctr, BLK);
     return ok;
-}
-
-bool nt_aes_ccm_decrypt_tlen(const uint8_t *key, size_t keylen, const uint8_t *nonce, size_t noncelen,
-                             const void *aad, size_t aadlen, uint8_t *data, size_t len,
-                             const uint8_t *tag, size_t taglen)
-{
-    uint8_t t[BLK], ctr[BLK], s0[BLK];
-    nt_aes_key *ak = NULL;
-    bool ok = false;
-
-    if (!ccm_params_ok(key, keylen, nonce, noncelen, aad, aadlen, data, len, tag, taglen))
-        return false;
-    memset(t, 0, BLK);
-    memset(ctr, 0, BLK);
-    memset(s0, 0, BLK);
-    if (!nt_aes_key_init(&ak, key, keylen))
-        goto out;
-    ccm_ctr0(ctr, nonce, noncelen);
-    memcpy(s0, ctr, BLK);
-    if (!nt_aes_key_encrypt(ak, s0, s0, 1))
-        goto out;
-    ctr[BLK - 1] = 1;
-    if (!ctr_xor(ak, ctr, 15 - noncelen, data, len))
-        goto out;
-    if (!ccm_mac(ak, nonce, noncelen, aad, aadlen, data, len, t, taglen))
-        goto out;
-    xor_block(t, s0, taglen);
-    ok = nt_memcmp_ct(t, tag, taglen) == 0;
-out:
-    nt_aes_key_free(ak);
-    if (!ok && data)
-        nt_wipe(data, len);    /* never hand out unauthenticated plaintext */
-    nt_wipe(t, BLK);
-    nt_wipe(s0, BLK);
-    nt_wipe(ctr, BLK);
-    return ok;
-}
-
-bool nt_aes_ccm_encrypt(const uint8_t *key, size_t keylen, const uint8_t *nonce, size_t noncelen,
-                        const void *aad, size_t aadlen, uint8_t *data, size_t len, uint8_t tag[16])
-{
-    return nt_aes_ccm_encrypt_tlen(key, keylen, nonce, noncelen, aad, aadlen, data, len, tag, 16);
-}
-
-bool nt_aes_ccm_decrypt(const uint8_t *key, size_t keylen, const uint8_t *nonce, size_t noncelen,
-                        const void *aad, size_t aadlen, uint8_t *data, size_t len, const uint8_t tag[16])
-{
-    return nt_aes_ccm_decrypt_tlen(key, keylen, nonce, noncelen, aad, aadlen, data, len, tag, 16);
-}
-
-/* ---- AES-GCM / GMAC (SP800-38D) ------------------------------------------- */
-
-typedef struct ghash {
-    uint64_t hh, hl;    /* hash subkey H, big-endian halves */
-    uint64_t yh, yl;    /* running value */
-    uint8_t buf[BLK];
-    size_t fill;
-} ghash;
-
-static uint64_t be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--) {
-        p[i] = (uint8_t)v;
-        v >>= 8;
-    }
-}
-
-/* Y = (Y ^ X) * H in GF(2^128), SP800-38D algorithm 1, branch-free. */
-static void ghash_block(ghash *g, const uint8_t x[BLK])
-{
-    uint64_t xh = g->yh ^ be64(x), xl = g->yl ^ be64(x + 8);
-    uint64_t zh = 0, zl = 0, vh = g->hh, vl = g->hl;
-
-    for (int i = 0; i < 128; i++) {
-        uint64_t bit = i < 64 ? (xh >> (63 - i)) & 1 : (xl >> (127 - i)) & 1;
-        uint64_t m = (uint64_t)0 - bit;
-        zh ^= vh & m;
-        zl ^= vl & m;
-        uint64_t lsb = (uint64_t)0 - (vl & 1);
-        vl = (vl >> 1) | (vh << 63);
-        vh = (vh >> 1) ^ (0xE100000000000000ull & lsb);
-    }
-    g->yh = zh;
-    g->yl = zl;
-}
-
-static void ghash_update(ghash *g, const uint8_t *p, size_t n)
-{
-    while (n) {
-        size_t take = BLK - g->fill;
-        if (take > n)
-            take = n;
-        memcpy(g->buf + g->fill, p, take);
-        g->fill += take;
-        p += take;
-        n -= take;
-        if (g->fill == BLK) {
-            ghash_block(g, g->buf);
-            g->fill = 0;
-        }
-    }
-}
-
-static void ghash_pad(ghash *g)
-{
-    if (g->fill) {
-        memset(g->buf + g->fill, 0, BLK - g->fill);
-        ghash_block(g, g->buf);
-        g->fill = 0;
-    }
-}
-
-/* Shared GCM core.  Encrypt: CTR then GHASH over the ciphertext.  Decrypt:
- * GHASH over the ciphertext, verify, and only then decrypt (so a forged
- * message leaves data untouched). */
-static bool gcm_core(bool enc, const uint8_t *key, size_t keylen, const uint8_t nonce[12],
-                     const void *aad, size_t aadlen, uint8_t *data, size_t len,
-                     uint8_t tag_out[16], const uint8_t *tag_in)
-{
-    ghash g;
-    uint8_t h[BLK], j0[BLK], ctr[BLK], lens[BLK], t[BLK];
-    nt_aes_key *ak = NULL;
-    bool ok = false;
-
-    if (!key || !aes_keylen_ok(keylen) || !nonce || (aadlen && !aad) || (len && !data))
-        return false;
-    if (enc ? !tag_out : !tag_in)
-        return false;
-    /* SP800-38D: plaintext at most 2^39 - 256 bits; AAD length fits 64 bits. */
-    uint64_t len64 = len;
-    if (len64 > ((1ull << 36) - 32))
-        return false;
-
-    memset(&g, 0, sizeof(g));
-    memset(h, 0, BLK);
-    memset(j0, 0, BLK);
-    memset(ctr, 0, BLK);
-    memset(t, 0, BLK);
-    if (!nt_aes_key_init(&ak, key, keylen) || !nt_aes_key_encrypt(ak, h, h, 1))
-        goto out;
-    g.hh = be64(h);
-    g.hl = be64(h + 8);
-
-    memcpy(j0, nonce, 12);
-    j0[12] = j0[13] = j0[14] = 0;
-    j0[15] = 1;
-    memcpy(ctr, j0, BLK);
-    ctr[15] = 2;                                /* inc32(J0) */
-
-    if (enc && !ctr_xor(ak, ctr, 4, data, len))
-        goto out;
-    ghash_update(&g, aad, aadlen);
-    ghash_pad(&g);
-    ghash_update(&g, data, len);
-    ghash_pad(&g);
-    put_be64(lens, (uint64_t)aadlen * 8);
-    put_be64(lens + 8, (uint64_t)len * 8);
-    ghash_block(&g, lens);
-    put_be64(t, g.yh);
-    put_be64(t + 8, g.yl);
-    if (!nt_aes_key_encrypt(ak, j0, j0, 1))
-        goto out;
-    xor_block(t, j0, BLK);
-
-    if (enc) {
-        memcpy(tag_out, t, BLK);
-        ok = true;
-    } else if (nt_memcmp_ct(t, tag_in, BLK) == 0) {
-        ok = ctr_xor(ak, ctr, 4, data, len);
-    }
-out:
-    nt_aes_key_free(ak);
-    nt_wipe(&g, sizeof(g));
-    nt_wipe(h, BLK);
-    nt_wipe(j0, BLK);
-    nt_wipe(ctr, BLK);
-    nt_wipe(t, BLK);
-    return ok;
-}
-
-bool nt_aes_gcm_encrypt(const uint8_t *key, size_t keylen, const uint8_t nonce[12],
-                        const void *aad, size_t aadlen, uint8_t *data, size_t len, uint8_t tag[16])
-{
-    return gcm_core(true, key, keylen, nonce, aad, aadlen, data, len, tag, NULL);
-}
-
-bool nt_aes_gcm_decrypt(const uint8_t *key, size_t keylen, const uint8_t nonce[12],
-                        const void *aad, size_t aadlen, uint8_t *data, size_t len, const uint8_t tag[16])
-{
-    return gcm_core(false, key, keylen, nonce, aad, aadlen, data, len, NULL, tag);
-}
-
-bool nt_aes_gmac(const uint8_t *key, size_t keylen, const uint8_t nonce[12], const void *msg, size_t len,
-                 uint8_t tag[16])
-{
-    return gcm_core(true, key, keylen, nonce, msg, len, NULL, 0, tag, NULL);
 }
 
 /* ---- SP800-108 counter-mode KDF, HMAC-SHA256 ------------------------------ */
