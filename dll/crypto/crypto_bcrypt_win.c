@@ -434,6 +434,13 @@ nt_gcm_rc nt_aes_key_gcm_backend(nt_aes_key *k, bool enc, const uint8_t nonce[12
     return ok ? NT_GCM_DONE : NT_GCM_FAILED;
 }
 
+/* Measured under Wine 8: AES-ECB ~25-35 ns/byte (block by block), AES-GCM
+ * ~0.2-0.5 ns/byte (one host call); on Windows both are AES-NI. */
+bool nt_aes_backend_ctr_via_gcm(void)
+{
+    return true;
+}
+
 void nt_aes_key_free(nt_aes_key *k)
 {
     if (!k)

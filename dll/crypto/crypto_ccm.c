@@ -40,6 +40,44 @@ static void ctr_inc(uint8_t ctr[BLK], size_t ctrbytes)
             break;
 }
 
+/* A 32-bit counter whose low word is at most 2 through the backend's GCM:
+ * GCM with nonce ctr[0..11] encrypts its payload with counters 2, 3, ...
+ * (inc32, as CTR with ctrbytes == 4 wraps).  The blocks before counter 2 go
+ * through ECB.  *done says how many bytes were handled. */
+static bool ctr_via_gcm(nt_aes_key *k, uint8_t ctr[BLK], uint8_t *data, size_t len, size_t *done)
+{
+    uint8_t ks[2 * BLK], tag[BLK];
+    uint32_t low = (uint32_t)ctr[12] << 24 | (uint32_t)ctr[13] << 16 | (uint32_t)ctr[14] << 8 | ctr[15];
+    size_t pre = 2 - low, prebytes = pre * BLK;
+
+    *done = 0;
+    if (prebytes >= len)
+        return true;
+    /* the payload from counter 2 on, in place; the tag is thrown away */
+    nt_gcm_rc rc = nt_aes_key_gcm_backend(k, true, ctr, NULL, 0, data + prebytes, len - prebytes, tag);
+    nt_wipe(tag, sizeof(tag));
+    if (rc == NT_GCM_UNAVAILABLE)
+        return true;
+    if (rc != NT_GCM_DONE)
+        return false;
+    for (size_t b = 0; b < pre; b++) {
+        memcpy(ks + b * BLK, ctr, BLK);
+        ks[b * BLK + 15] = (uint8_t)(low + b);
+    }
+    bool ok = !pre || nt_aes_key_encrypt(k, ks, ks, pre);
+    if (ok)
+        xor_bytes(data, ks, prebytes);
+    nt_wipe(ks, sizeof(ks));
+    /* advance the counter past every block used (mod 2^32) */
+    uint32_t next = low + (uint32_t)((len + BLK - 1) / BLK);
+    ctr[12] = (uint8_t)(next >> 24);
+    ctr[13] = (uint8_t)(next >> 16);
+    ctr[14] = (uint8_t)(next >> 8);
+    ctr[15] = (uint8_t)next;
+    *done = len;
+    return ok;
+}
+
 bool nt_aes_ctr_xor(nt_aes_key *k, uint8_t ctr[BLK], size_t ctrbytes, uint8_t *data, size_t len)
 {
     uint8_t ks[CTR_BATCH * BLK];
@@ -48,6 +86,14 @@ bool nt_aes_ctr_xor(nt_aes_key *k, uint8_t ctr[BLK], size_t ctrbytes, uint8_t *d
 
     if (ctrbytes < 1 || ctrbytes > BLK)
         return false;
+    if (ctrbytes == 4 && len > 2 * BLK && nt_aes_backend_ctr_via_gcm() && !ctr[12] && !ctr[13] &&
+        !ctr[14] && ctr[15] <= 2) {
+        size_t done;
+        if (!ctr_via_gcm(k, ctr, data, len, &done))
+            return false;
+        data += done;
+        len -= done;
+    }
     while (len) {
         size_t nblk = (len + BLK - 1) / BLK;
         if (nblk > CTR_BATCH)

@@ -47,6 +47,11 @@ nt_gcm_rc nt_aes_key_gcm_backend(nt_aes_key *k, bool enc, const uint8_t nonce[12
                                  const uint8_t *aad, size_t aadlen, uint8_t *data, size_t len,
                                  uint8_t tag[16]);
 
+/* True when the backend's GCM encryption is a faster CTR keystream than its
+ * ECB (Wine's bcrypt runs ECB block by block but GCM in one host call); then
+ * nt_aes_ctr_xor runs a 32-bit counter through GCM and drops the tag. */
+bool nt_aes_backend_ctr_via_gcm(void);
+
 /* ---- portable pieces shared by the composites ---- */
 
 /* CTR keystream XOR: the counter is the last ctrbytes bytes of ctr (big
