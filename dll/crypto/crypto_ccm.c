@@ -40,6 +40,39 @@ static void ctr_inc(uint8_t ctr[BLK], size_t ctrbytes)
             break;
 }
 
+static uint32_t get_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* nblk counter blocks ctr, ctr+1, ... into ks; ctr advanced past them.  The
+ * common case (the low 32 bits do not carry into the rest of the counter, or
+ * the counter is 32 bits and wraps) writes each block's last word directly. */
+static void fill_counters(uint8_t *ks, uint8_t ctr[BLK], size_t ctrbytes, size_t nblk)
+{
+    uint32_t low = get_be32(ctr + 12);
+    if (ctrbytes == 4 || (ctrbytes > 4 && low <= UINT32_MAX - nblk)) {
+        for (size_t b = 0; b < nblk; b++) {
+            memcpy(ks + b * BLK, ctr, 12);
+            put_be32(ks + b * BLK + 12, low + (uint32_t)b);
+        }
+        put_be32(ctr + 12, low + (uint32_t)nblk);
+        return;
+    }
+    for (size_t b = 0; b < nblk; b++) {
+        memcpy(ks + b * BLK, ctr, BLK);
+        ctr_inc(ctr, ctrbytes);
+    }
+}
+
 /* A 32-bit counter whose low word is at most 2 through the backend's GCM:
  * GCM with nonce ctr[0..11] encrypts its payload with counters 2, 3, ...
  * (inc32, as CTR with ctrbytes == 4 wraps).  The blocks before counter 2 go
@@ -47,7 +80,7 @@ static void ctr_inc(uint8_t ctr[BLK], size_t ctrbytes)
 static bool ctr_via_gcm(nt_aes_key *k, uint8_t ctr[BLK], uint8_t *data, size_t len, size_t *done)
 {
     uint8_t ks[2 * BLK], tag[BLK];
-    uint32_t low = (uint32_t)ctr[12] << 24 | (uint32_t)ctr[13] << 16 | (uint32_t)ctr[14] << 8 | ctr[15];
+    uint32_t low = get_be32(ctr + 12);
     size_t pre = 2 - low, prebytes = pre * BLK;
 
     *done = 0;
@@ -69,11 +102,7 @@ static bool ctr_via_gcm(nt_aes_key *k, uint8_t ctr[BLK], uint8_t *data, size_t l
         xor_bytes(data, ks, prebytes);
     nt_wipe(ks, sizeof(ks));
     /* advance the counter past every block used (mod 2^32) */
-    uint32_t next = low + (uint32_t)((len + BLK - 1) / BLK);
-    ctr[12] = (uint8_t)(next >> 24);
-    ctr[13] = (uint8_t)(next >> 16);
-    ctr[14] = (uint8_t)(next >> 8);
-    ctr[15] = (uint8_t)next;
+    put_be32(ctr + 12, low + (uint32_t)((len + BLK - 1) / BLK));
     *done = len;
     return ok;
 }
@@ -98,10 +127,7 @@ bool nt_aes_ctr_xor(nt_aes_key *k, uint8_t ctr[BLK], size_t ctrbytes, uint8_t *d
         size_t nblk = (len + BLK - 1) / BLK;
         if (nblk > CTR_BATCH)
             nblk = CTR_BATCH;
-        for (size_t b = 0; b < nblk; b++) {
-            memcpy(ks + b * BLK, ctr, BLK);
-            ctr_inc(ctr, ctrbytes);
-        }
+        fill_counters(ks, ctr, ctrbytes, nblk);
         if (nblk * BLK > used)
             used = nblk * BLK;
         if (!nt_aes_key_encrypt(k, ks, ks, nblk)) {
