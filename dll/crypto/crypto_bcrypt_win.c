@@ -390,6 +390,19 @@ bool nt_aes_key_cbcmac(nt_aes_key *k, uint8_t y[16], const uint8_t *in, size_t n
     return ok;
 }
 
+/* CNG's GCM is used where the CPU has a carry-less multiply (PCLMULQDQ).
+ * Windows' own CNG is constant time anyway, but under Wine bcrypt is the
+ * host's GnuTLS/nettle, whose GHASH without PCLMUL (nettle < 3.9) indexes
+ * tables with secret bytes; there the portable constant-time GHASH runs. */
+static bool cpu_clmul(void)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+    return __builtin_cpu_supports("pclmul");
+#else
+    return false;
+#endif
+}
+
 nt_gcm_rc nt_aes_key_gcm_backend(nt_aes_key *k, bool enc, const uint8_t nonce[12],
                                  const uint8_t *aad, size_t aadlen, uint8_t *data, size_t len,
                                  uint8_t tag[16])
@@ -400,6 +413,8 @@ nt_gcm_rc nt_aes_key_gcm_backend(nt_aes_key *k, bool enc, const uint8_t nonce[12
 
     if (!k)
         return NT_GCM_FAILED;
+    if (!cpu_clmul())
+        return NT_GCM_UNAVAILABLE;
     BCRYPT_KEY_HANDLE h = bkey_get(k, &k->gcm, g_aes_gcm);
     if (!h || len > 0xFFFFFFF0u || aadlen > 0xFFFFFFFFu)
         return NT_GCM_UNAVAILABLE;
@@ -438,7 +453,7 @@ nt_gcm_rc nt_aes_key_gcm_backend(nt_aes_key *k, bool enc, const uint8_t nonce[12
  * ~0.2-0.5 ns/byte (one host call); on Windows both are AES-NI. */
 bool nt_aes_backend_ctr_via_gcm(void)
 {
-    return true;
+    return cpu_clmul();
 }
 
 void nt_aes_key_free(nt_aes_key *k)

@@ -1,8 +1,9 @@
 /*
  * Native crypto backend (unit tests, sanitizers, fuzzers): nettle.
  * Provides the primitives the composites are built on (AES-ECB, AES-CBC for
- * CBC-MAC, AES-GCM with nettle's GHASH: PCLMUL assembly on x86-64 CPUs that
- * have it); every context holding key material is wiped before returning.
+ * CBC-MAC, AES-GCM with nettle's GHASH where that is constant time: see
+ * nettle_ghash_constant_time); every context holding key material is wiped
+ * before returning.
  */
 #include "crypto.h"
 #include "crypto_internal.h"
@@ -19,6 +20,7 @@
 #include <nettle/md5.h>
 #include <nettle/nettle-meta.h>
 #include <nettle/sha2.h>
+#include <nettle/version.h>
 
 static const struct nettle_hash *hash_for(nt_hash_alg alg)
 {
@@ -148,6 +150,25 @@ static nettle_cipher_func *aes_func(const nt_aes_key *k)
     return k->keylen == 16 ? (nettle_cipher_func *)aes128_encrypt : (nettle_cipher_func *)aes256_encrypt;
 }
 
+/* nettle's GHASH is used only where it is constant time: nettle >= 3.9
+ * (tables read in a fixed order on every platform) or, for 3.8 (Debian 12),
+ * an x86 CPU with PCLMULQDQ, where the fat build runs its carry-less
+ * multiply code; 3.8's C GHASH indexes tables with secret bytes.  Elsewhere
+ * the portable constant-time GHASH (crypto_gcm.c) is used. */
+static bool nettle_ghash_constant_time(void)
+{
+    static int cached = -1;
+    if (cached < 0) {
+        int maj = nettle_version_major(), min = nettle_version_minor();
+        bool ok = maj > 3 || (maj == 3 && min >= 9);
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+        ok = ok || __builtin_cpu_supports("pclmul");
+#endif
+        cached = ok;
+    }
+    return cached == 1;
+}
+
 nt_gcm_rc nt_aes_key_gcm_backend(nt_aes_key *k, bool enc, const uint8_t nonce[12],
                                  const uint8_t *aad, size_t aadlen, uint8_t *data, size_t len,
                                  uint8_t tag[16])
@@ -158,6 +179,8 @@ nt_gcm_rc nt_aes_key_gcm_backend(nt_aes_key *k, bool enc, const uint8_t nonce[12
 
     if (!k)
         return NT_GCM_FAILED;
+    if (!nettle_ghash_constant_time())
+        return NT_GCM_UNAVAILABLE;
     if (!k->gk) {
         k->gk = malloc(sizeof(*k->gk));
         if (!k->gk)
