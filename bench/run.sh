@@ -6,7 +6,9 @@
 #
 # Environment: BUILD (default build; output in $BUILD/bench, report in
 # $BUILD/bench/report.txt), BENCH_N_APICLI (50), BENCH_N_LOOP (200),
-# BENCH_N_IMPACKET_COLD (20), BENCH_IP (127.0.0.12).
+# BENCH_N_IMPACKET_COLD (20), BENCH_IP (127.0.0.12), BENCH_PARTS ("1 2 3 4");
+# part 4's knobs are listed in bench/product.sh.  Parts 3-4 start private
+# Samba servers: run under tools/isolate.sh (make bench does).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 # Part 3 starts a private Samba: the whole run goes into a private network
@@ -21,6 +23,8 @@ N_APICLI=${BENCH_N_APICLI:-50}
 N_LOOP=${BENCH_N_LOOP:-200}
 N_COLD=${BENCH_N_IMPACKET_COLD:-20}
 IP=${BENCH_IP:-127.0.0.12}
+PARTS=" ${BENCH_PARTS:-1 2 3 4} "
+part() { [[ $PARTS == *" $1 "* ]]; }
 PY=/usr/bin/python3
 CFLAGS="-std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -D_DEFAULT_SOURCE -O2 -g -Idll -Iinclude"
 T_START=$(date +%s)
@@ -77,10 +81,13 @@ cg_top() {
 
 # ---- 1. NDR decode + pack --------------------------------------------------------
 ENTRIES=1000 REPS=5
-if ! command -v valgrind >/dev/null 2>&1; then
+if ! part 1 && ! part 2; then
+    :
+elif ! command -v valgrind >/dev/null 2>&1; then
     say "SKIPPED: 1. decode cost: valgrind not installed"
     say "SKIPPED: 2. crypto cost: valgrind not installed"
 else
+  if part 1; then
     say "1. CPU cost of a NetrSessionEnum level-1 response, $ENTRIES entries (callgrind instructions)"
     STUB=$("$OUT/ndr_bench" baseline "$ENTRIES" 1 | sed -n 's/.*stub_bytes=\([0-9]*\).*/\1/p')
     base=$(cg_count ndr_baseline bench_baseline "$OUT/ndr_bench" baseline "$ENTRIES" "$REPS") || die "callgrind ndr baseline"
@@ -93,8 +100,10 @@ else
     printf '   %-44s %8s instr/entry  %6sx\n' "decode + api_pack one block (+ frees)" "$(per "$dp" $n)" "$(ratio "$dp" "$base")" | tee -a "$REPORT"
     say "   top self cost (decode+pack): $(cg_top ndr_decode_pack)"
     say ""
+  fi
 
     # ---- 2. crypto ---------------------------------------------------------------
+  if part 2; then
     BYTES=65536
     say "2. Crypto over $((BYTES / 1024)) KiB (callgrind instructions per byte)"
     cbase=$(cg_count c_nettle_aes_ecb bench_nettle_aes_ecb "$OUT/crypto_bench" nettle_aes_ecb $BYTES 1) || die "callgrind nettle aes"
@@ -104,7 +113,9 @@ else
                "gmac:nt_aes_gmac (SMB 3.1.1 signing)" \
                "ccm:nt_aes_ccm_encrypt (SMB 3 encryption)" \
                "gcm:nt_aes_gcm_encrypt (SMB 3.1.1 encryption)" \
-               "hmac_sha256:nt_hmac SHA256 (SMB 2.x signing)"; do
+               "hmac_sha256:nt_hmac SHA256 (SMB 2.x signing)" \
+               "cmac_key:nt_aes_key_cmac (key object kept)" \
+               "gmac_key:nt_aes_key_gmac (key object kept)"; do
         m=${row%%:*} label=${row#*:}
         c=$(cg_count "c_$m" "bench_$m" "$OUT/crypto_bench" "$m" $BYTES 1) || die "callgrind crypto $m"
         printf '   %-44s %8s instr/byte   %6sx   top: %s\n' "$label" \
@@ -114,13 +125,39 @@ else
         say "   (the baseline runs nettle's AES-NI code: about one instruction per byte)"
     fi
     say ""
+  fi
+fi
+if part 2; then
+    # ---- 2b. the DLL's crypto under Wine (wall time; CNG bcrypt backend) ----------
+    source tests/lib/wine.sh
+    WD="-D_WIN32_WINNT=0x0601 -DWINVER=0x0601 -DUNICODE -D_UNICODE -D__USE_MINGW_ANSI_STDIO=1"
+    if ! wine_available; then
+        say "SKIPPED: 2b. crypto under Wine: wine not installed"
+    elif ! make -s -f Makefile.mingw BUILD="$BUILD" -j2 x86_64 >"$OUT/build_win.log" 2>&1 ||
+         ! x86_64-w64-mingw32-gcc -std=c11 $WD -DBENCH_KEYED -O2 -Idll -Iinclude -static -static-libgcc \
+             bench/crypto_bench_win.c "$BUILD"/x86_64/obj/dll/crypto/*.o "$BUILD"/x86_64/obj/dll/common/*.o \
+             -o "$OUT/crypto_bench_win.exe" -lbcrypt -ladvapi32 -lws2_32 >>"$OUT/build_win.log" 2>&1; then
+        say "SKIPPED: 2b. crypto under Wine: build failed (see $OUT/build_win.log)"
+    elif CPFX="$(cd "$OUT" && pwd)/cryptoprefix" && wine_prefix_new "$CPFX"; then
+        say "2b. The DLL's crypto under Wine (CNG bcrypt backend; wall time, best of 5; ratio to AES-ECB on a kept key, same run)"
+        for sz in 65536 512; do
+            wine_run "$CPFX" 300 "$OUT/crypto_bench_win.exe" $sz 150 >"$OUT/crypto_win.$sz"
+            say "   $sz-byte messages:$(awk '{for(i=1;i<=NF;i++){split($i,a,"="); v[a[1]]=a[2]} printf "  %s %s ns/B %sx;", v["mode"], v["ns_per_byte"], v["ratio"]}' "$OUT/crypto_win.$sz")"
+        done
+        wine_prefix_drop "$CPFX"
+        say ""
+    else
+        say "SKIPPED: 2b. crypto under Wine: no Wine prefix"
+    fi
 fi
 
 # ---- 3. end to end -----------------------------------------------------------------
-say "3. End to end against a private Samba 4.17 ($IP), level 1, 2 held sessions"
 # shellcheck source=../tests/lib/samba.sh
 source tests/lib/samba.sh
-if ! samba_can_run; then
+part 3 && say "3. End to end against a private Samba 4.17 ($IP), level 1, 2 held sessions"
+if ! part 3; then
+    :
+elif ! samba_can_run; then
     say "SKIPPED: 3. end to end: $SAMBA_WHY"
 elif [ ! -x "$PY" ] || ! "$PY" -c 'import impacket' 2>/dev/null; then
     say "SKIPPED: 3. end to end: impacket not available to $PY (baseline)"
@@ -189,5 +226,11 @@ else
         say "   peak RSS: enum_loop $r_loop KiB vs baseline rss_base (same library, does nothing) $r_base KiB = $(ratio "$r_loop" "$r_base")x (+$((r_loop - r_base)) KiB); impacket loop $r_imp KiB for scale"
     fi
 fi
-say ""
+part 3 && say ""
+# ---- 4. the product: DLL under Wine, sessions, threads, round trips, memory ----
+if part 4; then
+    # shellcheck source=product.sh
+    source bench/product.sh
+    say ""
+fi
 say "total bench time $(( $(date +%s) - T_START )) s; raw data in $OUT/"

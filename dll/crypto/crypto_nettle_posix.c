@@ -1,21 +1,27 @@
 /*
  * Native crypto backend (unit tests, sanitizers, fuzzers): nettle.
- * Provides the primitives the composites are built on; every context holding
- * key material is wiped before returning.
+ * Provides the primitives the composites are built on (AES-ECB, AES-CBC for
+ * CBC-MAC, AES-GCM with nettle's GHASH where that is constant time: see
+ * nettle_ghash_constant_time); every context holding key material is wiped
+ * before returning.
  */
 #include "crypto.h"
+#include "crypto_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include <nettle/aes.h>
 #include <nettle/arcfour.h>
+#include <nettle/cbc.h>
+#include <nettle/gcm.h>
 #include <nettle/hmac.h>
 #include <nettle/md4.h>
 #include <nettle/md5.h>
 #include <nettle/nettle-meta.h>
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
+#include <nettle/version.h>
 
 static const struct nettle_hash *hash_for(nt_hash_alg alg)
 {
@@ -77,6 +83,7 @@ struct nt_aes_key {
         struct aes128_ctx a128;
         struct aes256_ctx a256;
     } u;
+    struct gcm_key *gk;     /* GHASH key (H and its tables), made on first use */
 };
 
 bool nt_aes_key_init(nt_aes_key **k, const uint8_t *key, size_t keylen)
@@ -90,6 +97,7 @@ bool nt_aes_key_init(nt_aes_key **k, const uint8_t *key, size_t keylen)
     if (!n)
         return false;
     n->keylen = keylen;
+    n->gk = NULL;
     if (keylen == 16)
         aes128_set_encrypt_key(&n->u.a128, key);
     else
@@ -113,10 +121,118 @@ bool nt_aes_key_encrypt(const nt_aes_key *k, const uint8_t *in, uint8_t *out, si
     return true;
 }
 
+/* Bytes of CBC output per nettle call (the output is thrown away). */
+#define CBC_CHUNK 1024
+
+bool nt_aes_key_cbcmac(nt_aes_key *k, uint8_t y[16], const uint8_t *in, size_t nblocks)
+{
+    uint8_t scratch[CBC_CHUNK];
+    size_t used = 0;
+
+    if (!k || !y || (nblocks && !in))
+        return false;
+    while (nblocks) {
+        size_t nb = nblocks < CBC_CHUNK / AES_BLOCK_SIZE ? nblocks : CBC_CHUNK / AES_BLOCK_SIZE;
+        size_t bytes = nb * AES_BLOCK_SIZE;
+        /* nettle leaves the last ciphertext block in the IV: the new y */
+        if (k->keylen == 16)
+            cbc_aes128_encrypt(&k->u.a128, y, bytes, scratch, in);
+        else
+            cbc_aes256_encrypt(&k->u.a256, y, bytes, scratch, in);
+        if (bytes > used)
+            used = bytes;
+        in += bytes;
+        nblocks -= nb;
+    }
+    nt_wipe(scratch, used);
+    return true;
+}
+
+static nettle_cipher_func *aes_func(const nt_aes_key *k)
+{
+    return k->keylen == 16 ? (nettle_cipher_func *)aes128_encrypt : (nettle_cipher_func *)aes256_encrypt;
+}
+
+/* nettle's GHASH is used only where it is constant time: nettle >= 3.9
+ * (tables read in a fixed order on every platform) or, for 3.8 (Debian 12),
+ * an x86 CPU with PCLMULQDQ, where the fat build runs its carry-less
+ * multiply code; 3.8's C GHASH indexes tables with secret bytes.  Elsewhere
+ * the portable constant-time GHASH (crypto_gcm.c) is used. */
+static bool nettle_ghash_constant_time(void)
+{
+    static int cached = -1;
+    if (cached < 0) {
+        int maj = nettle_version_major(), min = nettle_version_minor();
+        bool ok = maj > 3 || (maj == 3 && min >= 9);
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+        ok = ok || __builtin_cpu_supports("pclmul");
+#endif
+        cached = ok;
+    }
+    return cached == 1;
+}
+
+nt_gcm_rc nt_aes_key_gcm_backend(nt_aes_key *k, bool enc, const uint8_t nonce[12],
+                                 const uint8_t *aad, size_t aadlen, uint8_t *data, size_t len,
+                                 uint8_t tag[16])
+{
+    struct gcm_ctx c;
+    uint8_t t[GCM_DIGEST_SIZE];
+    nt_gcm_rc rc = NT_GCM_DONE;
+
+    if (!k)
+        return NT_GCM_FAILED;
+    if (!nettle_ghash_constant_time())
+        return NT_GCM_UNAVAILABLE;
+    if (!k->gk) {
+        k->gk = malloc(sizeof(*k->gk));
+        if (!k->gk)
+            return NT_GCM_UNAVAILABLE;
+        gcm_set_key(k->gk, &k->u, aes_func(k));
+    }
+    /* Decrypt needs the tag before touching data: into a copy, kept on success. */
+    uint8_t *out = data;
+    if (!enc && len) {
+        if (len > NT_MAX_ALLOC || !(out = malloc(len)))
+            return NT_GCM_UNAVAILABLE;
+    }
+    gcm_set_iv(&c, k->gk, GCM_IV_SIZE, nonce);
+    if (aadlen)
+        gcm_update(&c, k->gk, aadlen, aad);
+    if (enc)
+        gcm_encrypt(&c, k->gk, &k->u, aes_func(k), len, data, data);
+    else if (len)
+        gcm_decrypt(&c, k->gk, &k->u, aes_func(k), len, out, data);
+    gcm_digest(&c, k->gk, &k->u, aes_func(k), GCM_DIGEST_SIZE, t);
+    if (enc)
+        memcpy(tag, t, GCM_DIGEST_SIZE);
+    else if (nt_memcmp_ct(t, tag, GCM_DIGEST_SIZE) != 0)
+        rc = NT_GCM_FAILED;
+    else if (len)
+        memcpy(data, out, len);
+    if (out != data) {
+        nt_wipe(out, len);
+        free(out);
+    }
+    nt_wipe(&c, sizeof(c));
+    nt_wipe(t, sizeof(t));
+    return rc;
+}
+
+/* nettle's ECB is the AES-NI loop itself: nothing to gain from GCM's CTR. */
+bool nt_aes_backend_ctr_via_gcm(void)
+{
+    return false;
+}
+
 void nt_aes_key_free(nt_aes_key *k)
 {
     if (!k)
         return;
+    if (k->gk) {
+        nt_wipe(k->gk, sizeof(*k->gk));
+        free(k->gk);
+    }
     nt_wipe(k, sizeof(*k));
     free(k);
 }

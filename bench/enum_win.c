@@ -1,0 +1,155 @@
+/*
+ * bench/enum_win.c -- the DLL as a Windows program sees it: NetSessionEnum
+ * under Wine, built with MinGW against MinGW's own netapi32 import library
+ * (so it runs whatever netapi32.dll the prefix has: ours, installed by
+ * bench/run.sh into a fresh prefix).
+ *
+ *   enum_win.exe loop SERVER N [LEVEL]
+ *       one cold call (connect+auth+bind+enum in this process), then N warm
+ *       calls on the cached connection.  Lines:
+ *         call I us=MICROSECONDS entries=E bytes=B status=S
+ *         mem base_peak_ws=KiB peak_ws=KiB peak_pagefile=KiB block=BYTES
+ *       (block: the largest NetApiBuffer block returned, by NetApiBufferSize;
+ *       base_peak_ws: the peak working set before the first call)
+ *   enum_win.exe threads T N SERVER [SERVER...]
+ *       one warm-up call per server, then T threads, thread t calling
+ *       NetSessionEnum N times on SERVER[t % count].  Line:
+ *         threads T servers S calls C ms MS calls_per_s X errors E
+ */
+#include <windows.h>
+#include <lm.h>
+#include <psapi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+static double now_us(void)
+{
+    static LARGE_INTEGER f;
+    LARGE_INTEGER c;
+    if (!f.QuadPart)
+        QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&c);
+    return (double)c.QuadPart * 1e6 / (double)f.QuadPart;
+}
+
+/* One NetSessionEnum at LEVEL, all entries; returns the status. */
+static DWORD enum_once(const wchar_t *srv, DWORD level, DWORD *entries, DWORD *bytes)
+{
+    LPBYTE buf = NULL;
+    DWORD read = 0, total = 0, resume = 0;
+    NET_API_STATUS st = NetSessionEnum((LPWSTR)srv, NULL, NULL, level, &buf, MAX_PREFERRED_LENGTH, &read,
+                                       &total, &resume);
+    *entries = read;
+    *bytes = 0;
+    if (buf) {
+        NetApiBufferSize(buf, bytes);
+        NetApiBufferFree(buf);
+    }
+    return st;
+}
+
+static wchar_t *widen(const char *s)
+{
+    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
+    wchar_t *w = n > 0 ? malloc((size_t)n * sizeof(wchar_t)) : NULL;
+    if (w)
+        MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n);
+    return w;
+}
+
+static int run_loop(const wchar_t *srv, unsigned n, DWORD level)
+{
+    PROCESS_MEMORY_COUNTERS pm0, pm;
+    DWORD maxblock = 0;
+    int bad = 0;
+
+    GetProcessMemoryInfo(GetCurrentProcess(), &pm0, sizeof(pm0));
+    for (unsigned i = 0; i <= n; i++) {
+        DWORD entries, bytes;
+        double t0 = now_us();
+        DWORD st = enum_once(srv, level, &entries, &bytes);
+        double t1 = now_us();
+        printf("call %u us=%.0f entries=%lu bytes=%lu status=%lu\n", i, t1 - t0, (unsigned long)entries,
+               (unsigned long)bytes, (unsigned long)st);
+        if (st != NERR_Success)
+            bad = 1;
+        if (bytes > maxblock)
+            maxblock = bytes;
+    }
+    GetProcessMemoryInfo(GetCurrentProcess(), &pm, sizeof(pm));
+    printf("mem base_peak_ws=%lu peak_ws=%lu peak_pagefile=%lu block=%lu\n",
+           (unsigned long)(pm0.PeakWorkingSetSize / 1024), (unsigned long)(pm.PeakWorkingSetSize / 1024),
+           (unsigned long)(pm.PeakPagefileUsage / 1024), (unsigned long)maxblock);
+    return bad;
+}
+
+typedef struct job {
+    const wchar_t *srv;
+    unsigned n;
+    LONG errors;
+} job;
+
+static DWORD WINAPI worker(LPVOID p)
+{
+    job *j = p;
+    for (unsigned i = 0; i < j->n; i++) {
+        DWORD entries, bytes;
+        if (enum_once(j->srv, 1, &entries, &bytes) != NERR_Success)
+            j->errors++;
+    }
+    return 0;
+}
+
+static int run_threads(unsigned t, unsigned n, wchar_t **srv, int nsrv)
+{
+    HANDLE th[64];
+    job jobs[64];
+    LONG errors = 0;
+
+    if (t < 1 || t > 64)
+        return 2;
+    for (int s = 0; s < nsrv; s++) {
+        DWORD entries, bytes;
+        if (enum_once(srv[s], 1, &entries, &bytes) != NERR_Success)
+            errors++;
+    }
+    double t0 = now_us();
+    for (unsigned i = 0; i < t; i++) {
+        jobs[i].srv = srv[i % (unsigned)nsrv];
+        jobs[i].n = n;
+        jobs[i].errors = 0;
+        th[i] = CreateThread(NULL, 0, worker, &jobs[i], 0, NULL);
+        if (!th[i])
+            return 3;
+    }
+    WaitForMultipleObjects(t, th, TRUE, INFINITE);
+    double ms = (now_us() - t0) / 1000.0;
+    for (unsigned i = 0; i < t; i++) {
+        CloseHandle(th[i]);
+        errors += jobs[i].errors;
+    }
+    printf("threads %u servers %d calls %u ms %.1f calls_per_s %.1f errors %ld\n", t, nsrv, t * n, ms,
+           t * n * 1000.0 / ms, (long)errors);
+    return errors ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc >= 4 && !strcmp(argv[1], "loop")) {
+        wchar_t *srv = widen(argv[2]);
+        return srv ? run_loop(srv, (unsigned)strtoul(argv[3], NULL, 0),
+                              argc > 4 ? (DWORD)strtoul(argv[4], NULL, 0) : 1) : 3;
+    }
+    if (argc >= 5 && !strcmp(argv[1], "threads")) {
+        wchar_t *srv[16];
+        int nsrv = 0;
+        for (int i = 4; i < argc && nsrv < 16; i++)
+            if (!(srv[nsrv++] = widen(argv[i])))
+                return 3;
+        return run_threads((unsigned)strtoul(argv[2], NULL, 0), (unsigned)strtoul(argv[3], NULL, 0), srv, nsrv);
+    }
+    fprintf(stderr, "usage: enum_win loop SERVER N [LEVEL] | threads T N SERVER [SERVER...]\n");
+    return 2;
+}
