@@ -16,7 +16,8 @@ usage:
               reset    forwards bytes [0, OFFSET) of the frame, then RST both ways
               truncate forwards bytes [0, OFFSET), then closes both ways (FIN)
               stall    forwards bytes [0, OFFSET), then nothing more in DIR
-              flip     flips one bit (chosen by SEED) of byte OFFSET
+              flip     flips one bit of byte OFFSET: bit N when SEED is "bitN",
+                       else one chosen by SEED
               dup      forwards the frame twice
               drop     does not forward the frame (the rest flows)
         status   -> "fired 0|1 conns N c2s=LEN,LEN,.. s2c=LEN,.."
@@ -49,8 +50,12 @@ BODY_POINTS = 14
 
 
 def rst(sock):
+    """Abort with a RST.  shutdown(SHUT_RD) first wakes the pump thread
+    blocked in recv() on this socket (a bare close() would not, and the
+    connection would stay open until the peer spoke again)."""
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RD)
     except OSError:
         pass
     try:
@@ -60,6 +65,7 @@ def rst(sock):
 
 
 def fin(sock):
+    """Orderly close (FIN), also waking a thread blocked in recv()."""
     try:
         sock.shutdown(socket.SHUT_RDWR)
     except OSError:
@@ -85,7 +91,10 @@ class Arm:
 
     def __init__(self, fault, direction, frame, offset, seed):
         self.fault, self.dir, self.frame, self.offset = fault, direction, frame, offset
-        self.bit = random.Random("%s:%s:%d:%d" % (seed, direction, frame, offset)).randrange(8)
+        if seed.startswith("bit") and seed[3:].isdigit():
+            self.bit = int(seed[3:]) & 7          # a chosen bit (targeted cases)
+        else:
+            self.bit = random.Random("%s:%s:%d:%d" % (seed, direction, frame, offset)).randrange(8)
         self.fired = False
         self.lock = threading.Lock()
         self.socks = []

@@ -5,7 +5,7 @@
  *
  * CASEFILE lines (cases before line START are skipped, so that the runner
  * can resume after a crash; it prints "CASE n" before each case):
- *   proxy FAULT DIR FRAME OFFSET SEED
+ *   proxy FAULT DIR FRAME OFFSET SEED [CODES]
  *       asks tests/lib/faultproxy.py (control CTRL_IP:CTRL_PORT) to arm the
  *       fault on a fresh listener, calls NetSessionEnum level 10 through it
  *       (NETAPI32_SMB_PORT = the listener's port: a fresh cache entry, so
@@ -14,7 +14,9 @@
  *       entries (every user in USERS, client names \\127.0.0.x) or a code
  *       in CODES (the README's error table); it returned within
  *       TIMEOUT_MS + 2 s; and the next call through the same (now
- *       transparent) proxy succeeds with sane entries.
+ *       transparent) proxy succeeds with sane entries.  With CODES (a
+ *       targeted case, e.g. a man in the middle setting IS_GUEST in the final
+ *       SESSION_SETUP response) the call must fail with one of CODES.
  *   rogue NAME IP PORT CREDS CODE ENTRIES THREADS
  *       NetSessionEnum level 1 against tests/lib/rogue_smb2.py on IP:PORT;
  *       CREDS yes|no (no: the environment's credentials are removed for
@@ -52,10 +54,10 @@ static void out(const char *kind, const char *name, const char *why)
     fflush(stdout);
 }
 
-static int code_listed(DWORD c)
+static int in_list(const char *list, DWORD c)
 {
     char buf[16];
-    const char *p = CODES;
+    const char *p = list;
     snprintf(buf, sizeof(buf), "%lu", (unsigned long)c);
     size_t n = strlen(buf);
     while (*p) {
@@ -68,6 +70,8 @@ static int code_listed(DWORD c)
     }
     return 0;
 }
+
+static int code_listed(DWORD c) { return in_list(CODES, c); }
 
 /* ---- control connection to the proxy ---- */
 static int ctrl_cmd(const char *ip, int port, const char *cmd, char *reply, size_t cap)
@@ -202,13 +206,13 @@ static int recovered(const wchar_t *server, char *why, size_t cap)
 
 static void proxy_case(const char *ctrl_ip, int ctrl_port, const char *line)
 {
-    char fault[16], dir[8], seed[32], name[96], cmd[160], rep[256], why[600];
+    char fault[16], dir[8], seed[32], name[96], cmd[160], rep[256], why[600], want[64] = "";
     int frame, off;
-    if (sscanf(line, "proxy %15s %7s %d %d %31s", fault, dir, &frame, &off, seed) != 5) {
+    if (sscanf(line, "proxy %15s %7s %d %d %31s %63s", fault, dir, &frame, &off, seed, want) < 5) {
         out("FAIL", "casefile", line);
         return;
     }
-    snprintf(name, sizeof(name), "%s.%s.f%d.o%d", fault, dir, frame, off);
+    snprintf(name, sizeof(name), "%s.%s.f%d.o%d%s%s", fault, dir, frame, off, want[0] ? "." : "", want[0] ? seed : "");
     snprintf(cmd, sizeof(cmd), "arm %s %s %d %d %s\n", fault, dir, frame, off, seed);
     int port = 0;
     if (!ctrl_cmd(ctrl_ip, ctrl_port, cmd, rep, sizeof(rep)) || sscanf(rep, "port %d", &port) != 1) {
@@ -228,7 +232,9 @@ static void proxy_case(const char *ctrl_ip, int ctrl_port, const char *line)
     /* the recovery call must not meet the fault (a call that ended early) */
     ctrl_cmd(ctrl_ip, ctrl_port, "disarm\n", rep, sizeof(rep));
     why[0] = 0;
-    if (c.status == NERR_Success && !c.sane)
+    if (want[0] && !in_list(want, c.status))
+        snprintf(why, sizeof(why), "returned %lu, want one of %s", (unsigned long)c.status, want);
+    else if (c.status == NERR_Success && !c.sane)
         snprintf(why, sizeof(why), "NERR_Success with entries the server never sent (%s)", c.first);
     else if (c.status != NERR_Success && !code_listed(c.status))
         snprintf(why, sizeof(why), "undocumented code %lu", (unsigned long)c.status);
