@@ -49,31 +49,29 @@ HDR_OFFSETS = (0, 1, 2, 3, 4, 8, 10, 12, 16, 18, 20, 24, 28, 36, 40, 44, 52, 60,
 BODY_POINTS = 14
 
 
-def rst(sock):
-    """Abort with a RST.  shutdown(SHUT_RD) first wakes the pump thread
-    blocked in recv() on this socket (a bare close() would not, and the
-    connection would stay open until the peer spoke again)."""
+def close_sock(sock, abort):
+    """Close a proxied socket: abort=True sends a RST (SO_LINGER 0), else an
+    orderly FIN.  The shutdown() first wakes the pump thread blocked in
+    recv() on this socket: a bare close() would not, and the connection
+    would stay open until the peer spoke again."""
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        sock.shutdown(socket.SHUT_RD)
+        if abort:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RD if abort else socket.SHUT_RDWR)
     except OSError:
         pass
     try:
         sock.close()
     except OSError:
         pass
+
+
+def rst(sock):
+    close_sock(sock, True)
 
 
 def fin(sock):
-    """Orderly close (FIN), also waking a thread blocked in recv()."""
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    try:
-        sock.close()
-    except OSError:
-        pass
+    close_sock(sock, False)
 
 
 def recv_exact(sock, n):

@@ -18,6 +18,9 @@
 # MinGW's own import library) runs every case in one process (restarted after
 # the case that crashed it, which is a FAIL), with our DLL installed in a
 # throwaway prefix; x64 always, x86 where 32-bit Wine runs.
+# The whole script is one { } block: bash parses it completely before running
+# it, so editing or merging this file during a (long) run cannot derail it.
+{
 set -u
 unset NETAPI32_USER NETAPI32_PASSWORD NETAPI32_AUTH_FILE NETAPI32_TRACE NETAPI32_SMB_PORT NETAPI32_TIMEOUT_MS
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -78,8 +81,7 @@ cleanup() {
     for a in $ALIASES; do ip addr del "$a/32" dev lo 2>/dev/null; done
     local p
     for p in $PROXY_PID $ROGUE_PID; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-    [ -d "$PREFIX" ] && { WINEPREFIX="$PREFIX" wineserver -k 2>/dev/null; WINEPREFIX="$PREFIX" timeout 20 wineserver -w 2>/dev/null; }
-    return 0
+    wine_prefix_stop "$PREFIX"
 }
 mkdir -p "$SAMBA_ROOT_DIR"; rm -f "$SAMBA_ROOT_DIR/holders"
 trap cleanup EXIT
@@ -229,3 +231,4 @@ fi
 
 echo "faults: finished in $(( $(date +%s) - T0 )) s" >&2
 exit 0
+}
