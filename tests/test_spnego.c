@@ -385,15 +385,43 @@ static void exchange_no_timestamp(void **state)
     nt_creds c = user_creds();
     auth_ctx *a = handshake(&s, &c, false);
     uint8_t fin[64];
-    size_t n = reply2(&s, fin, SPNEGO_ACCEPT_COMPLETED, false, false);
+    size_t n = reply2(&s, fin, SPNEGO_ACCEPT_COMPLETED, true, false);
     assert_int_equal(auth_finish(a, fin, n), NT_OK);
     auth_free(a);
 }
 
+/* With credentials we sent a mechListMIC: the server must prove it knows the
+ * password with its own (MS-SPNG 3.1.5.1), in a final token that must be
+ * there; the SMB2 "success" alone proves nothing. */
 static void exchange_no_final_token(void **state)
 {
     server s;
     nt_creds c = user_creds();
+    auth_ctx *a = handshake(&s, &c, true);
+    assert_int_equal(auth_finish(a, NULL, 0), NT_ERROR_UNEXP_NET_ERR);
+    uint8_t k[16];
+    assert_false(auth_session_key(a, k)); /* a failed context gives no key */
+    auth_free(a);
+}
+
+static void exchange_no_server_mic(void **state)
+{
+    for (int ts = 0; ts < 2; ts++) {
+        server s;
+        nt_creds c = user_creds();
+        auth_ctx *a = handshake(&s, &c, ts != 0);
+        uint8_t fin[64];
+        size_t n = reply2(&s, fin, SPNEGO_ACCEPT_COMPLETED, false, false);
+        assert_int_equal(auth_finish(a, fin, n), NT_ERROR_UNEXP_NET_ERR);
+        auth_free(a);
+    }
+}
+
+/* Anonymous: no MIC was sent, none is needed, no final token is fine. */
+static void exchange_anonymous_no_final_token(void **state)
+{
+    server s;
+    nt_creds c = {0};
     auth_ctx *a = handshake(&s, &c, true);
     assert_int_equal(auth_finish(a, NULL, 0), NT_OK);
     auth_free(a);
@@ -500,6 +528,8 @@ int main(void)
         cmocka_unit_test(exchange_no_timestamp),
         cmocka_unit_test(exchange_no_final_token),
         cmocka_unit_test(exchange_bad_server_mic),
+        cmocka_unit_test(exchange_no_server_mic),
+        cmocka_unit_test(exchange_anonymous_no_final_token),
         cmocka_unit_test(exchange_final_not_completed),
         cmocka_unit_test(exchange_anonymous),
         cmocka_unit_test(step_rejects),

@@ -146,7 +146,7 @@ if echo "$errout" | grep -q '^NETSESS /cred:list'; then pass "usage_error_prints
 keep
 
 # ---- error texts ----
-for c in 5 53 59 87 121 124 234 1326 1722 2114 2221 2312 2351; do
+for c in 5 53 59 87 121 124 234 1272 1326 1722 2114 2221 2312 2351; do
     ns /helpmsg:$c
     if [ $st = 0 ] && [ -n "$out" ]; then pass "helpmsg_$c"; else fail "helpmsg_$c" "status $st, text '$out'"; fi
     keep

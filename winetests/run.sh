@@ -227,6 +227,7 @@ want seeds && check_seed003
 
 # ---- issue 3: NetSessionGetInfo / NetSessionDel (added when their programs exist) --------
 if want errors && [ -f "$HERE/errors.sh" ]; then source "$HERE/errors.sh"; fi
+if want errors && [ -f "$HERE/security.sh" ]; then source "$HERE/security.sh"; fi
 if want getinfo && [ -f "$HERE/getinfo.sh" ]; then source "$HERE/getinfo.sh"; fi
 if want creds && [ -f "$HERE/creds.sh" ]; then source "$HERE/creds.sh"; fi
 if want netsess && [ -f "$HERE/netsess.sh" ]; then source "$HERE/netsess.sh"; fi
@@ -239,7 +240,7 @@ if ! wine32_usable; then
     skip "winetests.x86.runtime" "$WINE32_WHY"
 elif want enum; then
     make -s -f Makefile.mingw BUILD="$BUILD" winetests-i686 >>"$LOG/build.log" 2>&1
-    wt enum.x86 120 "${ADMIN_ENV[@]}" "$REPO/$BUILD/i686/winetests/wt_enum.exe" full "\\$S1" "$TRUTH1" enum.x86 --derived
+    wt enum.x86 120 "${ADMIN_ENV[@]}" "$REPO/$BUILD/i686/winetests/wt_enum.exe" full "\\\\$S1" "$TRUTH1" enum.x86 --derived
 fi
 
 echo "winetests: finished in $(( $(date +%s) - T0 )) s" >&2

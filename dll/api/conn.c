@@ -6,6 +6,12 @@
  * the cache never keeps a password.  Entries live until api_cache_shutdown;
  * only their connections come and go.  Lock order: g_lock, then an entry's
  * lock (g_lock is never taken while an entry lock is held).
+ *
+ * Every call has one deadline, NETAPI32_TIMEOUT_MS (default 30 s) from its
+ * start: waiting for the entry's lock (another thread's call on the same
+ * server), connecting and every SMB2 request, interim responses included,
+ * all end by it (NT_ERROR_SEM_TIMEOUT).  A thread therefore never holds an
+ * entry lock past its deadline, and a waiter gives up at its own.
  */
 #include "api.h"
 
@@ -20,7 +26,7 @@ typedef struct cache_entry {
     char *host;
     uint16_t port;
     uint8_t id[32];
-    nt_mutex lock;
+    nt_tlock lock;      /* held for a whole call on this connection */
     smb2_conn *smb;
     smb2_pipe *pipe;
     rpc_conn rpc;
@@ -178,7 +184,7 @@ static cache_entry *entry_get(const char *host, uint16_t port, const uint8_t id[
         e = calloc(1, sizeof(*e));
         size_t n = strlen(host);
         if (e && (e->host = malloc(n + 1)) != NULL) {
-            static const nt_mutex init = NT_MUTEX_INIT;
+            static const nt_tlock init = NT_TLOCK_INIT;
             memcpy(e->host, host, n + 1);
             e->port = port;
             memcpy(e->id, id, 32);
@@ -194,9 +200,15 @@ static cache_entry *entry_get(const char *host, uint16_t port, const uint8_t id[
     return e;
 }
 
-static uint32_t entry_connect(cache_entry *e, const api_server *srv, const nt_creds *cr)
+/* NETAPI32_TIMEOUT_MS, 0 when unset (the defaults apply). */
+static uint32_t env_timeout(void)
 {
-    uint32_t t = env_u32("NETAPI32_TIMEOUT_MS", 0, 1, 3600000u);
+    return env_u32("NETAPI32_TIMEOUT_MS", 0, 1, 3600000u);
+}
+
+static uint32_t entry_connect(cache_entry *e, const api_server *srv, const nt_creds *cr, uint64_t deadline)
+{
+    uint32_t t = env_timeout();
     smb2_opts o;
     memset(&o, 0, sizeof(o));
     o.host = srv->host;
@@ -204,6 +216,7 @@ static uint32_t entry_connect(cache_entry *e, const api_server *srv, const nt_cr
     o.port = e->port;
     o.connect_timeout_ms = t ? t : 5000u;
     o.timeout_ms = t ? t : 30000u;
+    o.deadline_ms = deadline;
     nt_mutex_lock(&g_lock);
     g_connects++;
     nt_mutex_unlock(&g_lock);
@@ -256,12 +269,19 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
              cr.domain ? "\\" : "", cr.user ? cr.user : "(anonymous)");
     uint8_t id[32];
     creds_id(&cr, id);
+    uint32_t t = env_timeout();
+    uint64_t deadline = nt_now_ms() + (t ? t : 30000u);
     cache_entry *e = entry_get(srv->host, smb_port(), id);
     if (!e) {
         nt_creds_clear(&cr);
         return NT_ERROR_NOT_ENOUGH_MEMORY;
     }
-    nt_mutex_lock(&e->lock);
+    if (!nt_tlock_acquire(&e->lock, deadline)) {
+        nt_trace("connection to %s busy with another call until our deadline: giving up", srv->host);
+        nt_creds_clear(&cr);
+        nt_wipe(id, sizeof(id));
+        return NT_ERROR_SEM_TIMEOUT;
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
         bool fresh = false;
         if (e->smb && smb2_is_dead(e->smb)) {
@@ -269,14 +289,16 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
             entry_drop(e, false);
         }
         if (!e->smb) {
-            st = entry_connect(e, srv, &cr);
+            st = entry_connect(e, srv, &cr, deadline);
             if (st != NT_OK)
                 break;
             fresh = true;
         }
         uint32_t rt0 = smb2_round_trips(e->smb);
         uint64_t t0 = nt_now_ms();
+        smb2_set_deadline(e->smb, deadline);
         st = op(&e->rpc, arg);
+        smb2_set_deadline(e->smb, 0);
         if (e->smb)
             nt_trace("rpc on %s%s: %u round trips, status %u, %llu ms", srv->host,
                      fresh ? " (new connection)" : " (cached connection)",
@@ -295,7 +317,7 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
         }
         break;
     }
-    nt_mutex_unlock(&e->lock);
+    nt_tlock_release(&e->lock);
     nt_creds_clear(&cr);
     nt_wipe(id, sizeof(id));
     return st;

@@ -2,7 +2,9 @@
  * NTLMSSP (NTLMv2 only: no LM, no NTLMv1) wrapped in SPNEGO, for SMB2
  * SESSION_SETUP.  KEY_EXCH, MsvAvTimestamp handling and the AUTHENTICATE MIC
  * are always used for authenticated logons; the SPNEGO mechListMIC is sent
- * (and the server's verified) as MS-SPNG requires when the NTLM MIC is used.
+ * and the server's is required and verified (MS-SPNG 3.1.5.1) when the NTLM
+ * MIC is used.  A CHALLENGE without extended session security or Unicode is
+ * NT_ERROR_UNEXP_NET_ERR.
  * With no user name the logon is anonymous (empty NT/LM responses, no key).
  */
 #ifndef NT_AUTH_H
@@ -33,8 +35,10 @@ uint32_t auth_start(const nt_creds *creds, const char *workstation, auth_ctx **o
  * produces the NegTokenResp with the AUTHENTICATE message and mechListMIC.
  * Errors: NT_ERROR_UNEXP_NET_ERR for malformed/hostile input. */
 uint32_t auth_step(auth_ctx *a, const uint8_t *in, size_t inlen, uint8_t **tok, size_t *toklen);
-/* Checks the server's final NegTokenResp (accept-completed; its mechListMIC
- * when present).  in may be NULL/0 when the server sent no token. */
+/* Checks the server's final NegTokenResp: accept-completed, and with
+ * credentials its mechListMIC, both mandatory (NT_ERROR_UNEXP_NET_ERR when
+ * missing or wrong).  in may be NULL/0 when the server sent no token, which
+ * only an anonymous logon accepts. */
 uint32_t auth_finish(auth_ctx *a, const uint8_t *in, size_t inlen);
 /* The exported session key (16 bytes) after auth_step; false for anonymous. */
 bool auth_session_key(const auth_ctx *a, uint8_t key[16]);

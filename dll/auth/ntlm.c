@@ -401,9 +401,15 @@ uint32_t ntlm_authenticate(ntlm_ctx *n, const uint8_t *chal, size_t chal_len, co
         return st;
     if (!n->negotiate)
         return NT_ERROR_INVALID_PARAMETER;
-    /* NTLMv2 with UTF-16 strings and NTLM2 session security only. */
-    if (!(ch.flags & NTLMSSP_NEGOTIATE_UNICODE) || !(ch.flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY))
-        return NT_ERROR_NOT_SUPPORTED;
+    /* NTLMv2 with UTF-16 strings and NTLM2 session security only.  Every
+     * NTLM server since NT4 SP4 offers both: a CHALLENGE without them is a
+     * man in the middle stripping flags or a broken server, reported like
+     * any other protocol violation (no password was proven or refused). */
+    if (!(ch.flags & NTLMSSP_NEGOTIATE_UNICODE) || !(ch.flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
+        nt_trace("auth: CHALLENGE without UNICODE or EXTENDED_SESSIONSECURITY (flags 0x%08x): refused",
+                 (unsigned)ch.flags);
+        return NT_ERROR_UNEXP_NET_ERR;
+    }
 
     uint32_t flags = (NTLM_CLIENT_FLAGS & ch.flags) | (ch.flags & NTLMSSP_NEGOTIATE_TARGET_INFO);
     uint8_t ntowf[16], proof[16], base_key[16], exported[16], enc_key[16], lm[24], cc[8];

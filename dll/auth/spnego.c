@@ -7,10 +7,14 @@
  * (Non-minimal long-form lengths are tolerated: they cannot over-read.)
  *
  * mechListMIC: ours is the NTLMSSP signature (client sign/seal keys, seq 0)
- * over spnego_mech_types; the server's, when sent, is checked with the
- * server sign/seal keys (seq 0).  A server mechListMIC that does not verify
- * is reported as NT_ERROR_UNEXP_NET_ERR (the server already accepted our
- * password, so this is tampering or a broken peer, not a bad password).
+ * over spnego_mech_types, sent with every authenticated logon.  Having sent
+ * one, we require the server's (MS-SPNG 3.1.5.1, RFC 4178 5): the final
+ * NegTokenResp (accept-completed) and its mechListMIC, checked with the
+ * server sign/seal keys (seq 0), are mandatory: they are the server's proof
+ * that it knows the password and that nobody edited the negotiation.  A
+ * missing or wrong one is NT_ERROR_UNEXP_NET_ERR (the server claimed success,
+ * so this is tampering or an impostor, not a bad password).  An anonymous
+ * logon sends no MIC and needs none.
  */
 #include "spnego_internal.h"
 #include "ntlm_internal.h"
@@ -287,6 +291,7 @@ enum { AUTH_STARTED, AUTH_STEPPED, AUTH_DONE, AUTH_FAILED };
 struct auth_ctx {
     ntlm_ctx ntlm;
     int state;
+    bool mic_sent;   /* our NegTokenResp carried a mechListMIC */
 };
 
 uint32_t auth_start(const nt_creds *creds, const char *workstation, auth_ctx **out, uint8_t **tok,
@@ -343,6 +348,7 @@ static uint32_t step(auth_ctx *a, const uint8_t *in, size_t inlen, uint8_t **tok
         }
         a->ntlm.client_seq++;
         have_mic = true;
+        a->mic_sent = true;
     }
     st = spnego_build_resp(auth, authlen, have_mic ? mic : NULL, 16, tok, toklen);
     nt_wipe(auth, authlen);
@@ -365,8 +371,13 @@ uint32_t auth_step(auth_ctx *a, const uint8_t *in, size_t inlen, uint8_t **tok, 
 
 static uint32_t finish_check(auth_ctx *a, const uint8_t *in, size_t inlen)
 {
-    if (!in || inlen == 0)
-        return NT_OK; /* no final token: SESSION_SETUP success is the answer */
+    if (!in || inlen == 0) {
+        if (a->mic_sent) {
+            nt_trace("auth: no final SPNEGO token: the server did not prove it knows the password");
+            return NT_ERROR_UNEXP_NET_ERR;
+        }
+        return NT_OK; /* anonymous: SESSION_SETUP success is the answer */
+    }
     spnego_resp r;
     if (spnego_parse_resp(in, inlen, &r) != NT_OK)
         return NT_ERROR_UNEXP_NET_ERR;
@@ -375,7 +386,11 @@ static uint32_t finish_check(auth_ctx *a, const uint8_t *in, size_t inlen)
         return NT_ERROR_LOGON_FAILURE;
     if (r.neg_state != SPNEGO_ACCEPT_COMPLETED || (r.token && r.token_len))
         return NT_ERROR_UNEXP_NET_ERR;
-    if (r.mic && a->ntlm.have_key) {
+    if (a->mic_sent && !r.mic) {
+        nt_trace("auth: final SPNEGO token without the server's mechListMIC");
+        return NT_ERROR_UNEXP_NET_ERR;
+    }
+    if (r.mic && a->mic_sent) {
         uint8_t want[16];
         if (r.mic_len != 16 || !ntlm_mac(a->ntlm.server_sign, &a->ntlm.server_seal, a->ntlm.server_seq,
                                          spnego_mech_types, sizeof spnego_mech_types, want))

@@ -32,6 +32,7 @@
 #define NT_ERROR_INVALID_LEVEL         124u
 #define NT_ERROR_MORE_DATA             234u
 #define NT_ERROR_CONNECTION_REFUSED    1225u /* internal: TCP RST on connect */
+#define NT_ERROR_SMB_GUEST_LOGON_BLOCKED 1272u /* guest/null session offered to a logon with credentials */
 #define NT_ERROR_LOGON_FAILURE         1326u
 #define NT_ERROR_ACCOUNT_RESTRICTION   1327u
 #define NT_ERROR_INVALID_LOGON_HOURS   1328u
@@ -149,6 +150,29 @@ typedef pthread_mutex_t nt_mutex;
 #endif
 void nt_mutex_lock(nt_mutex *m);
 void nt_mutex_unlock(nt_mutex *m);
+
+/* A lock whose acquisition can give up at a deadline (nt_now_ms() time):
+ * the per-server connection lock, so that a thread never waits for another
+ * thread's call beyond its own deadline.  Zero-initialised (NT_TLOCK_INIT),
+ * never destroyed; released by the thread that acquired it. */
+#ifdef _WIN32
+typedef struct nt_tlock {
+    void *srw;   /* SRWLOCK guarding `held` */
+    void *cv;    /* CONDITION_VARIABLE signalled on release */
+    int held;
+} nt_tlock;
+#define NT_TLOCK_INIT {NULL, NULL, 0}
+#else
+typedef struct nt_tlock {
+    pthread_mutex_t m;
+    pthread_cond_t cv;
+    int held;
+} nt_tlock;
+#define NT_TLOCK_INIT {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0}
+#endif
+/* True once acquired; false when `deadline_ms` passed first (0 = no deadline). */
+bool nt_tlock_acquire(nt_tlock *l, uint64_t deadline_ms);
+void nt_tlock_release(nt_tlock *l);
 
 uint64_t nt_now_ms(void);          /* monotonic milliseconds */
 uint64_t nt_filetime_now(void);    /* 100 ns units since 1601-01-01 UTC */

@@ -15,6 +15,45 @@
 void nt_mutex_lock(nt_mutex *m) { pthread_mutex_lock(m); }
 void nt_mutex_unlock(nt_mutex *m) { pthread_mutex_unlock(m); }
 
+/* The condition variable waits in slices of at most 100 ms of CLOCK_REALTIME
+ * (what PTHREAD_COND_INITIALIZER uses), the deadline itself is checked on the
+ * monotonic clock: a wall-clock jump can neither shorten nor extend it. */
+bool nt_tlock_acquire(nt_tlock *l, uint64_t deadline_ms)
+{
+    bool ok = true;
+    pthread_mutex_lock(&l->m);
+    while (l->held) {
+        uint64_t now = nt_now_ms();
+        if (deadline_ms && now >= deadline_ms) {
+            ok = false;
+            break;
+        }
+        uint64_t slice = deadline_ms ? deadline_ms - now : 100u;
+        if (slice > 100u)
+            slice = 100u;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += (long)(slice * 1000000u);
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec += ts.tv_nsec / 1000000000L;
+            ts.tv_nsec %= 1000000000L;
+        }
+        pthread_cond_timedwait(&l->cv, &l->m, &ts);
+    }
+    if (ok)
+        l->held = 1;
+    pthread_mutex_unlock(&l->m);
+    return ok;
+}
+
+void nt_tlock_release(nt_tlock *l)
+{
+    pthread_mutex_lock(&l->m);
+    l->held = 0;
+    pthread_cond_signal(&l->cv);
+    pthread_mutex_unlock(&l->m);
+}
+
 uint64_t nt_now_ms(void)
 {
     struct timespec ts;

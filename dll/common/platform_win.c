@@ -9,6 +9,37 @@
 void nt_mutex_lock(nt_mutex *m) { AcquireSRWLockExclusive((PSRWLOCK)m); }
 void nt_mutex_unlock(nt_mutex *m) { ReleaseSRWLockExclusive((PSRWLOCK)m); }
 
+/* SRWLOCK + CONDITION_VARIABLE (both zero-initialised, pointer-sized); the
+ * wait is relative, on GetTickCount64's monotonic clock. */
+bool nt_tlock_acquire(nt_tlock *l, uint64_t deadline_ms)
+{
+    bool ok = true;
+    AcquireSRWLockExclusive((PSRWLOCK)&l->srw);
+    while (l->held) {
+        uint64_t now = nt_now_ms();
+        if (deadline_ms && now >= deadline_ms) {
+            ok = false;
+            break;
+        }
+        uint64_t wait = deadline_ms ? deadline_ms - now : INFINITE;
+        if (wait > 0x7FFFFFFFu)
+            wait = 0x7FFFFFFFu;
+        SleepConditionVariableSRW((PCONDITION_VARIABLE)&l->cv, (PSRWLOCK)&l->srw, (DWORD)wait, 0);
+    }
+    if (ok)
+        l->held = 1;
+    ReleaseSRWLockExclusive((PSRWLOCK)&l->srw);
+    return ok;
+}
+
+void nt_tlock_release(nt_tlock *l)
+{
+    AcquireSRWLockExclusive((PSRWLOCK)&l->srw);
+    l->held = 0;
+    ReleaseSRWLockExclusive((PSRWLOCK)&l->srw);
+    WakeConditionVariable((PCONDITION_VARIABLE)&l->cv);
+}
+
 uint64_t nt_now_ms(void) { return GetTickCount64(); }
 
 uint64_t nt_filetime_now(void)

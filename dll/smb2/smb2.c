@@ -12,6 +12,7 @@
 struct smb2_conn {
     net_conn *net;
     uint32_t timeout_ms;
+    uint64_t call_deadline;  /* caller's whole-call deadline (nt_now_ms), 0 = none */
     bool dead;               /* transport lost or stream out of sync */
 
     smb2_neg_req neg;
@@ -20,6 +21,9 @@ struct smb2_conn {
     uint16_t sign_alg;
     uint32_t max_transact, max_read, max_write;
     uint8_t preauth[64];     /* connection pre-auth hash (after NEGOTIATE) */
+    uint16_t srv_security_mode;  /* as NEGOTIATE said: FSCTL_VALIDATE_NEGOTIATE_INFO checks them */
+    uint32_t srv_capabilities;
+    uint8_t srv_guid[16];
 
     smb2_credits cr;
     uint64_t session_id;
@@ -53,8 +57,30 @@ static uint32_t poison(smb2_conn *c, uint32_t st)
     return st;
 }
 
-static uint32_t send_frame(smb2_conn *c, const uint8_t *msg, size_t len)
+/* Milliseconds left before the request's deadline; false when none is left
+ * (a 0 timeout would mean "the default" to the net layer). */
+static bool time_left(uint64_t deadline, uint32_t *ms)
 {
+    uint64_t now = nt_now_ms();
+    if (now >= deadline)
+        return false;
+    uint64_t d = deadline - now;
+    *ms = d > 0xFFFFFFF0u ? 0xFFFFFFF0u : (uint32_t)d;
+    return true;
+}
+
+/* The deadline of one request: its own timeout, never past the caller's. */
+static uint64_t request_deadline(const smb2_conn *c, uint64_t t0)
+{
+    uint64_t d = t0 + c->timeout_ms;
+    return c->call_deadline && c->call_deadline < d ? c->call_deadline : d;
+}
+
+static uint32_t send_frame(smb2_conn *c, const uint8_t *msg, size_t len, uint64_t deadline)
+{
+    uint32_t ms = 0;
+    if (!time_left(deadline, &ms))
+        return NT_ERROR_SEM_TIMEOUT;
     if (len > 0xFFFFFFu)
         return NT_ERROR_INVALID_PARAMETER;
     uint8_t *f = malloc(4 + len);
@@ -65,18 +91,21 @@ static uint32_t send_frame(smb2_conn *c, const uint8_t *msg, size_t len)
     f[2] = (uint8_t)(len >> 8);
     f[3] = (uint8_t)len;
     memcpy(f + 4, msg, len);
-    uint32_t st = net_send_all(c->net, f, 4 + len, c->timeout_ms);
+    uint32_t st = net_send_all(c->net, f, 4 + len, ms);
     nt_wipe(f, 4 + len);
     free(f);
     return st;
 }
 
-static uint32_t recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen)
+static uint32_t recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen, uint64_t deadline)
 {
     uint8_t h[4];
+    uint32_t ms = 0;
     *out = NULL;
     *outlen = 0;
-    uint32_t st = net_recv_all(c->net, h, 4, c->timeout_ms);
+    if (!time_left(deadline, &ms))
+        return NT_ERROR_SEM_TIMEOUT;
+    uint32_t st = net_recv_all(c->net, h, 4, ms);
     if (st)
         return st;
     size_t len = ((size_t)h[1] << 16) | ((size_t)h[2] << 8) | h[3];
@@ -85,7 +114,7 @@ static uint32_t recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen)
     uint8_t *b = malloc(len);
     if (!b)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
-    st = net_recv_all(c->net, b, len, c->timeout_ms);
+    st = time_left(deadline, &ms) ? net_recv_all(c->net, b, len, ms) : NT_ERROR_SEM_TIMEOUT;
     if (st) {
         free(b);
         return st;
@@ -93,6 +122,32 @@ static uint32_t recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen)
     *out = b;
     *outlen = len;
     return NT_OK;
+}
+
+/* Sends the encoded request in w: in a transform when enc, else signed when
+ * the session signs.  Transport and crypto failures come back as they are;
+ * the caller poisons. */
+static uint32_t send_request(smb2_conn *c, uint16_t cmd, nt_wr *w, bool enc, uint64_t deadline)
+{
+    uint32_t st;
+    if (enc) {
+        uint8_t nonce[16] = { 0 };
+        c->nonce_ctr++;
+        nt_put_le64(nonce, c->nonce_ctr);
+        memcpy(nonce + 8, c->nonce_salt, c->cipher == SMB2_CIPHER_AES128_CCM ? 3 : 4);
+        uint8_t *tf = NULL;
+        size_t tflen = 0;
+        st = smb2_encrypt(c->cipher, c->keys.enc, c->session_id, nonce, w->p, w->len, &tf, &tflen);
+        if (st)
+            return st;
+        st = send_frame(c, tf, tflen, deadline);
+        free(tf);
+        return st;
+    }
+    if (c->signing && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE &&
+        !smb2_sign(c->sign_alg, c->keys.sign, w->p, w->len))
+        return NT_ERROR_UNEXP_NET_ERR;
+    return send_frame(c, w->p, w->len, deadline);
 }
 
 /* Statuses a server may send unsigned on a signed session: the session is
@@ -109,7 +164,9 @@ static bool unsigned_ok(uint32_t status)
  * final response.  NT_OK means a well-formed, authentic response whose
  * NTSTATUS is in rh->status; anything else is a transport/protocol failure
  * (the connection is then dead).  preauth: when non-NULL the request bytes
- * are folded into it (SESSION_SETUP).
+ * are folded into it (SESSION_SETUP).  One deadline covers the whole
+ * exchange, interim STATUS_PENDING responses included: a server that keeps
+ * answering "pending" gets NT_ERROR_SEM_TIMEOUT, and the connection is dead.
  */
 static uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth,
                           smb2_hdr *rh, uint8_t **resp, size_t *resplen)
@@ -121,6 +178,7 @@ static uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_
     if (w->bad || w->len < SMB2_HDR_LEN)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
     uint64_t t0 = nt_now_ms();
+    uint64_t deadline = request_deadline(c, t0);
     smb2_hdr h;
     memset(&h, 0, sizeof(h));
     h.credit_charge = credit_charge(c);
@@ -138,25 +196,7 @@ static uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_
         return poison(c, NT_ERROR_NOT_ENOUGH_MEMORY);
 
     bool enc = c->encrypting && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;
-    uint32_t st;
-    if (enc) {
-        uint8_t nonce[16] = { 0 };
-        c->nonce_ctr++;
-        nt_put_le64(nonce, c->nonce_ctr);
-        memcpy(nonce + 8, c->nonce_salt, c->cipher == SMB2_CIPHER_AES128_CCM ? 3 : 4);
-        uint8_t *tf = NULL;
-        size_t tflen = 0;
-        st = smb2_encrypt(c->cipher, c->keys.enc, c->session_id, nonce, w->p, w->len, &tf, &tflen);
-        if (st)
-            return poison(c, st);
-        st = send_frame(c, tf, tflen);
-        free(tf);
-    } else {
-        if (c->signing && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE &&
-            !smb2_sign(c->sign_alg, c->keys.sign, w->p, w->len))
-            return poison(c, NT_ERROR_UNEXP_NET_ERR);
-        st = send_frame(c, w->p, w->len);
-    }
+    uint32_t st = send_request(c, cmd, w, enc, deadline);
     c->round_trips++;
     if (st) {
         nt_trace("smb2: %s send failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
@@ -167,7 +207,7 @@ static uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_
     for (;;) {
         uint8_t *m = NULL;
         size_t mlen = 0;
-        st = recv_frame(c, &m, &mlen);
+        st = recv_frame(c, &m, &mlen, deadline);
         if (st) {
             nt_trace("smb2: %s receive failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
                      (unsigned)(nt_now_ms() - t0));
@@ -316,12 +356,72 @@ static uint32_t do_negotiate(smb2_conn *c, const smb2_opts *o, uint8_t **blob, s
     c->max_transact = nr.max_transact;
     c->max_read = nr.max_read;
     c->max_write = nr.max_write;
+    c->srv_security_mode = nr.security_mode;
+    c->srv_capabilities = nr.capabilities;
+    memcpy(c->srv_guid, nr.server_guid, 16);
     nt_trace("smb2: dialect 0x%04x, server security mode 0x%x, cipher %u, signing alg %u", (unsigned)c->dialect,
              (unsigned)nr.security_mode, (unsigned)c->cipher, (unsigned)c->sign_alg);
     return NT_OK;
 }
 
 /* ---- SESSION_SETUP ---- */
+
+/*
+ * Decides what the session established by the final SESSION_SETUP response
+ * `final` (carrying the final SPNEGO token tok) is worth (MS-SMB2 3.2.5.3.1):
+ *  - anonymous logon (no credentials): no keys, unsigned, as the server says;
+ *  - with credentials: the keys are derived first and a signed final response
+ *    must verify (NT_ERROR_UNEXP_NET_ERR) before any of its flags is believed;
+ *    a guest or null session is then refused (NT_ERROR_SMB_GUEST_LOGON_BLOCKED:
+ *    the server did not accept our password, as Windows refuses insecure
+ *    guest logons; such a server cannot send the SPNEGO mechListMIC either);
+ *    otherwise the final SPNEGO token and its mechListMIC must verify, on
+ *    3.1.1 the final response must be signed, and every later request and
+ *    response is signed whatever the flags say.
+ */
+static uint32_t session_trust(smb2_conn *c, auth_ctx *a, uint16_t flags, const uint8_t *final, size_t finallen,
+                              const uint8_t *tok, size_t toklen, const uint8_t preauth[64])
+{
+    if (auth_is_anonymous(a)) {
+        uint32_t st = auth_finish(a, tok, toklen);
+        if (st)
+            return poison(c, st);
+        if (flags & SMB2_SESSION_FLAG_ENCRYPT_DATA)
+            return poison(c, NT_ERROR_UNEXP_NET_ERR); /* no key to encrypt with */
+        return NT_OK;
+    }
+    uint8_t skey[16];
+    bool ok = auth_session_key(a, skey) && smb2_derive_keys(c->dialect, skey, preauth, &c->keys);
+    nt_wipe(skey, sizeof(skey));
+    if (!ok)
+        return poison(c, NT_ERROR_UNEXP_NET_ERR);
+    bool signed_resp = (nt_le32(final + 16) & SMB2_FLAGS_SIGNED) != 0;
+    if (signed_resp && !smb2_verify(c->sign_alg, c->keys.sign, final, finallen)) {
+        nt_trace("smb2: SESSION_SETUP: bad final response signature");
+        return poison(c, NT_ERROR_UNEXP_NET_ERR);
+    }
+    if (flags & (SMB2_SESSION_FLAG_IS_GUEST | SMB2_SESSION_FLAG_IS_NULL)) {
+        nt_trace("smb2: SESSION_SETUP: server offered a %s session to a logon with credentials: refused",
+                 (flags & SMB2_SESSION_FLAG_IS_NULL) ? "null" : "guest");
+        nt_wipe(&c->keys, sizeof(c->keys));
+        return NT_ERROR_SMB_GUEST_LOGON_BLOCKED;
+    }
+    uint32_t st = auth_finish(a, tok, toklen);
+    if (st)
+        return poison(c, st);
+    if (c->dialect == SMB2_DIALECT_311 && !signed_resp) {
+        nt_trace("smb2: SESSION_SETUP: final response not signed");
+        return poison(c, NT_ERROR_UNEXP_NET_ERR);
+    }
+    c->have_keys = true;
+    c->signing = true;
+    if (flags & SMB2_SESSION_FLAG_ENCRYPT_DATA) {
+        if (c->dialect < SMB2_DIALECT_300 || c->cipher == SMB2_CIPHER_NONE)
+            return poison(c, NT_ERROR_UNEXP_NET_ERR);
+        c->encrypting = true;
+    }
+    return NT_OK;
+}
 
 static uint32_t session_setup(smb2_conn *c, const nt_creds *creds)
 {
@@ -338,6 +438,8 @@ static uint32_t session_setup(smb2_conn *c, const nt_creds *creds)
     uint16_t sess_flags = 0;
     uint8_t *final = NULL;
     size_t finallen = 0;
+    const uint8_t *final_tok = NULL;
+    size_t final_toklen = 0;
     c->in_setup = true;
     for (int round = 0;; round++) {
         if (round >= 4 || toklen > 0xFFFF) {
@@ -396,15 +498,11 @@ static uint32_t session_setup(smb2_conn *c, const nt_creds *creds)
             }
             continue;
         }
-        /* success */
-        st = auth_finish(a, blob, seclen);
-        if (st) {
-            free(m);
-            poison(c, st);
-            break;
-        }
+        /* success: session_trust checks the final SPNEGO token too */
         final = m;
         finallen = mlen;
+        final_tok = blob;
+        final_toklen = seclen;
         break;
     }
     c->in_setup = false;
@@ -418,31 +516,7 @@ static uint32_t session_setup(smb2_conn *c, const nt_creds *creds)
         return st;
     }
 
-    bool anon_or_guest = auth_is_anonymous(a) || (sess_flags & (SMB2_SESSION_FLAG_IS_GUEST | SMB2_SESSION_FLAG_IS_NULL));
-    uint8_t skey[16];
-    if (!anon_or_guest) {
-        if (!auth_session_key(a, skey) || !smb2_derive_keys(c->dialect, skey, preauth, &c->keys)) {
-            st = poison(c, NT_ERROR_UNEXP_NET_ERR);
-        } else {
-            c->have_keys = true;
-            c->signing = true;
-            bool signed_resp = (nt_le32(final + 16) & SMB2_FLAGS_SIGNED) != 0;
-            if (c->dialect == SMB2_DIALECT_311 && !signed_resp) {
-                nt_trace("smb2: SESSION_SETUP: final response not signed");
-                st = poison(c, NT_ERROR_UNEXP_NET_ERR);
-            } else if (signed_resp && !smb2_verify(c->sign_alg, c->keys.sign, final, finallen)) {
-                nt_trace("smb2: SESSION_SETUP: bad final response signature");
-                st = poison(c, NT_ERROR_UNEXP_NET_ERR);
-            }
-        }
-        nt_wipe(skey, sizeof(skey));
-    }
-    if (st == NT_OK && (sess_flags & SMB2_SESSION_FLAG_ENCRYPT_DATA)) {
-        if (!c->have_keys || c->dialect < SMB2_DIALECT_300 || c->cipher == SMB2_CIPHER_NONE)
-            st = poison(c, NT_ERROR_UNEXP_NET_ERR);
-        else
-            c->encrypting = true;
-    }
+    st = session_trust(c, a, sess_flags, final, finallen, final_tok, final_toklen, preauth);
     nt_trace("smb2: session 0x%llx flags 0x%x signing %d encrypting %d", (unsigned long long)c->session_id,
              (unsigned)sess_flags, (int)c->signing, (int)c->encrypting);
     free(final);
@@ -506,6 +580,30 @@ static uint32_t tree_connect(smb2_conn *c, const char *server)
     return NT_OK;
 }
 
+/* FSCTL_VALIDATE_NEGOTIATE_INFO on the IPC$ tree (signed: the session is). */
+static uint32_t smb2_validate_negotiate(smb2_conn *c)
+{
+    nt_wr w;
+    hdr_space(&w);
+    smb2_validate_req_body(&c->neg, &w);
+    smb2_hdr rh;
+    uint8_t *m = NULL;
+    size_t mlen = 0;
+    uint32_t st = smb2_call(c, SMB2_IOCTL, &w, 32, NULL, &rh, &m, &mlen);
+    nt_wr_free(&w);
+    if (st)
+        return st;
+    smb2_validate_expect want = {c->srv_capabilities, {0}, c->srv_security_mode, c->dialect};
+    memcpy(want.guid, c->srv_guid, 16);
+    /* smb2_call verified a signed response; an unsigned one got through only
+     * with a status that carries nothing (unsigned_ok), refused here. */
+    bool protected_resp = c->encrypting || (rh.flags & SMB2_FLAGS_SIGNED);
+    st = smb2_validate_check(&rh, m, mlen, protected_resp, &want);
+    free(m);
+    nt_trace("smb2: validate negotiate: status 0x%08x -> %u", (unsigned)rh.status, (unsigned)st);
+    return st ? poison(c, st) : NT_OK;
+}
+
 uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out)
 {
     *out = NULL;
@@ -515,14 +613,19 @@ uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out
     if (!c)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
     c->timeout_ms = o->timeout_ms ? o->timeout_ms : NET_DEFAULT_REQUEST_TIMEOUT_MS;
+    c->call_deadline = o->deadline_ms;
     smb2_credits_init(&c->cr);
     if (!nt_random(c->nonce_salt, sizeof(c->nonce_salt))) {
         free(c);
         return NT_ERROR_NOT_ENOUGH_MEMORY;
     }
     uint64_t t0 = nt_now_ms();
-    uint32_t st = net_connect(o->host, o->port ? o->port : NET_DEFAULT_SMB_PORT,
-                              o->connect_timeout_ms ? o->connect_timeout_ms : NET_DEFAULT_CONNECT_TIMEOUT_MS, &c->net);
+    uint32_t cto = o->connect_timeout_ms ? o->connect_timeout_ms : NET_DEFAULT_CONNECT_TIMEOUT_MS;
+    uint32_t left = 0;
+    uint32_t st = NT_ERROR_SEM_TIMEOUT;
+    if (!c->call_deadline || time_left(c->call_deadline, &left))
+        st = net_connect(o->host, o->port ? o->port : NET_DEFAULT_SMB_PORT,
+                         c->call_deadline && left < cto ? left : cto, &c->net);
     nt_trace("smb2: TCP connect %s:%u -> %u (%u ms)", o->host, (unsigned)(o->port ? o->port : NET_DEFAULT_SMB_PORT),
              (unsigned)st, (unsigned)(nt_now_ms() - t0));
     if (st) {
@@ -537,6 +640,8 @@ uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out
         st = session_setup(c, creds);
     if (!st)
         st = tree_connect(c, o->unc_server && o->unc_server[0] ? o->unc_server : o->host);
+    if (!st && c->have_keys && (c->dialect == SMB2_DIALECT_300 || c->dialect == SMB2_DIALECT_302))
+        st = smb2_validate_negotiate(c);
     if (st) {
         if (c->dead || st == NT_ERROR_INVALID_PARAMETER)
             smb2_abort(c);
@@ -825,6 +930,12 @@ void smb2_disconnect(smb2_conn *c)
     if (c->session_id)
         simple_call(c, SMB2_LOGOFF, NULL);
     smb2_abort(c);
+}
+
+void smb2_set_deadline(smb2_conn *c, uint64_t deadline_ms)
+{
+    if (c)
+        c->call_deadline = deadline_ms;
 }
 
 bool smb2_is_dead(smb2_conn *c) { return !c || c->dead || net_is_dead(c->net); }

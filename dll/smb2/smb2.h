@@ -5,17 +5,24 @@
  * (SPNEGO/NTLMSSP through auth/), TREE_CONNECT \\server\IPC$, CREATE of a
  * pipe, IOCTL FSCTL_PIPE_TRANSCEIVE (+ READ after STATUS_BUFFER_OVERFLOW),
  * READ, WRITE, CLOSE, TREE_DISCONNECT, LOGOFF.  Credits are tracked, interim
- * STATUS_PENDING responses are waited through (each wait bounded by the
- * request timeout).  Authenticated sessions always sign (HMAC-SHA256 for 2.x,
- * AES-CMAC for 3.0/3.0.2, AES-GMAC or AES-CMAC for 3.1.1 as negotiated); a
- * signed response that does not verify fails the call.  Sessions or shares
- * that require encryption use the SMB3 transform (AES-128-CCM/GCM).
+ * STATUS_PENDING responses are waited through, all within one deadline per
+ * request (its timeout, never past the caller's call deadline).
+ * Authenticated sessions always sign (HMAC-SHA256 for 2.x, AES-CMAC for
+ * 3.0/3.0.2, AES-GMAC or AES-CMAC for 3.1.1 as negotiated), whatever the
+ * server's session flags say; a signed response that does not verify fails
+ * the call.  With credentials a guest or null session is refused, the final
+ * SESSION_SETUP response is verified (mandatory on 3.1.1) and 3.0/3.0.2
+ * connections are checked with FSCTL_VALIDATE_NEGOTIATE_INFO (downgrade
+ * protection).  Sessions or shares that require encryption use the SMB3
+ * transform (AES-128-CCM/GCM).
  *
  * A connection is used by one thread at a time (the API layer locks).
  *
  * Errors (Win32 codes, see common/nt.h): net.h's codes for transport
  * failures; NT_ERROR_LOGON_FAILURE / ACCOUNT_* / PASSWORD_* for rejected
- * credentials; NT_ERROR_ACCESS_DENIED; NT_ERROR_BAD_NET_NAME (tree connect
+ * credentials; NT_ERROR_SMB_GUEST_LOGON_BLOCKED (credentials given, the
+ * server offered a guest or null session); NT_ERROR_SEM_TIMEOUT (deadline
+ * passed; the connection is dead); NT_ERROR_ACCESS_DENIED; NT_ERROR_BAD_NET_NAME (tree connect
  * refused); NT_RPC_S_SERVER_UNAVAILABLE (pipe does not exist);
  * NT_ERROR_UNEXP_NET_ERR (protocol violation, bad signature, malformed
  * response); NT_ERROR_NOT_ENOUGH_MEMORY.
@@ -38,6 +45,7 @@ typedef struct smb2_opts {
     uint16_t port;           /* 0 = 445 */
     uint32_t connect_timeout_ms; /* 0 = default */
     uint32_t timeout_ms;         /* per request; 0 = default */
+    uint64_t deadline_ms;        /* nt_now_ms() time the whole connect must end by; 0 = none */
     uint16_t min_dialect;    /* 0 = 0x0202 (tests narrow the range) */
     uint16_t max_dialect;    /* 0 = 0x0311 */
 } smb2_opts;
@@ -45,7 +53,8 @@ typedef struct smb2_opts {
 typedef struct smb2_conn smb2_conn;
 typedef struct smb2_pipe smb2_pipe;
 
-/* TCP connect, NEGOTIATE, SESSION_SETUP, TREE_CONNECT IPC$. */
+/* TCP connect, NEGOTIATE, SESSION_SETUP, TREE_CONNECT IPC$ (and on a signed
+ * 3.0/3.0.2 session FSCTL_VALIDATE_NEGOTIATE_INFO). */
 uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out);
 /* CREATE of a named pipe on IPC$ ("srvsvc"). */
 uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out);
@@ -64,6 +73,10 @@ void smb2_pipe_free(smb2_pipe *p);
 void smb2_disconnect(smb2_conn *c);
 /* Closes without sending anything (dead or poisoned connection). */
 void smb2_abort(smb2_conn *c);
+
+/* Sets the caller's whole-call deadline (nt_now_ms() time, 0 = none): no
+ * request waits past it (NT_ERROR_SEM_TIMEOUT, connection dead). */
+void smb2_set_deadline(smb2_conn *c, uint64_t deadline_ms);
 
 /* True when the transport is known dead (peer closed): checked before reuse. */
 bool smb2_is_dead(smb2_conn *c);

@@ -82,6 +82,8 @@
 #define SMB2_SHARE_TYPE_PIPE           0x02
 
 #define FSCTL_PIPE_TRANSCEIVE 0x0011C017u
+#define FSCTL_VALIDATE_NEGOTIATE_INFO 0x00140204u
+#define SMB2_VALIDATE_RESP_LEN 24u
 #define SMB2_0_IOCTL_IS_FSCTL 0x00000001u
 
 /* Win32 codes not in nt.h that the status map produces. */
@@ -143,6 +145,25 @@ typedef struct smb2_neg_resp {
 
 /* Parses a whole NEGOTIATE response message (header included), strictly. */
 uint32_t smb2_neg_resp_parse(const uint8_t *msg, size_t len, const smb2_neg_req *req, smb2_neg_resp *out);
+
+/* ---- FSCTL_VALIDATE_NEGOTIATE_INFO (3.0/3.0.2; smb2_validate.c) ---- */
+typedef struct smb2_validate_expect {  /* what the NEGOTIATE response said */
+    uint32_t capabilities;
+    uint8_t guid[16];
+    uint16_t security_mode;
+    uint16_t dialect;
+} smb2_validate_expect;
+
+/* Appends the IOCTL body (after a 64-byte header in w) repeating the
+ * NEGOTIATE request's capabilities, client GUID, security mode and dialects. */
+bool smb2_validate_req_body(const smb2_neg_req *neg, nt_wr *w);
+/* Checks the final IOCTL response m (header in rh) as MS-SMB2 3.2.5.14.12
+ * says: protected_resp (signed and verified, or encrypted) is required,
+ * STATUS_ACCESS_DENIED or a body that does not repeat `want` exactly is
+ * NT_ERROR_UNEXP_NET_ERR; success or another (protected) error status
+ * (a server without the FSCTL) is NT_OK. */
+uint32_t smb2_validate_check(const smb2_hdr *rh, const uint8_t *m, size_t mlen, bool protected_resp,
+                             const smb2_validate_expect *want);
 
 /* ---- keys, signing, pre-auth hash ---- */
 typedef struct smb2_keys {

@@ -351,6 +351,19 @@ add("smb2_conn", "anon_311_pending", b"\x04" + conversation(bytes(neg_plain)).re
 add("smb2_conn", "logon_failure", b"\x04" + nbt(bytes(neg_plain)) +
     nbt(smb2_msg(1, 1, struct.pack("<HBB", 9, 0, 0) + b"\0" * 5, status=0xC000006D)))
 
+# ---- FSCTL_VALIDATE_NEGOTIATE_INFO answers (expectation fixed in the target) --
+VN_GUID = bytes(range(1, 17))
+vn_out = struct.pack("<I", 1) + VN_GUID + struct.pack("<HH", 1, 0x0300)
+vn_ioctl = struct.pack("<HHI", 49, 0, 0x00140204) + b"\xff" * 16 + struct.pack("<IIIIII", 112, 0, 112, 24, 0, 0)
+add("smb2_validate", "ok_signed", b"\x01" + smb2_msg(11, 5, vn_ioctl + vn_out, tree_id=1, flags=9))
+add("smb2_validate", "ok_unsigned", b"\x00" + smb2_msg(11, 5, vn_ioctl + vn_out, tree_id=1))
+add("smb2_validate", "dialect_mismatch", b"\x01" + smb2_msg(11, 5, vn_ioctl + vn_out[:22] + b"\x02\x03",
+                                                            tree_id=1, flags=9))
+add("smb2_validate", "not_supported", b"\x01" + smb2_msg(11, 5, struct.pack("<HBB", 9, 0, 0) + b"\0" * 5,
+                                                         status=0xC00000BB, tree_id=1, flags=9))
+add("smb2_validate", "access_denied", b"\x01" + smb2_msg(11, 5, struct.pack("<HBB", 9, 0, 0) + b"\0" * 5,
+                                                         status=0xC0000022, tree_id=1, flags=9))
+
 # ---- write ---------------------------------------------------------------------
 if os.path.isdir(OUT):
     shutil.rmtree(OUT)

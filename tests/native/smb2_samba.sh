@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Integration checks of the smb2 layer (through tools/native smbprobe) against
 # a private Samba on 127.0.0.50: anonymous and user logons, every dialect,
-# signing mandatory, encryption required (server-wide and per share), wrong
-# password, closed port, unknown host.
+# signing mandatory, validate negotiate on a 3.0-only server, guest fallback
+# refused with credentials (1272), encryption required (server-wide and per
+# share), wrong password, closed port, unknown host.
 #
 #   bash tests/native/smb2_samba.sh [path/to/smbprobe]
 #
@@ -181,6 +182,32 @@ if start_samba "    server signing = mandatory" ""; then
     probe "signing mandatory wrong password -> 1326" 1326 "" "$IP" --user "$USR" --password nope
 else
     fail "start samba (signing mandatory)" "smbd did not come up"
+fi
+
+# ---- a 3.0-only server: FSCTL_VALIDATE_NEGOTIATE_INFO runs and must agree ----
+if start_samba "    server max protocol = SMB3_00" ""; then
+    out=$(NETAPI32_TRACE=1 timeout 60 "$PROBE" "$IP" "${ADMARGS[@]}" 2>&1)
+    if grep -q '^OK dialect=0x0300 signing=1' <<<"$out" &&
+        grep -q 'validate negotiate: status 0x00000000 -> 0' <<<"$out"; then
+        pass "SMB3_00 server: validate negotiate verified"
+    else
+        fail "SMB3_00 server: validate negotiate verified" "$(grep -E '^OK|^ERROR|validate' <<<"$out" | tr '\n' ' ')"
+    fi
+    probe "SMB3_00 server, anonymous (nothing to validate)" ok "dialect=0x0300 signing=0" "$IP"
+else
+    fail "start samba (SMB3_00)" "smbd did not come up"
+fi
+
+# ---- guest fallback: with credentials a guest session is refused (1272) ----
+if start_samba "    map to guest = bad user" ""; then
+    for d in 0x0210 0x0300 0x0311; do
+        probe "unknown user mapped to guest, dialect $d -> 1272" 1272 "" "$IP" --min-dialect "$d" --max-dialect "$d" \
+            --user nosuchuser --password whatever
+    done
+    probe "map to guest: real user still signs" ok "signing=1" "$IP" "${USRARGS[@]}"
+    probe "map to guest: anonymous still works" ok "signing=0" "$IP"
+else
+    fail "start samba (map to guest)" "smbd did not come up"
 fi
 
 # ---- encryption required, server-wide ----

@@ -204,6 +204,9 @@ static const struct {
     {1168, L"Element not found."},
     {1225, L"The remote computer refused the network connection."},
     {1312, L"A specified logon session does not exist. It may already have been terminated."},
+    {1272, L"You can't access this shared folder because your organization's security policies block "
+           L"unauthenticated guest access. These policies help protect your PC from unsafe or malicious devices on "
+           L"the network."},
     {1326, L"The user name or password is incorrect."},
     {1327, L"Account restrictions are preventing this user from signing in."},
     {1328, L"Your account has time restrictions that keep you from signing in right now."},

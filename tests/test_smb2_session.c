@@ -1,0 +1,285 @@
+/*
+ * smb2_connect against a scripted, in-process SMB2 server (no network,
+ * tests/smb2_fake_server.h): it replaces dll/net (net_posix.o is then not
+ * linked from libcore.a), so every request the client sends is answered by
+ * srv_handle(), which speaks real NTLMv2/SPNEGO and signs with the real
+ * session keys.  The server
+ * then misbehaves on purpose, as a hostile server or a man in the middle
+ * would (issue 7):
+ *  - guest or null session offered to a logon with credentials -> 1272;
+ *  - unsigned or bit-flipped final SESSION_SETUP on 3.1.1 -> 59;
+ *  - final SPNEGO token or its mechListMIC missing or wrong -> 59;
+ *  - NTLM CHALLENGE without extended session security -> 59;
+ *  - FSCTL_VALIDATE_NEGOTIATE_INFO (3.0/3.0.2) mismatch, unsigned, access
+ *    denied -> 59; a signed "not supported" is accepted (MS-SMB2 3.2.5.14.12);
+ *  - STATUS_PENDING forever -> 121 within the timeout (+ a small margin);
+ * and the timed per-server lock (nt_tlock) gives up at its deadline.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "smb2_fake_server.h"
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+static void srv_reset(uint16_t dialect)
+{
+    free(g_srv.rx);
+    memset(&g_srv, 0, sizeof g_srv);
+    g_srv.dialect = dialect;
+    g_srv.password = "Password";
+}
+
+static uint32_t connect_as(const char *user, smb2_conn **c)
+{
+    nt_creds cr = {(char *)user, (char *)"Domain", (char *)"Password"};
+    nt_creds anon = {0};
+    smb2_opts o = {.host = "srv", .unc_server = "srv", .timeout_ms = 2000};
+    return smb2_connect(&o, user ? &cr : &anon, c);
+}
+
+static void expect_refused(uint32_t want)
+{
+    smb2_conn *c = NULL;
+    assert_int_equal(connect_as("User", &c), want);
+    assert_null(c);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(g_srv.rx);
+    memset(&g_srv, 0, sizeof g_srv);
+    return 0;
+}
+
+/* ---- tests ------------------------------------------------------------------------- */
+
+static void user_logon_signs(void **state)
+{
+    static const uint16_t dialects[] = {SMB2_DIALECT_210, SMB2_DIALECT_300, SMB2_DIALECT_302, SMB2_DIALECT_311};
+    for (size_t i = 0; i < 4; i++) {
+        srv_reset(dialects[i]);
+        smb2_conn *c = NULL;
+        assert_int_equal(connect_as("User", &c), NT_OK);
+        assert_true(smb2_is_signing(c));
+        assert_int_equal(smb2_dialect(c), dialects[i]);
+        /* validate negotiate exactly on 3.0 / 3.0.2 */
+        assert_int_equal(g_srv.validates, dialects[i] == SMB2_DIALECT_300 || dialects[i] == SMB2_DIALECT_302);
+        smb2_disconnect(c);
+    }
+}
+
+static void wrong_password_is_logon_failure(void **state)
+{
+    srv_reset(SMB2_DIALECT_311);
+    g_srv.password = "Other";
+    expect_refused(NT_ERROR_LOGON_FAILURE);
+}
+
+static void guest_or_null_with_credentials_refused(void **state)
+{
+    static const uint16_t dialects[] = {SMB2_DIALECT_202, SMB2_DIALECT_210, SMB2_DIALECT_300, SMB2_DIALECT_311};
+    static const uint16_t flags[] = {SMB2_SESSION_FLAG_IS_GUEST, SMB2_SESSION_FLAG_IS_NULL};
+    for (size_t d = 0; d < 4; d++) {
+        for (size_t f = 0; f < 2; f++) {
+            for (int sign = 0; sign < 2; sign++) { /* a real guest session is unsigned */
+                srv_reset(dialects[d]);
+                g_srv.sess_flags = flags[f];
+                g_srv.final_unsigned = !sign;
+                g_srv.no_mic = !sign; /* like Samba's guest fallback: no key, no MIC */
+                expect_refused(NT_ERROR_SMB_GUEST_LOGON_BLOCKED);
+            }
+        }
+    }
+}
+
+static void anonymous_null_session_allowed(void **state)
+{
+    srv_reset(SMB2_DIALECT_311);
+    g_srv.sess_flags = SMB2_SESSION_FLAG_IS_NULL;
+    smb2_conn *c = NULL;
+    assert_int_equal(connect_as(NULL, &c), NT_OK);
+    assert_false(smb2_is_signing(c));
+    smb2_disconnect(c);
+}
+
+static void final_setup_unsigned_or_tampered_311(void **state)
+{
+    srv_reset(SMB2_DIALECT_311);
+    g_srv.final_unsigned = true;
+    expect_refused(NT_ERROR_UNEXP_NET_ERR);
+    /* one flipped bit anywhere the SPNEGO check does not see: header credits,
+     * SessionFlags (guest bit: the signature is checked before the flags) */
+    static const int bytes[] = {14, 64 + 2, 64 + 3};
+    for (size_t i = 0; i < 3; i++) {
+        srv_reset(SMB2_DIALECT_311);
+        g_srv.final_flip = bytes[i];
+        expect_refused(NT_ERROR_UNEXP_NET_ERR);
+    }
+}
+
+static void final_setup_tampered_300(void **state)
+{
+    /* 3.0 may leave the final response unsigned (the session still signs) */
+    srv_reset(SMB2_DIALECT_300);
+    g_srv.final_unsigned = true;
+    smb2_conn *c = NULL;
+    assert_int_equal(connect_as("User", &c), NT_OK);
+    assert_true(smb2_is_signing(c));
+    smb2_disconnect(c);
+    /* but a signed one must verify */
+    srv_reset(SMB2_DIALECT_300);
+    g_srv.final_flip = 64 + 2;
+    expect_refused(NT_ERROR_UNEXP_NET_ERR);
+}
+
+static void server_mechlistmic_required(void **state)
+{
+    srv_reset(SMB2_DIALECT_311);
+    g_srv.no_mic = true;
+    expect_refused(NT_ERROR_UNEXP_NET_ERR);
+    srv_reset(SMB2_DIALECT_311);
+    g_srv.bad_mic = true;
+    expect_refused(NT_ERROR_UNEXP_NET_ERR);
+    srv_reset(SMB2_DIALECT_210);
+    g_srv.no_final_token = true;
+    expect_refused(NT_ERROR_UNEXP_NET_ERR);
+}
+
+static void challenge_without_ess(void **state)
+{
+    srv_reset(SMB2_DIALECT_311);
+    g_srv.strip_ess = true;
+    expect_refused(NT_ERROR_UNEXP_NET_ERR);
+}
+
+static void validate_negotiate(void **state)
+{
+    static const struct {
+        int mode;
+        uint32_t want;
+    } cases[] = {
+        {VN_OK, NT_OK},
+        {VN_MISMATCH, NT_ERROR_UNEXP_NET_ERR},
+        {VN_UNSIGNED, NT_ERROR_UNEXP_NET_ERR},
+        {VN_DENIED, NT_ERROR_UNEXP_NET_ERR},
+        {VN_NOT_SUPPORTED, NT_OK}, /* signed: MS-SMB2 3.2.5.14.12 accepts it */
+    };
+    for (size_t d = 0; d < 2; d++) {
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            srv_reset(d ? SMB2_DIALECT_302 : SMB2_DIALECT_300);
+            g_srv.validate = cases[i].mode;
+            smb2_conn *c = NULL;
+            assert_int_equal(connect_as("User", &c), cases[i].want);
+            assert_int_equal(g_srv.validates, 1);
+            if (c)
+                smb2_disconnect(c);
+        }
+    }
+    /* anonymous sessions cannot sign: nothing to validate with */
+    srv_reset(SMB2_DIALECT_300);
+    g_srv.sess_flags = SMB2_SESSION_FLAG_IS_NULL;
+    smb2_conn *c = NULL;
+    assert_int_equal(connect_as(NULL, &c), NT_OK);
+    assert_int_equal(g_srv.validates, 0);
+    smb2_disconnect(c);
+}
+
+static void pending_forever_is_bounded(void **state)
+{
+    /* the request's own timeout */
+    srv_reset(SMB2_DIALECT_311);
+    g_srv.pending_tree = true;
+    smb2_conn *c = NULL;
+    nt_creds anon = {0};
+    smb2_opts o = {.host = "srv", .unc_server = "srv", .timeout_ms = 300};
+    uint64_t t0 = nt_now_ms();
+    assert_int_equal(smb2_connect(&o, &anon, &c), NT_ERROR_SEM_TIMEOUT);
+    uint64_t took = nt_now_ms() - t0;
+    assert_null(c);
+    assert_true(g_srv.pendings >= 5);
+    assert_true(took >= 280 && took < 300 + 150);
+    /* the caller's whole-call deadline, shorter than the request timeout */
+    srv_reset(SMB2_DIALECT_311);
+    g_srv.pending_tree = true;
+    o.timeout_ms = 10000;
+    t0 = nt_now_ms();
+    o.deadline_ms = t0 + 200;
+    assert_int_equal(smb2_connect(&o, &anon, &c), NT_ERROR_SEM_TIMEOUT);
+    took = nt_now_ms() - t0;
+    assert_true(took >= 180 && took < 200 + 150);
+    /* a signed session: the unsigned interim answers are allowed, not endless */
+    srv_reset(SMB2_DIALECT_311);
+    g_srv.pending_tree = true;
+    nt_creds cr = {(char *)"User", (char *)"Domain", (char *)"Password"};
+    o.timeout_ms = 300;
+    o.deadline_ms = 0;
+    t0 = nt_now_ms();
+    assert_int_equal(smb2_connect(&o, &cr, &c), NT_ERROR_SEM_TIMEOUT);
+    took = nt_now_ms() - t0;
+    assert_true(g_srv.have_key && g_srv.pendings >= 5);
+    assert_true(took >= 280 && took < 300 + 150);
+    /* a deadline already passed: nothing is even sent */
+    srv_reset(SMB2_DIALECT_311);
+    o.deadline_ms = nt_now_ms() - 1;
+    assert_int_equal(smb2_connect(&o, &anon, &c), NT_ERROR_SEM_TIMEOUT);
+    assert_int_equal(g_srv.rxlen, 0);
+}
+
+/* ---- the timed lock ---- */
+
+static nt_tlock g_lock = NT_TLOCK_INIT;
+
+static void *holder(void *arg)
+{
+    (void)arg;
+    assert_true(nt_tlock_acquire(&g_lock, 0));
+    sleep_ms(600);
+    nt_tlock_release(&g_lock);
+    return NULL;
+}
+
+static void tlock_gives_up_at_deadline(void **state)
+{
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, holder, NULL), 0);
+    sleep_ms(100); /* the holder has it */
+    uint64_t t0 = nt_now_ms();
+    assert_false(nt_tlock_acquire(&g_lock, t0 + 200));
+    uint64_t took = nt_now_ms() - t0;
+    assert_true(took >= 190 && took < 200 + 150);
+    /* a later deadline: acquired once the holder lets go */
+    assert_true(nt_tlock_acquire(&g_lock, nt_now_ms() + 5000));
+    nt_tlock_release(&g_lock);
+    pthread_join(th, NULL);
+    /* free lock, passed deadline: still acquired (nobody to wait for) */
+    assert_true(nt_tlock_acquire(&g_lock, nt_now_ms() - 1));
+    nt_tlock_release(&g_lock);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(user_logon_signs, teardown),
+        cmocka_unit_test_teardown(wrong_password_is_logon_failure, teardown),
+        cmocka_unit_test_teardown(guest_or_null_with_credentials_refused, teardown),
+        cmocka_unit_test_teardown(anonymous_null_session_allowed, teardown),
+        cmocka_unit_test_teardown(final_setup_unsigned_or_tampered_311, teardown),
+        cmocka_unit_test_teardown(final_setup_tampered_300, teardown),
+        cmocka_unit_test_teardown(server_mechlistmic_required, teardown),
+        cmocka_unit_test_teardown(challenge_without_ess, teardown),
+        cmocka_unit_test_teardown(validate_negotiate, teardown),
+        cmocka_unit_test_teardown(pending_forever_is_bounded, teardown),
+        cmocka_unit_test(tlock_gives_up_at_deadline),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
