@@ -252,6 +252,9 @@ static fake *bound_fake(size_t chunk, rpc_conn *c)
     return f;
 }
 
+/* The fault status of the last rpc_call (0: none). */
+static uint32_t last_fault;
+
 static uint8_t *pattern(size_t n)
 {
     uint8_t *p = malloc(n ? n : 1);
@@ -487,7 +490,7 @@ static void test_call_single_fragment(void **st)
         uint8_t *resp = NULL;
         size_t rlen = 0;
         static const uint8_t req[] = {1, 2, 3, 4};
-        assert_int_equal(rpc_call(&c, 12, req, 4, &resp, &rlen), NT_OK);
+        assert_int_equal(rpc_call(&c, 12, req, 4, &resp, &rlen, &last_fault), NT_OK);
         assert_int_equal(rlen, 300);
         assert_memory_equal(resp, stub, 300);
         free(resp);
@@ -514,7 +517,7 @@ static void test_call_multi_fragment_reassembly(void **st)
             add_response_frags(next_stream(f), 2, stub, n, pers[pi]);
             uint8_t *resp = NULL;
             size_t rlen = 0;
-            assert_int_equal(rpc_call(&c, 12, NULL, 0, &resp, &rlen), NT_OK);
+            assert_int_equal(rpc_call(&c, 12, NULL, 0, &resp, &rlen, &last_fault), NT_OK);
             assert_int_equal(rlen, n);
             assert_memory_equal(resp, stub, n);
             free(resp);
@@ -532,24 +535,28 @@ static void test_call_empty_stub_response(void **st)
     add_response(next_stream(f), 2, 3, NULL, 0);
     uint8_t *resp = NULL;
     size_t rlen = 99;
-    assert_int_equal(rpc_call(&c, 13, NULL, 0, &resp, &rlen), NT_OK);
+    assert_int_equal(rpc_call(&c, 13, NULL, 0, &resp, &rlen, &last_fault), NT_OK);
     assert_int_equal(rlen, 0);
     assert_non_null(resp);
     free(resp);
     fake_free(f);
 }
 
+/* One call: its transport status, and the fault in last_fault. */
 static uint32_t call_expect(fake *f, rpc_conn *c)
 {
     uint8_t *resp = (uint8_t *)1;
     size_t rlen = 5;
-    uint32_t st = rpc_call(c, 12, NULL, 0, &resp, &rlen);
-    if (st != NT_OK) {
+    last_fault = 0xDEADBEEFu;
+    uint32_t st = rpc_call(c, 12, NULL, 0, &resp, &rlen, &last_fault);
+    if (st != NT_OK || last_fault) {
         assert_null(resp);
         assert_int_equal(rlen, 0);
     } else {
         free(resp);
     }
+    if (st != NT_OK)
+        assert_int_equal(last_fault, 0); /* a transport failure is never also a fault */
     (void)f;
     return st;
 }
@@ -684,26 +691,18 @@ static void test_call_truncated_everywhere(void **st)
     free(stub);
 }
 
-static void test_fault_mapping(void **st)
+/* A FAULT is the server's answer: transport status NT_OK, the fault status
+ * as sent, the association usable; rpc_fault_status maps it. */
+static void test_fault_is_an_answer(void **st)
 {
     (void)st;
-    static const struct {
-        uint32_t status, want;
-    } m[] = {
-        {0x1c010002u, NT_RPC_S_PROCNUM_OUT_OF_RANGE},
-        {5, NT_ERROR_ACCESS_DENIED},
-        {0x6f7, 0x6f7},        /* RPC_X_BAD_STUB_DATA: already a Win32 code */
-        {1783, 1783},
-        {0x1c00001au, NT_RPC_S_CALL_FAILED},
-        {0x1c010003u, NT_RPC_S_CALL_FAILED},
-        {0, NT_RPC_S_CALL_FAILED},
-        {0xC0000022u, NT_RPC_S_CALL_FAILED},
-    };
-    for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+    static const uint32_t faults[] = {0x1c010002u, 5, 0x6f7, 8, 59, 64, 0x1c00001au, 0xC0000022u, 234};
+    for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
         rpc_conn c;
         fake *f = bound_fake(i % 2 ? 1 : 1000, &c);
-        add_fault(next_stream(f), 2, m[i].status);
-        assert_int_equal(call_expect(f, &c), m[i].want);
+        add_fault(next_stream(f), 2, faults[i]);
+        assert_int_equal(call_expect(f, &c), NT_OK);
+        assert_int_equal(last_fault, faults[i]);
         assert_true(c.bound); /* a fault leaves the association usable */
         fake_free(f);
     }
@@ -714,16 +713,53 @@ static void test_fault_mapping(void **st)
     nt_wr *s = next_stream(f);
     add_response(s, 2, RPC_PFC_FIRST_FRAG, stub, 8);
     add_fault(s, 2, 5);
-    assert_int_equal(call_expect(f, &c), NT_ERROR_ACCESS_DENIED);
+    assert_int_equal(call_expect(f, &c), NT_OK);
+    assert_int_equal(last_fault, 5);
     fake_free(f);
-    /* a fault too short to hold its status */
+    /* a fault too short to hold its status, and one whose status says
+     * "success": protocol violations, not answers */
     f = bound_fake(5, &c);
     s = next_stream(f);
     size_t h = hdr(s, RPC_PTYPE_FAULT, 3, 2);
     nt_wr_zeros(s, 8);
     fin(s, h);
     assert_int_equal(call_expect(f, &c), NT_ERROR_UNEXP_NET_ERR);
+    assert_false(c.bound);
     fake_free(f);
+    f = bound_fake(5, &c);
+    add_fault(next_stream(f), 2, 0);
+    assert_int_equal(call_expect(f, &c), NT_ERROR_UNEXP_NET_ERR);
+    fake_free(f);
+}
+
+static void test_fault_status_mapping(void **st)
+{
+    (void)st;
+    static const struct {
+        uint32_t fault, want;
+    } m[] = {
+        {0x1c010002u, NT_RPC_S_PROCNUM_OUT_OF_RANGE}, /* nca_s_op_rng_error */
+        {0x1c010003u, NT_RPC_S_UNKNOWN_IF},           /* nca_s_unk_if */
+        {0x1c01000bu, NT_RPC_S_PROTOCOL_ERROR},       /* nca_s_proto_error */
+        {0x1c010001u, 1820},                          /* nca_s_comm_failure */
+        {0x1c010014u, 1723},                          /* nca_s_server_too_busy */
+        {0x1c00001au, 6},                             /* nca_s_fault_context_mismatch */
+        {0x1c00001bu, 1130},                          /* nca_s_fault_remote_no_memory */
+        {0x1c000012u, NT_RPC_S_CALL_FAILED},          /* nca_s_fault_unspec */
+        {0x1c00000du, 1818},                          /* nca_s_fault_cancel */
+        {0x1c000009u, 1727},                          /* nca_s_unspec_reject */
+        {5, NT_ERROR_ACCESS_DENIED},                  /* Win32 codes pass through */
+        {0x6f7, 0x6f7},
+        {1783, 1783},
+        {8, 8},
+        {59, 59},
+        {0x1c00001cu, 0x1c00001cu},                   /* no Win32 equivalent: as sent */
+        {0xC0000022u, 0xC0000022u},
+        {0, NT_RPC_S_CALL_FAILED},
+        {NT_ERROR_MORE_DATA, NT_RPC_S_CALL_FAILED},   /* never "more data" */
+    };
+    for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+        assert_int_equal(rpc_fault_status(m[i].fault), m[i].want);
 }
 
 static void test_call_oversized_refused(void **st)
@@ -785,7 +821,7 @@ static void test_request_fragmented(void **st)
         add_response(next_stream(f), 2, 3, four, 4);
         uint8_t *resp = NULL;
         size_t rlen = 0;
-        assert_int_equal(rpc_call(&c, 12, n ? stub : NULL, n, &resp, &rlen), NT_OK);
+        assert_int_equal(rpc_call(&c, 12, n ? stub : NULL, n, &resp, &rlen, &last_fault), NT_OK);
         free(resp);
         check_request_frags(f, 1, stub, n, 4280, 12);
         size_t want_frags = n == 0 ? 1 : (n + 4255) / 4256;
@@ -809,7 +845,7 @@ static void test_request_fragmented_small_server(void **st)
     add_response(next_stream(f), 2, 3, stub, 4);
     uint8_t *resp = NULL;
     size_t rlen = 0;
-    assert_int_equal(rpc_call(&c, 13, stub, n, &resp, &rlen), NT_OK);
+    assert_int_equal(rpc_call(&c, 13, stub, n, &resp, &rlen, &last_fault), NT_OK);
     free(resp);
     check_request_frags(f, 1, stub, n, 1432, 13);
     assert_int_equal(f->nsent - 1, 4); /* 1408 * 3 + 776 */
@@ -827,8 +863,11 @@ static void test_call_ids_advance(void **st)
     add_fault(next_stream(f), 3, 5);
     add_response(next_stream(f), 4, 3, stub, 4);
     assert_int_equal(call_expect(f, &c), NT_OK);
-    assert_int_equal(call_expect(f, &c), NT_ERROR_ACCESS_DENIED);
+    assert_int_equal(last_fault, 0);
     assert_int_equal(call_expect(f, &c), NT_OK);
+    assert_int_equal(last_fault, 5);
+    assert_int_equal(call_expect(f, &c), NT_OK);
+    assert_int_equal(last_fault, 0);
     fake_free(f);
 }
 
@@ -840,7 +879,7 @@ static void test_call_not_bound(void **st)
     conn_init(&c, f);
     assert_int_equal(call_expect(f, &c), NT_ERROR_INVALID_PARAMETER);
     assert_int_equal(f->nsent, 0);
-    assert_int_equal(rpc_call(&c, 1, NULL, 0, NULL, NULL), NT_ERROR_INVALID_PARAMETER);
+    assert_int_equal(rpc_call(&c, 1, NULL, 0, NULL, NULL, &last_fault), NT_ERROR_INVALID_PARAMETER);
     fake_free(f);
 }
 
@@ -875,7 +914,10 @@ static void test_samba_session_enum(void **st)
         nt_wchar *srv = nt_utf8_to_utf16("\\\\127.0.0.40", NULL);
         uint32_t resume = 0;
         sess_list l;
-        assert_int_equal(srvs_session_enum(&c, srv, NULL, NULL, 1, 0xFFFFFFFFu, &resume, &l), NT_OK);
+        srvs_answer ans;
+        assert_int_equal(srvs_session_enum(&c, srv, NULL, NULL, 1, 0xFFFFFFFFu, &resume, &l, &ans), NT_OK);
+        assert_int_equal(ans.werr, NT_OK);
+        assert_int_equal(ans.fault, 0);
         assert_int_equal(l.count, 2);
         assert_int_equal(l.total_entries, 2);
         assert_true(l.has_resume);
@@ -885,8 +927,9 @@ static void test_samba_session_enum(void **st)
         free(u);
         sess_list_free(&l);
         /* Samba 4.17 has levels 0 and 1 only */
-        assert_int_equal(srvs_session_enum(&c, srv, NULL, NULL, 2, 0xFFFFFFFFu, &resume, &l),
-                         NT_ERROR_INVALID_LEVEL);
+        assert_int_equal(srvs_session_enum(&c, srv, NULL, NULL, 2, 0xFFFFFFFFu, &resume, &l, &ans), NT_OK);
+        assert_int_equal(ans.werr, NT_ERROR_INVALID_LEVEL); /* the server's answer, not a failure */
+        assert_int_equal(srvs_answer_status(&ans), NT_ERROR_INVALID_LEVEL);
         assert_int_equal(l.count, 0);
         assert_true(c.bound);
         free(srv);
@@ -915,7 +958,8 @@ int main(void)
         cmocka_unit_test(test_call_frag_len_bad),
         cmocka_unit_test(test_call_trailing_bytes),
         cmocka_unit_test(test_call_truncated_everywhere),
-        cmocka_unit_test(test_fault_mapping),
+        cmocka_unit_test(test_fault_is_an_answer),
+        cmocka_unit_test(test_fault_status_mapping),
         cmocka_unit_test(test_call_oversized_refused),
         cmocka_unit_test(test_request_fragmented),
         cmocka_unit_test(test_request_fragmented_small_server),

@@ -231,6 +231,21 @@ static int do_full(const wchar_t *srv, const char *truthfile, int derived)
                  "returned %lu %s with %lu entries (truth %d)", (unsigned long)st, wt_errname(st), (unsigned long)er, T.ns);
         if (buf) NetApiBufferFree(buf);
     }
+    {   /* a filter with a lone surrogate names no session: not sent (Samba
+         * would fault 1783), it matches nothing: the normal "not found" codes */
+        static const wchar_t badc[] = {L'\\', L'\\', L'x', 0xD800, 0};
+        static const wchar_t badu[] = {L'u', 0xDC00, 0};
+        LPBYTE buf = NULL;
+        DWORD er, te;
+        NET_API_STATUS st = call(srv, badc, NULL, 10, &buf, MAX_PREFERRED_LENGTH, &er, &te, NULL);
+        WT_CHECK(nm("filter.lone_surrogate_client"), st == NERR_ClientNameNotFound && !buf && er == 0 && te == 0,
+                 "returned %lu %s, bufptr %p counts %lu/%lu", (unsigned long)st, wt_errname(st), (void *)buf,
+                 (unsigned long)er, (unsigned long)te);
+        st = call(srv, NULL, badu, 1, &buf, MAX_PREFERRED_LENGTH, &er, &te, NULL);
+        WT_CHECK(nm("filter.lone_surrogate_user"), st == NERR_UserNotFound && !buf && er == 0 && te == 0,
+                 "returned %lu %s, bufptr %p counts %lu/%lu", (unsigned long)st, wt_errname(st), (void *)buf,
+                 (unsigned long)er, (unsigned long)te);
+    }
     check_paging(srv, 1, 1, "paging.prefmaxlen1.level1");
     check_paging(srv, 10, 1, "paging.prefmaxlen1.level10");
     check_paging(srv, 1, 200, "paging.prefmaxlen200.level1");
@@ -285,6 +300,20 @@ static void do_args(const wchar_t *unreach)
         WT_CHECK(name, st == ERROR_INVALID_LEVEL && buf == NULL && er == 0 && te == 0 && ms < 1000,
                  "returned %lu %s in %lu ms, bufptr %p counts %lu/%lu", (unsigned long)st, wt_errname(st),
                  (unsigned long)ms, (void *)buf, (unsigned long)er, (unsigned long)te);
+    }
+    {   /* resume handles this DLL never issued: 87 before any traffic */
+        static const DWORD bogus[] = { 0xDEADBEEFu, 0xFFFFFFFFu, 0x80000000u, 5u };
+        for (i = 0; i < sizeof(bogus) / sizeof(bogus[0]); i++) {
+            char name[96];
+            DWORD t0 = GetTickCount(), ms, rh = bogus[i];
+            buf = WT_SENTINEL; er = te = 0x77;
+            st = NetSessionEnum((LPWSTR)unreach, NULL, NULL, 1, &buf, MAX_PREFERRED_LENGTH, &er, &te, &rh);
+            ms = GetTickCount() - t0;
+            snprintf(name, sizeof(name), "%s.bad_resume_handle.0x%08lx", P, (unsigned long)bogus[i]);
+            WT_CHECK(name, st == ERROR_INVALID_PARAMETER && buf == NULL && er == 0 && te == 0 && ms < 1000,
+                     "returned %lu %s in %lu ms, bufptr %p counts %lu/%lu", (unsigned long)st, wt_errname(st),
+                     (unsigned long)ms, (void *)buf, (unsigned long)er, (unsigned long)te);
+        }
     }
     er = te = 0x77;
     st = NetSessionEnum((LPWSTR)unreach, NULL, NULL, 1, NULL, MAX_PREFERRED_LENGTH, &er, &te, NULL);

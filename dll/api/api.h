@@ -62,13 +62,30 @@ typedef enum api_retry {
     API_RETRY_ONCE          /* deletion: replaced only when found dead before sending */
 } api_retry;
 
-/* Operation run on a bound srvsvc connection. */
+/* Operation run on a bound srvsvc connection.  It returns the transport's /
+ * protocol's status only (NT_OK when the server answered); the server's
+ * answer, whatever its value, goes into arg (a srvs_answer), so no answer
+ * ever poisons a connection or causes a repeat. */
 typedef uint32_t (*api_op_fn)(rpc_conn *rpc, void *arg);
 /* Runs op against server with the credentials for it, reusing a cached
- * connection.  *sent_then_dropped is set when the request may have reached
- * the server and the server then dropped the connection. */
+ * connection.  A failed op discards the connection (see poisons_connection);
+ * a connection lost on reuse is replaced and an API_RETRY_IDEMPOTENT op
+ * repeated once.  *sent_then_dropped is set when the request may have
+ * reached the server and the server then dropped the connection. */
 uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, void *arg,
                        bool *sent_then_dropped);
+/* Test seam (the smallest one; a later issue generalises transports): when
+ * set, connections are this byte stream to a scripted srvsvc server instead
+ * of the SMB2 pipe (credentials are looked up, the RPC bind and everything
+ * above run as usual).  NULL restores SMB2.  Call api_cache_shutdown before
+ * changing it. */
+typedef struct api_pipe_factory {
+    /* Opens a stream to host:port: fills *t (ctx and the three functions). */
+    uint32_t (*open)(const char *host, uint16_t port, rpc_transport *t);
+    bool (*is_dead)(void *ctx);
+    void (*close)(void *ctx);
+} api_pipe_factory;
+void api_set_pipe_factory(const api_pipe_factory *f);
 /* Connections opened since the process started (tests: reuse is observable). */
 uint32_t api_connect_count(void);
 /* Per-server memory of levels the server rejected with ERROR_INVALID_LEVEL. */

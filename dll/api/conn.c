@@ -29,6 +29,7 @@ typedef struct cache_entry {
     nt_tlock lock;      /* held for a whole call on this connection */
     smb2_conn *smb;
     smb2_pipe *pipe;
+    void *alt;           /* the test seam's stream instead of smb/pipe */
     rpc_conn rpc;
 } cache_entry;
 
@@ -141,6 +142,14 @@ static uint32_t tr_write(void *ctx, const uint8_t *in, size_t inlen)
     return smb2_pipe_write(ctx, in, inlen);
 }
 
+/* ---- test seam: another byte stream instead of the SMB2 pipe ---- */
+static const api_pipe_factory *g_factory; /* NULL: SMB2 */
+
+void api_set_pipe_factory(const api_pipe_factory *f)
+{
+    g_factory = f;
+}
+
 /* ---- entries ---- */
 static void creds_id(const nt_creds *c, uint8_t id[32])
 {
@@ -156,6 +165,9 @@ static void creds_id(const nt_creds *c, uint8_t id[32])
 
 static void entry_drop(cache_entry *e, bool polite)
 {
+    if (e->alt && g_factory)
+        g_factory->close(e->alt);
+    e->alt = NULL;
     if (e->pipe) {
         if (polite)
             smb2_pipe_close(e->pipe);
@@ -220,11 +232,18 @@ static uint32_t entry_connect(cache_entry *e, const api_server *srv, const nt_cr
     nt_mutex_lock(&g_lock);
     g_connects++;
     nt_mutex_unlock(&g_lock);
-    uint32_t st = smb2_connect(&o, cr, &e->smb);
-    if (st == NT_OK)
-        st = smb2_pipe_open(e->smb, "srvsvc", &e->pipe);
+    rpc_transport tr = {NULL, tr_transceive, tr_read, tr_write};
+    uint32_t st;
+    if (g_factory) {
+        st = g_factory->open(srv->host, e->port, &tr);
+        e->alt = st == NT_OK ? tr.ctx : NULL;
+    } else {
+        st = smb2_connect(&o, cr, &e->smb);
+        if (st == NT_OK)
+            st = smb2_pipe_open(e->smb, "srvsvc", &e->pipe);
+        tr.ctx = e->pipe;
+    }
     if (st == NT_OK) {
-        rpc_transport tr = {e->pipe, tr_transceive, tr_read, tr_write};
         rpc_init(&e->rpc, &tr);
         st = rpc_bind(&e->rpc, &RPC_SRVSVC_SYNTAX);
     }
@@ -239,19 +258,33 @@ static uint32_t entry_connect(cache_entry *e, const api_server *srv, const nt_cr
     return st;
 }
 
-/* Errors after which the connection's state is unknown: it is discarded. */
+static bool entry_open(const cache_entry *e)
+{
+    return e->smb || e->alt;
+}
+
+static bool entry_dead(cache_entry *e)
+{
+    return e->alt ? g_factory && g_factory->is_dead(e->alt) : smb2_is_dead(e->smb);
+}
+
+/* An op returns only the transport's / protocol's status (the server's
+ * answer, whatever it is, travels in the op's argument and never gets
+ * here).  After any failure the connection's state is unknown and it is
+ * discarded, except when nothing was sent (arguments that cannot be
+ * encoded) or the SMB server refused the pipe operation in a proper
+ * response. */
 static bool poisons_connection(uint32_t st)
 {
     switch (st) {
-    case NT_ERROR_NETNAME_DELETED:
-    case NT_ERROR_UNEXP_NET_ERR:
-    case NT_ERROR_SEM_TIMEOUT:
-    case NT_ERROR_NOT_ENOUGH_MEMORY:
-    case NT_RPC_S_PROTOCOL_ERROR:
-    case NT_RPC_S_CALL_FAILED:
-        return true;
-    default:
+    case NT_OK:
+    case NT_ERROR_INVALID_PARAMETER:
+    case NT_ERROR_INVALID_LEVEL:
+    case NT_ERROR_ACCESS_DENIED:
+    case NT_ERROR_NETWORK_ACCESS_DENIED:
         return false;
+    default:
+        return true;
     }
 }
 
@@ -284,11 +317,11 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
     }
     for (int attempt = 0; attempt < 2; attempt++) {
         bool fresh = false;
-        if (e->smb && smb2_is_dead(e->smb)) {
+        if (entry_open(e) && entry_dead(e)) {
             nt_trace("cached connection to %s is dead: replacing it", srv->host);
             entry_drop(e, false);
         }
-        if (!e->smb) {
+        if (!entry_open(e)) {
             st = entry_connect(e, srv, &cr, deadline);
             if (st != NT_OK)
                 break;

@@ -8,14 +8,72 @@
  * server's whole list at a level it has (deriving the requested level from
  * the level table), applies the filters here as well, pages here with the
  * resume handle as an index into the filtered list, and adds the "\\".
+ * Servers that page themselves (Windows) are followed to the end of their
+ * list (srvs_session_enum_all) before any of that.
+ *
+ * The server's answer and the transport's failure stay apart: a
+ * NET_API_STATUS the server answered reaches the caller unchanged (a fault
+ * as rpc_fault_status maps it) and never affects the cached connection;
+ * only transport failures are folded into the documented codes.
  */
-#include "api.h"
+#include "session_int.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ENUM_MAX_ROUNDS 1024u  /* bound on server-side paging rounds */
+/* ---- asking the server ------------------------------------------------------- */
+/* Internal transport codes folded into the documented ones.  Only for the
+ * transport's status: the server's own answer is passed through unchanged. */
+static uint32_t transport_status(const api_server *srv, uint32_t st)
+{
+    switch (st) {
+    case NT_ERROR_CONNECTION_REFUSED:
+        return srv->local ? NT_NERR_ServerNotStarted : NT_ERROR_BAD_NETPATH;
+    case NT_ERROR_NETNAME_DELETED:
+        return NT_ERROR_UNEXP_NET_ERR;
+    case NT_ERROR_BAD_NET_NAME:
+        return NT_ERROR_BAD_NETPATH;
+    default:
+        return st;
+    }
+}
+
+/* Runs op with a connection to srv.  *answered tells whether the server
+ * answered (*ans, filled by op, is then its answer); the result is the
+ * folded transport failure or the answer as Windows gives it. */
+static uint32_t ask_server(const api_server *srv, api_retry policy, api_op_fn op, void *arg,
+                           const srvs_answer *ans, bool *answered, bool *dropped)
+{
+    uint32_t st = api_with_conn(srv, policy, op, arg, dropped);
+    *answered = st == NT_OK;
+    return st != NT_OK ? transport_status(srv, st) : srvs_answer_status(ans);
+}
+
+/* Did the server itself answer with NET_API_STATUS `werr`? */
+static bool server_said(bool answered, const srvs_answer *ans, uint32_t werr)
+{
+    return answered && !ans->fault && ans->werr == werr;
+}
+
+/* True when every surrogate in s is paired (NULL is fine).  A filter that
+ * is not well-formed UTF-16 cannot name any session; it is not sent to the
+ * server (Samba cannot convert it and faults) but compared here, as UTF-16
+ * code units, where it matches nothing. */
+static bool utf16_ok(const nt_wchar *s)
+{
+    for (; s && *s; s++) {
+        if (*s >= 0xD800 && *s <= 0xDBFF && s[1] >= 0xDC00 && s[1] <= 0xDFFF)
+            s++;
+        else if (*s >= 0xD800 && *s <= 0xDFFF)
+            return false;
+    }
+    return true;
+}
+
+static const nt_wchar *sendable(const nt_wchar *s)
+{
+    return utf16_ok(s) ? s : NULL;
+}
 
 /* ---- fetching ------------------------------------------------------------------ */
 typedef struct fetch_arg {
@@ -24,57 +82,14 @@ typedef struct fetch_arg {
     const nt_wchar *user;
     uint32_t level;
     sess_list *out;
+    srvs_answer ans;        /* the server's answer */
 } fetch_arg;
 
-static bool list_append(sess_list *dst, sess_list *src)
-{
-    if (src->count == 0)
-        return true;
-    if (dst->count > SRVS_MAX_ENTRIES - src->count)
-        return false;
-    sess_info *nv = realloc(dst->v, sizeof(sess_info) * (size_t)(dst->count + src->count));
-    if (!nv)
-        return false;
-    memcpy(nv + dst->count, src->v, sizeof(sess_info) * src->count);
-    dst->v = nv;
-    dst->count += src->count;
-    free(src->v); /* ownership of the strings moved to dst */
-    src->v = NULL;
-    src->count = 0;
-    return true;
-}
-
-/* Whole list at one level: follows the server's own paging (bounded). */
+/* Whole list at one level, following the server's own paging. */
 static uint32_t op_fetch(rpc_conn *rpc, void *varg)
 {
     fetch_arg *a = varg;
-    memset(a->out, 0, sizeof(*a->out));
-    a->out->level = a->level;
-    uint32_t resume = 0;
-    for (unsigned round = 0; round < ENUM_MAX_ROUNDS; round++) {
-        sess_list part;
-        memset(&part, 0, sizeof(part));
-        uint32_t st = srvs_session_enum(rpc, a->srv->unc, a->client, a->user, a->level,
-                                        NT_MAX_PREFERRED_LENGTH, &resume, &part);
-        if (st != NT_OK && st != NT_ERROR_MORE_DATA) {
-            sess_list_free(&part);
-            sess_list_free(a->out);
-            return st;
-        }
-        uint32_t got = part.count;
-        bool advanced = part.has_resume && part.resume_handle != resume;
-        uint32_t next_resume = part.resume_handle;
-        a->out->total_entries = part.total_entries;
-        if (!list_append(a->out, &part)) {
-            sess_list_free(&part);
-            sess_list_free(a->out);
-            return NT_ERROR_NOT_ENOUGH_MEMORY;
-        }
-        if (st == NT_OK || got == 0 || !advanced)
-            return NT_OK; /* done, or a server whose paging would loop: keep what we have */
-        resume = next_resume;
-    }
-    return NT_OK;
+    return srvs_session_enum_all(rpc, a->srv->unc, a->client, a->user, a->level, a->out, &a->ans);
 }
 
 /* Level 0 has no user name: to filter by user locally, fetch a level that has it. */
@@ -93,18 +108,21 @@ static uint32_t fetch_sessions(const api_server *srv, const sess_level *want, co
     uint32_t level = fetch_level_for(want, user != NULL);
     if (level != want->level || (want->derive_from != SESS_LEVEL_NONE && api_level_missing(srv, want->level)))
         level = want->derive_from;
-    fetch_arg a = {srv, client, user, level, out};
-    uint32_t st = api_with_conn(srv, API_RETRY_IDEMPOTENT, op_fetch, &a, NULL);
-    if (st == NT_ERROR_INVALID_LEVEL && level == want->level && want->derive_from != SESS_LEVEL_NONE) {
+    fetch_arg a = {srv, sendable(client), sendable(user), level, out, {0, 0}};
+    bool answered = false;
+    uint32_t st = ask_server(srv, API_RETRY_IDEMPOTENT, op_fetch, &a, &a.ans, &answered, NULL);
+    if (server_said(answered, &a.ans, NT_ERROR_INVALID_LEVEL) && level == want->level &&
+        want->derive_from != SESS_LEVEL_NONE) {
         nt_trace("server %s lacks level %u: deriving it from level %u", srv->host, (unsigned)want->level,
                  (unsigned)want->derive_from);
         api_level_set_missing(srv, want->level);
         a.level = level = want->derive_from;
-        st = api_with_conn(srv, API_RETRY_IDEMPOTENT, op_fetch, &a, NULL);
-    } else if (st == NT_ERROR_ACCESS_DENIED && level != want->level) {
-        /* Level 1 refused where level 0 may be allowed: let the server filter. */
+        st = ask_server(srv, API_RETRY_IDEMPOTENT, op_fetch, &a, &a.ans, &answered, NULL);
+    } else if (server_said(answered, &a.ans, NT_ERROR_ACCESS_DENIED) && level != want->level && a.user == user) {
+        /* Level 1 refused where level 0 may be allowed: let the server
+         * filter (only possible when the user filter could be sent). */
         a.level = level = want->level;
-        st = api_with_conn(srv, API_RETRY_IDEMPOTENT, op_fetch, &a, NULL);
+        st = ask_server(srv, API_RETRY_IDEMPOTENT, op_fetch, &a, &a.ans, &answered, NULL);
     }
     if (st != NT_OK)
         return st;
@@ -181,7 +199,7 @@ static bool user_matches(const sess_info *s, const nt_wchar *user)
     if (!user)
         return true;
     if (!(s->present & (1u << SF_USERNAME)))
-        return true; /* level without user names: the server filtered */
+        return utf16_ok(user); /* level without user names: the server filtered (if it was sent) */
     return s->str[SF_USERNAME] && nt_wcsicmp(s->str[SF_USERNAME], user) == 0;
 }
 
@@ -213,21 +231,6 @@ static void trace_result(const char *fn, const api_server *srv, uint32_t level, 
              (unsigned long long)(nt_now_ms() - t0));
 }
 
-/* Internal transport codes folded into the documented ones. */
-static uint32_t public_status(const api_server *srv, uint32_t st)
-{
-    switch (st) {
-    case NT_ERROR_CONNECTION_REFUSED:
-        return srv->local ? NT_NERR_ServerNotStarted : NT_ERROR_BAD_NETPATH;
-    case NT_ERROR_NETNAME_DELETED:
-        return NT_ERROR_UNEXP_NET_ERR;
-    case NT_ERROR_BAD_NET_NAME:
-        return NT_ERROR_BAD_NETPATH;
-    default:
-        return st;
-    }
-}
-
 /* A stable order (client, user, longest-connected first): servers such as
  * Samba return their sessions in a different order on every call. */
 static int cmp_wstr(const nt_wchar *a, const nt_wchar *b)
@@ -247,108 +250,60 @@ static int cmp_sess(const void *pa, const void *pb)
     return c;
 }
 
-/* ---- resume snapshots ------------------------------------------------------------
- * A walk with the resume handle must return every entry exactly once even
- * when the server ignores paging and sessions come and go meanwhile, so the
- * first page's filtered list is kept and later pages are served from it.
- * Handle = (snapshot id << 16) | index.  Snapshots expire after
- * SNAP_TTL_MS; an unknown handle falls back to a fresh list (sorted) and
- * uses its index part. */
-#define SNAP_MAX 16
-#define SNAP_TTL_MS 120000u
-#define SNAP_MAX_ENTRIES 0xFFFFu
-
-typedef struct snapshot {
-    uint16_t id;           /* 0 = free slot */
-    uint64_t stamp;
-    char *key;             /* host|level|client|user */
-    sess_list list;
-} snapshot;
-
-static nt_mutex g_snap_lock = NT_MUTEX_INIT;
-static snapshot g_snaps[SNAP_MAX];
-static uint16_t g_snap_next = 1;
-
-static char *snap_key(const api_server *srv, uint32_t level, const nt_wchar *client, const nt_wchar *user)
-{
-    char *c = client ? nt_utf16_to_utf8(client, nt_wcslen(client)) : NULL;
-    char *u = user ? nt_utf16_to_utf8(user, nt_wcslen(user)) : NULL;
-    size_t n = strlen(srv->host) + (c ? strlen(c) : 0) + (u ? strlen(u) : 0) + 32;
-    char *k = malloc(n);
-    if (k)
-        snprintf(k, n, "%s|%u|%s|%s", srv->host, (unsigned)level, c ? c : "", u ? u : "");
-    free(c);
-    free(u);
-    return k;
-}
-
-static void snap_free(snapshot *s)
-{
-    free(s->key);
-    sess_list_free(&s->list);
-    memset(s, 0, sizeof(*s));
-}
-
-/* Removes and returns the snapshot a handle names (false when unknown). */
-static bool snap_take(uint32_t handle, const char *key, snapshot *out)
-{
-    uint16_t id = (uint16_t)(handle >> 16);
-    bool found = false;
-    uint64_t now = nt_now_ms();
-    nt_mutex_lock(&g_snap_lock);
-    for (int i = 0; i < SNAP_MAX; i++) {
-        snapshot *s = &g_snaps[i];
-        if (s->id && now - s->stamp > SNAP_TTL_MS)
-            snap_free(s);
-        if (s->id && s->id == id && !found && key && strcmp(s->key, key) == 0) {
-            *out = *s;
-            memset(s, 0, sizeof(*s));
-            found = true;
-        }
-    }
-    nt_mutex_unlock(&g_snap_lock);
-    return found;
-}
-
-/* Stores a snapshot (taking ownership of key and list); returns its id. */
-static uint16_t snap_put(uint16_t id, char *key, sess_list *list)
-{
-    nt_mutex_lock(&g_snap_lock);
-    if (!id) {
-        id = g_snap_next++;
-        if (g_snap_next == 0 || g_snap_next > 0x7FFF)
-            g_snap_next = 1;
-    }
-    int slot = 0;
-    for (int i = 0; i < SNAP_MAX; i++) {
-        if (!g_snaps[i].id) {
-            slot = i;
-            break;
-        }
-        if (g_snaps[i].stamp < g_snaps[slot].stamp)
-            slot = i; /* evict the oldest when full */
-    }
-    if (g_snaps[slot].id)
-        snap_free(&g_snaps[slot]);
-    g_snaps[slot].id = id;
-    g_snaps[slot].stamp = nt_now_ms();
-    g_snaps[slot].key = key;
-    g_snaps[slot].list = *list;
-    memset(list, 0, sizeof(*list));
-    nt_mutex_unlock(&g_snap_lock);
-    return id;
-}
-
-void api_snapshots_clear(void)
-{
-    nt_mutex_lock(&g_snap_lock);
-    for (int i = 0; i < SNAP_MAX; i++)
-        if (g_snaps[i].id)
-            snap_free(&g_snaps[i]);
-    nt_mutex_unlock(&g_snap_lock);
-}
-
 /* ---- NetSessionEnum ----------------------------------------------------------- */
+/* The list a call pages through: its walk's snapshot, or a fresh one.
+ * NT_ERROR_INVALID_PARAMETER for a resume handle this DLL never issued. */
+static uint32_t enum_list(const api_server *srv, const sess_level *want, const nt_wchar *client,
+                          const nt_wchar *user, uint32_t handle, const char *key, sess_list *l, uint16_t *id,
+                          uint32_t *start)
+{
+    snap_resume_kind kind = snap_resume(handle, key, l, id, start);
+    if (kind == SNAP_INVALID) {
+        nt_trace("NetSessionEnum: resume handle 0x%08x was never issued for this query", (unsigned)handle);
+        return NT_ERROR_INVALID_PARAMETER;
+    }
+    if (kind == SNAP_CONTINUE)
+        return NT_OK;
+    if (kind == SNAP_REBUILD)
+        nt_trace("NetSessionEnum: the walk of resume handle 0x%08x expired: continuing in a fresh list",
+                 (unsigned)handle);
+    uint32_t st = fetch_filtered(srv, want, client, user, l);
+    if (st == NT_OK && l->count > SNAP_MAX_ENTRIES) {
+        for (uint32_t i = SNAP_MAX_ENTRIES; i < l->count; i++)
+            sess_info_clear(&l->v[i]);
+        l->count = SNAP_MAX_ENTRIES;
+    }
+    if (st == NT_OK && l->count > 1)
+        qsort(l->v, l->count, sizeof(sess_info), cmp_sess);
+    return st;
+}
+
+/* Packs entries from *start that fit prefmaxlen (at least one) into *bufptr. */
+static uint32_t enum_page(const sess_level *want, sess_list *l, uint32_t start, uint32_t prefmaxlen,
+                          uint8_t **bufptr, uint32_t *n_out)
+{
+    uint32_t n = 0;
+    size_t used = 0;
+    while (start + n < l->count) {
+        size_t e = api_entry_size(want, &l->v[start + n]);
+        if (prefmaxlen != NT_MAX_PREFERRED_LENGTH && n > 0 && used + e > prefmaxlen)
+            break;
+        used += e;
+        n++;
+    }
+    *n_out = n;
+    if (n == 0)
+        return NT_OK;
+    sess_info **ptrs = nt_calloc(n, sizeof(*ptrs));
+    if (!ptrs)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    for (uint32_t i = 0; i < n; i++)
+        ptrs[i] = &l->v[start + i];
+    uint32_t st = api_pack(want, ptrs, n, bufptr);
+    free(ptrs);
+    return st;
+}
+
 uint32_t api_session_enum(const nt_wchar *server, const nt_wchar *client, const nt_wchar *user,
                           uint32_t level, uint8_t **bufptr, uint32_t prefmaxlen, uint32_t *entriesread,
                           uint32_t *totalentries, uint32_t *resume_handle)
@@ -372,72 +327,35 @@ uint32_t api_session_enum(const nt_wchar *server, const nt_wchar *client, const 
     client = empty_to_null(client);
     user = empty_to_null(user);
 
-    uint32_t handle = resume_handle ? *resume_handle : 0;
     char *key = snap_key(&srv, level, client, user);
-    snapshot snap;
-    memset(&snap, 0, sizeof(snap));
     sess_list l;
-    memset(&l, 0, sizeof(l));
-    uint32_t start = 0;
-    if (handle && snap_take(handle, key, &snap)) {
-        l = snap.list;           /* continue the walk the first page started */
-        memset(&snap.list, 0, sizeof(snap.list));
-        start = handle & 0xFFFFu;
-        free(snap.key);
-        snap.key = NULL;
-    } else {
-        snap.id = 0;
-        start = handle & 0xFFFFu;
-        st = fetch_filtered(&srv, want, client, user, &l);
-        if (st == NT_OK && l.count > SNAP_MAX_ENTRIES) {
-            for (uint32_t i = SNAP_MAX_ENTRIES; i < l.count; i++)
-                sess_info_clear(&l.v[i]);
-            l.count = SNAP_MAX_ENTRIES;
-        }
-        if (st == NT_OK && l.count > 1)
-            qsort(l.v, l.count, sizeof(sess_info), cmp_sess);
-    }
+    uint16_t id = 0;
+    uint32_t start = 0, n = 0;
+    st = key ? enum_list(&srv, want, client, user, resume_handle ? *resume_handle : 0, key, &l, &id, &start)
+             : NT_ERROR_NOT_ENOUGH_MEMORY;
+    if (!key)
+        memset(&l, 0, sizeof(l));
     if (st == NT_OK) {
         if (start > l.count)
             start = l.count;
-        uint32_t n = 0;
-        size_t used = 0;
-        while (start + n < l.count) {
-            size_t e = api_entry_size(want, &l.v[start + n]);
-            if (prefmaxlen != NT_MAX_PREFERRED_LENGTH && n > 0 && used + e > prefmaxlen)
-                break;
-            used += e;
-            n++;
-        }
-        sess_info **ptrs = nt_calloc(n ? n : 1, sizeof(*ptrs));
-        if (!ptrs) {
-            st = NT_ERROR_NOT_ENOUGH_MEMORY;
-        } else {
-            for (uint32_t i = 0; i < n; i++)
-                ptrs[i] = &l.v[start + i];
-            uint8_t *block = NULL;
-            st = n ? api_pack(want, ptrs, n, &block) : NT_OK;
-            free(ptrs);
-            if (st == NT_OK) {
-                *bufptr = block;
-                *entriesread = n;
-                *totalentries = l.count - start;
-                bool more = start + n < l.count;
-                if (resume_handle) {
-                    *resume_handle = 0;
-                    if (more && key) {
-                        uint16_t id = snap_put(snap.id, key, &l);
-                        key = NULL;
-                        *resume_handle = ((uint32_t)id << 16) | (start + n);
-                    }
-                }
-                st = more ? NT_ERROR_MORE_DATA : NT_OK;
+        st = enum_page(want, &l, start, prefmaxlen, bufptr, &n);
+    }
+    if (st == NT_OK) {
+        *entriesread = n;
+        *totalentries = l.count - start;
+        bool more = start + n < l.count;
+        if (resume_handle) {
+            *resume_handle = 0;
+            if (more) {
+                id = snap_put(id, key, &l);
+                key = NULL;
+                *resume_handle = ((uint32_t)id << 16) | (start + n);
             }
         }
+        st = more ? NT_ERROR_MORE_DATA : NT_OK;
     }
     free(key);
     sess_list_free(&l);
-    st = public_status(&srv, st);
     trace_result("NetSessionEnum", &srv, level, st, t0);
     api_server_free(&srv);
     return st;
@@ -467,7 +385,6 @@ uint32_t api_session_getinfo(const nt_wchar *server, const nt_wchar *client, con
         st = api_pack(want, &first, 1, bufptr);
     }
     sess_list_free(&l);
-    st = public_status(&srv, st);
     trace_result("NetSessionGetInfo", &srv, level, st, t0);
     api_server_free(&srv);
     return st;
@@ -478,12 +395,28 @@ typedef struct del_arg {
     const api_server *srv;
     const nt_wchar *client;
     const nt_wchar *user;
+    srvs_answer ans;
 } del_arg;
 
 static uint32_t op_del(rpc_conn *rpc, void *varg)
 {
     del_arg *a = varg;
-    return srvs_session_del(rpc, a->srv->unc, a->client, a->user);
+    return srvs_session_del(rpc, a->srv->unc, a->client, a->user, &a->ans);
+}
+
+/* Whether anything matches the filters: NERR_ClientNameNotFound when
+ * nothing does, else `otherwise` (or the enumeration's own failure, such
+ * as ERROR_ACCESS_DENIED, when there is no list to look at). */
+static uint32_t del_check_match(const api_server *srv, const nt_wchar *client, const nt_wchar *user,
+                                uint32_t otherwise)
+{
+    sess_list l;
+    memset(&l, 0, sizeof(l));
+    uint32_t est = fetch_filtered(srv, sess_level_find(1), client, user, &l);
+    sess_list_free(&l);
+    if (est == NT_NERR_ClientNameNotFound || est == NT_NERR_UserNotFound)
+        return NT_NERR_ClientNameNotFound;
+    return est == NT_OK ? otherwise : est;
 }
 
 uint32_t api_session_del(const nt_wchar *server, const nt_wchar *client, const nt_wchar *user)
@@ -495,28 +428,29 @@ uint32_t api_session_del(const nt_wchar *server, const nt_wchar *client, const n
     uint64_t t0 = nt_now_ms();
     client = empty_to_null(client);
     user = empty_to_null(user);
-    del_arg a = {&srv, client, user};
-    bool dropped = false;
-    st = api_with_conn(&srv, API_RETRY_ONCE, op_del, &a, &dropped);
-    if (st != NT_OK && dropped) {
+    del_arg a = {&srv, client, user, {0, 0}};
+    bool dropped = false, answered = false;
+    if (!utf16_ok(client) || !utf16_ok(user)) {
+        /* Names no session can have: nothing to delete (said after the
+         * same access check an enumeration makes). */
+        st = del_check_match(&srv, client, user, NT_NERR_ClientNameNotFound);
+    } else {
+        st = ask_server(&srv, API_RETRY_ONCE, op_del, &a, &a.ans, &answered, &dropped);
+    }
+    if (!answered && dropped) {
         /* The request went out and the server then dropped us: we ended our
          * own session along with the others.  That is success; the cached
          * connection is gone and the next call reconnects. */
         nt_trace("NetSessionDel: server dropped the connection after the request: our own session was deleted");
         st = NT_OK;
-    } else if (st == NT_ERROR_ACCESS_DENIED) {
+    } else if (answered && st == NT_ERROR_ACCESS_DENIED) {
         /* Samba answers "access denied" also when nothing matched: look. */
-        const sess_level *l1 = sess_level_find(1);
-        sess_list l;
-        memset(&l, 0, sizeof(l));
-        uint32_t est = fetch_filtered(&srv, l1, client, user, &l);
-        if (est == NT_NERR_ClientNameNotFound || est == NT_NERR_UserNotFound)
-            st = NT_NERR_ClientNameNotFound;
-        sess_list_free(&l);
-    } else if (st == NT_NERR_UserNotFound) {
+        st = del_check_match(&srv, client, user, NT_ERROR_ACCESS_DENIED);
+        if (st != NT_NERR_ClientNameNotFound)
+            st = NT_ERROR_ACCESS_DENIED;
+    } else if (server_said(answered, &a.ans, NT_NERR_UserNotFound)) {
         st = NT_NERR_ClientNameNotFound; /* the documented code for "no such session" */
     }
-    st = public_status(&srv, st);
     nt_trace("NetSessionDel server=%s client=%s user=%s -> %u (%llu ms)", srv.host, client ? "set" : "all",
              user ? "set" : "all", (unsigned)st, (unsigned long long)(nt_now_ms() - t0));
     api_server_free(&srv);

@@ -21,7 +21,6 @@ const rpc_syntax RPC_NDR20_SYNTAX = {
 #define RPC_RESP_HDR_LEN 24  /* common header + alloc_hint, p_cont_id, cancel_count, reserved */
 #define RPC_MAX_FRAG 4280    /* what we offer in BIND */
 #define RPC_MIN_FRAG 1432    /* C706: the smallest max_xmit/recv_frag allowed */
-#define NCA_S_OP_RNG_ERROR 0x1c010002u
 #define RX_CAP (2u * 65536u) /* one whole fragment (frag_len <= 65535) plus a chunk */
 /* Largest single transceive/read asked of the transport: every SMB2 server's
  * MaxTransactSize and MaxReadSize are at least 64 KiB (MS-SMB2 3.3.5.4). */
@@ -209,15 +208,56 @@ static uint32_t rx_pdu(rpc_conn *c, rx *x, rpc_hdr *h, const uint8_t **pdu)
     return NT_OK;
 }
 
-static uint32_t map_fault(uint32_t status)
+/* NCA status codes (C706 appendix E) and the Win32 codes Windows' RPC
+ * runtime turns them into (winerror.h values).  Every other fault status is
+ * already a Win32 code (Windows servers send e.g. 5 or 0x6f7) and is passed
+ * through unchanged, as Windows does. */
+static const struct {
+    uint32_t nca, win32;
+} NCA_MAP[] = {
+    {0x1C010001u, 1820}, /* nca_s_comm_failure -> RPC_S_COMM_FAILURE */
+    {0x1C010002u, NT_RPC_S_PROCNUM_OUT_OF_RANGE}, /* nca_s_op_rng_error */
+    {0x1C010003u, NT_RPC_S_UNKNOWN_IF},           /* nca_s_unk_if */
+    {0x1C010009u, NT_RPC_S_CALL_FAILED},          /* nca_s_you_crashed */
+    {0x1C01000Bu, NT_RPC_S_PROTOCOL_ERROR},       /* nca_s_proto_error */
+    {0x1C010013u, 1130}, /* nca_s_out_args_too_big -> ERROR_NOT_ENOUGH_SERVER_MEMORY */
+    {0x1C010014u, 1723}, /* nca_s_server_too_busy -> RPC_S_SERVER_TOO_BUSY */
+    {0x1C010017u, 1732}, /* nca_s_unsupported_type -> RPC_S_UNSUPPORTED_TYPE */
+    {0x1C000001u, 1767}, /* nca_s_fault_int_div_by_zero -> RPC_S_ZERO_DIVIDE */
+    {0x1C000002u, 1768}, /* nca_s_fault_addr_error -> RPC_S_ADDRESS_ERROR */
+    {0x1C000003u, 1769}, /* nca_s_fault_fp_div_zero -> RPC_S_FP_DIV_ZERO */
+    {0x1C000004u, 1770}, /* nca_s_fault_fp_underflow -> RPC_S_FP_UNDERFLOW */
+    {0x1C000005u, 1771}, /* nca_s_fault_fp_overflow -> RPC_S_FP_OVERFLOW */
+    {0x1C000006u, 1733}, /* nca_s_fault_invalid_tag -> RPC_S_INVALID_TAG */
+    {0x1C000007u, 1734}, /* nca_s_fault_invalid_bound -> RPC_S_INVALID_BOUND */
+    {0x1C000008u, NT_RPC_S_PROTOCOL_ERROR}, /* nca_s_rpc_version_mismatch */
+    {0x1C000009u, 1727}, /* nca_s_unspec_reject -> RPC_S_CALL_FAILED_DNE */
+    {0x1C00000Au, 1727}, /* nca_s_bad_actid -> RPC_S_CALL_FAILED_DNE */
+    {0x1C00000Bu, NT_RPC_S_CALL_FAILED}, /* nca_s_who_are_you_failed */
+    {0x1C00000Cu, 1727}, /* nca_s_manager_not_entered -> RPC_S_CALL_FAILED_DNE */
+    {0x1C00000Du, 1818}, /* nca_s_fault_cancel -> RPC_S_CALL_CANCELLED */
+    {0x1C00000Eu, 1768}, /* nca_s_fault_ill_inst -> RPC_S_ADDRESS_ERROR */
+    {0x1C00000Fu, 1771}, /* nca_s_fault_fp_error -> RPC_S_FP_OVERFLOW */
+    {0x1C000010u, 1768}, /* nca_s_fault_int_overflow -> RPC_S_ADDRESS_ERROR */
+    {0x1C000012u, NT_RPC_S_CALL_FAILED}, /* nca_s_fault_unspec */
+    {0x1C000014u, 1918}, /* nca_s_fault_pipe_empty -> RPC_X_PIPE_EMPTY */
+    {0x1C000015u, 1916}, /* nca_s_fault_pipe_closed -> RPC_X_PIPE_CLOSED */
+    {0x1C000016u, 1831}, /* nca_s_fault_pipe_order -> RPC_X_WRONG_PIPE_ORDER */
+    {0x1C000017u, 1917}, /* nca_s_fault_pipe_discipline -> RPC_X_PIPE_DISCIPLINE_ERROR */
+    {0x1C000018u, 1820}, /* nca_s_fault_pipe_comm_error -> RPC_S_COMM_FAILURE */
+    {0x1C000019u, 14},   /* nca_s_fault_pipe_memory -> ERROR_OUTOFMEMORY */
+    {0x1C00001Au, 6},    /* nca_s_fault_context_mismatch -> ERROR_INVALID_HANDLE */
+    {0x1C00001Bu, 1130}, /* nca_s_fault_remote_no_memory -> ERROR_NOT_ENOUGH_SERVER_MEMORY */
+};
+
+uint32_t rpc_fault_status(uint32_t fault)
 {
-    if (status == NCA_S_OP_RNG_ERROR)
-        return NT_RPC_S_PROCNUM_OUT_OF_RANGE;
-    if (status == 5)
-        return NT_ERROR_ACCESS_DENIED;
-    if (status != 0 && status <= 0xFFFF)
-        return status; /* looks like a Win32 error already */
-    return NT_RPC_S_CALL_FAILED;
+    if (fault == 0 || fault == NT_ERROR_MORE_DATA)
+        return NT_RPC_S_CALL_FAILED; /* a fault is never success nor a partial result */
+    for (size_t i = 0; i < sizeof(NCA_MAP) / sizeof(NCA_MAP[0]); i++)
+        if (NCA_MAP[i].nca == fault)
+            return NCA_MAP[i].win32;
+    return fault;
 }
 
 /* ---- public ------------------------------------------------------------------ */
@@ -347,12 +387,13 @@ static uint32_t send_request(rpc_conn *c, rx *x, uint32_t call_id, uint16_t opnu
 }
 
 uint32_t rpc_call(rpc_conn *c, uint16_t opnum, const uint8_t *stub, size_t stublen, uint8_t **resp,
-                  size_t *resplen)
+                  size_t *resplen, uint32_t *fault)
 {
-    if (!c || !resp || !resplen || (stublen && !stub))
+    if (!c || !resp || !resplen || !fault || (stublen && !stub))
         return NT_ERROR_INVALID_PARAMETER;
     *resp = NULL;
     *resplen = 0;
+    *fault = 0;
     if (!c->bound)
         return NT_ERROR_INVALID_PARAMETER;
     if (stublen > NT_MAX_ALLOC)
@@ -379,13 +420,14 @@ uint32_t rpc_call(rpc_conn *c, uint16_t opnum, const uint8_t *stub, size_t stubl
             uint32_t status;
             nt_rd_init(&r, pdu, h.frag_len);
             nt_rd_skip(&r, RPC_RESP_HDR_LEN);
-            if (!nt_rd_u32(&r, &status)) {
-                st = NT_ERROR_UNEXP_NET_ERR;
+            if (!nt_rd_u32(&r, &status) || status == 0) {
+                st = NT_ERROR_UNEXP_NET_ERR; /* no status, or a fault that says "success" */
                 break;
             }
-            st = map_fault(status);
-            nt_trace("rpc: opnum %u fault 0x%08x -> %u", opnum, status, st);
-            /* The association survives a fault: drop the rest of this reply. */
+            /* The server's answer, not a transport failure.  The association
+             * survives a fault: the rest of this reply is dropped. */
+            *fault = status;
+            nt_trace("rpc: opnum %u fault 0x%08x (-> %u)", opnum, status, rpc_fault_status(status));
             break;
         }
         if (h.ptype != RPC_PTYPE_RESPONSE || h.frag_len < RPC_RESP_HDR_LEN ||
@@ -410,10 +452,12 @@ uint32_t rpc_call(rpc_conn *c, uint16_t opnum, const uint8_t *stub, size_t stubl
         first = false;
         done = (h.flags & RPC_PFC_LAST_FRAG) != 0;
     }
-    if (st == NT_OK && x.pos != x.len)
+    if (st == NT_OK && !*fault && x.pos != x.len)
         st = NT_ERROR_UNEXP_NET_ERR; /* bytes after the last fragment */
     rx_free(&x);
-    if (st == NT_OK) {
+    if (st == NT_OK && *fault) {
+        nt_wr_free(&out);
+    } else if (st == NT_OK) {
         *resp = nt_wr_take(&out, resplen);
         if (!*resp)
             st = NT_ERROR_NOT_ENOUGH_MEMORY;

@@ -2,8 +2,10 @@
  * Connection-oriented DCE/RPC (C706 + MS-RPCE) over a byte-stream transport
  * (an SMB2 named pipe in the DLL, a fake in unit tests): BIND/BIND_ACK with
  * NDR 2.0 transfer syntax, REQUEST/RESPONSE with fragmentation in both
- * directions and reassembly of multi-fragment responses, FAULT mapped to
- * Win32 codes.  No authentication at this level (the pipe is on an SMB
+ * directions and reassembly of multi-fragment responses.  A FAULT is the
+ * server's answer, not a transport failure: rpc_call reports it apart from
+ * its status, and rpc_fault_status maps it to the Win32 code Windows' RPC
+ * runtime gives.  No authentication at this level (the pipe is on an SMB
  * session that is already signed).
  */
 #ifndef NT_DCERPC_H
@@ -44,12 +46,23 @@ void rpc_init(rpc_conn *c, const rpc_transport *t);
 /* BIND; NT_RPC_S_SERVER_UNAVAILABLE / NT_RPC_S_UNKNOWN_IF on bind_nak or a
  * rejected presentation context, NT_ERROR_UNEXP_NET_ERR on malformed replies. */
 uint32_t rpc_bind(rpc_conn *c, const rpc_syntax *iface);
-/* REQUEST opnum with stub data; *resp (malloc'd, caller frees) receives the
- * reassembled stub data of the RESPONSE.  A FAULT returns its status mapped:
- * nca_s_op_rng_error -> NT_RPC_S_PROCNUM_OUT_OF_RANGE, 5 -> access denied,
- * other Win32-looking values as they are, the rest NT_RPC_S_CALL_FAILED. */
+/* REQUEST opnum with stub data.  Returns the transport / protocol status:
+ * NT_OK when the server answered.  Its answer is either a RESPONSE (*fault
+ * 0, *resp (malloc'd, caller frees) the reassembled stub data) or a FAULT
+ * (*fault = the fault status as sent, never 0; *resp NULL).  A fault leaves
+ * the association usable.  Any other return is the transport's failure or
+ * a protocol violation (NT_ERROR_UNEXP_NET_ERR: the stream is out of step,
+ * c->bound is cleared). */
 uint32_t rpc_call(rpc_conn *c, uint16_t opnum, const uint8_t *stub, size_t stublen, uint8_t **resp,
-                  size_t *resplen);
+                  size_t *resplen, uint32_t *fault);
+/* The Win32 code for a fault status, as Windows' RPC runtime raises it:
+ * the NCA codes (C706 appendix E) become their RPC_S_* / RPC_X_* codes
+ * (e.g. nca_s_op_rng_error 0x1c010002 -> RPC_S_PROCNUM_OUT_OF_RANGE 1745,
+ * nca_s_unk_if 0x1c010003 -> RPC_S_UNKNOWN_IF 1717); every other value, such
+ * as 5 (access denied) or 0x6f7 (RPC_X_BAD_STUB_DATA), is passed through
+ * unchanged; a fault status of 0 or ERROR_MORE_DATA (a fault is never a
+ * success nor a partial result) is RPC_S_CALL_FAILED. */
+uint32_t rpc_fault_status(uint32_t fault);
 
 /* ---- PDU codecs exposed for unit tests ---- */
 #define RPC_PTYPE_REQUEST 0

@@ -236,13 +236,27 @@ uint32_t srvs_decode_session_del(const uint8_t *stub, size_t len, uint32_t *werr
 }
 
 /* ---- operations ---------------------------------------------------------------- */
+uint32_t srvs_answer_status(const srvs_answer *a)
+{
+    return a->fault ? rpc_fault_status(a->fault) : a->werr;
+}
+
+/* One REQUEST with a prepared stub; *resp is NULL when the server faulted. */
+static uint32_t srvs_call(rpc_conn *c, uint16_t opnum, nt_wr *w, uint8_t **resp, size_t *rlen, srvs_answer *ans)
+{
+    uint32_t st = rpc_call(c, opnum, w->p, w->len, resp, rlen, &ans->fault);
+    nt_wr_free(w);
+    return st;
+}
+
 uint32_t srvs_session_enum(rpc_conn *c, const nt_wchar *server_unc, const nt_wchar *client,
                            const nt_wchar *user, uint32_t level, uint32_t prefmaxlen,
-                           uint32_t *resume_handle, sess_list *out)
+                           uint32_t *resume_handle, sess_list *out, srvs_answer *ans)
 {
-    if (!c || !out)
+    if (!c || !out || !ans)
         return NT_ERROR_INVALID_PARAMETER;
     memset(out, 0, sizeof(*out));
+    memset(ans, 0, sizeof(*ans));
     out->level = level;
     if (!sess_level_find(level))
         return NT_ERROR_INVALID_LEVEL;
@@ -254,27 +268,26 @@ uint32_t srvs_session_enum(rpc_conn *c, const nt_wchar *server_unc, const nt_wch
     }
     uint8_t *resp = NULL;
     size_t rlen = 0;
-    uint32_t st = rpc_call(c, SRVS_OPNUM_SESSION_ENUM, w.p, w.len, &resp, &rlen);
-    nt_wr_free(&w);
-    if (st != NT_OK)
+    uint32_t st = srvs_call(c, SRVS_OPNUM_SESSION_ENUM, &w, &resp, &rlen, ans);
+    if (st != NT_OK || ans->fault)
         return st;
-    uint32_t werr = 0;
-    st = srvs_decode_session_enum(resp, rlen, level, out, &werr);
+    st = srvs_decode_session_enum(resp, rlen, level, out, &ans->werr);
     free(resp);
     if (st != NT_OK)
         return st;
     if (resume_handle && out->has_resume)
         *resume_handle = out->resume_handle;
-    nt_trace("srvs: NetrSessionEnum level %u -> werr %u, %u entries (total %u)", level, werr, out->count,
+    nt_trace("srvs: NetrSessionEnum level %u -> werr %u, %u entries (total %u)", level, ans->werr, out->count,
              out->total_entries);
-    return werr;
+    return NT_OK;
 }
 
 uint32_t srvs_session_del(rpc_conn *c, const nt_wchar *server_unc, const nt_wchar *client,
-                          const nt_wchar *user)
+                          const nt_wchar *user, srvs_answer *ans)
 {
-    if (!c)
+    if (!c || !ans)
         return NT_ERROR_INVALID_PARAMETER;
+    memset(ans, 0, sizeof(*ans));
     nt_wr w;
     nt_wr_init(&w, 0xFFFF);
     if (!srvs_encode_session_del(&w, server_unc, client, user)) {
@@ -283,13 +296,86 @@ uint32_t srvs_session_del(rpc_conn *c, const nt_wchar *server_unc, const nt_wcha
     }
     uint8_t *resp = NULL;
     size_t rlen = 0;
-    uint32_t st = rpc_call(c, SRVS_OPNUM_SESSION_DEL, w.p, w.len, &resp, &rlen);
-    nt_wr_free(&w);
-    if (st != NT_OK)
+    uint32_t st = srvs_call(c, SRVS_OPNUM_SESSION_DEL, &w, &resp, &rlen, ans);
+    if (st != NT_OK || ans->fault)
         return st;
-    uint32_t werr = 0;
-    st = srvs_decode_session_del(resp, rlen, &werr);
+    st = srvs_decode_session_del(resp, rlen, &ans->werr);
     free(resp);
-    nt_trace("srvs: NetrSessionDel -> %u werr %u", st, werr);
-    return st != NT_OK ? st : werr;
+    nt_trace("srvs: NetrSessionDel -> %u werr %u", st, ans->werr);
+    return st;
+}
+
+/* Moves src's entries to the end of dst (false: allocation failed). */
+static bool list_append(sess_list *dst, sess_list *src)
+{
+    if (src->count == 0)
+        return true;
+    sess_info *nv = realloc(dst->v, sizeof(sess_info) * ((size_t)dst->count + src->count));
+    if (!nv)
+        return false;
+    memcpy(nv + dst->count, src->v, sizeof(sess_info) * src->count);
+    dst->v = nv;
+    dst->count += src->count;
+    free(src->v); /* the strings now belong to dst */
+    src->v = NULL;
+    src->count = 0;
+    return true;
+}
+
+/* One more page: NT_OK and *done, or the status that ends the walk. */
+static uint32_t enum_page(rpc_conn *c, const nt_wchar *server_unc, const nt_wchar *client, const nt_wchar *user,
+                          uint32_t level, uint32_t *resume, sess_list *out, srvs_answer *ans, bool *done)
+{
+    sess_list part;
+    uint32_t sent = *resume;
+    uint32_t st = srvs_session_enum(c, server_unc, client, user, level, 0xFFFFFFFFu, resume, &part, ans);
+    *done = true;
+    if (st != NT_OK || ans->fault || (ans->werr != NT_OK && ans->werr != NT_ERROR_MORE_DATA)) {
+        sess_list_free(&part);
+        return st;
+    }
+    if (part.count > SRVS_MAX_ENTRIES - out->count) {
+        nt_trace("srvs: the server's pages hold more than %u entries", SRVS_MAX_ENTRIES);
+        st = NT_ERROR_UNEXP_NET_ERR;
+    } else if (ans->werr == NT_ERROR_MORE_DATA && (!part.has_resume || part.resume_handle == sent || !part.count)) {
+        nt_trace("srvs: ERROR_MORE_DATA without progress (resume %s 0x%08x -> 0x%08x, %u entries)",
+                 part.has_resume ? "handle" : "pointer null", sent, part.resume_handle, part.count);
+        st = NT_ERROR_UNEXP_NET_ERR;
+    } else if (!list_append(out, &part)) {
+        st = NT_ERROR_NOT_ENOUGH_MEMORY;
+    } else {
+        out->total_entries = part.total_entries;
+        *done = ans->werr == NT_OK;
+    }
+    sess_list_free(&part);
+    return st;
+}
+
+uint32_t srvs_session_enum_all(rpc_conn *c, const nt_wchar *server_unc, const nt_wchar *client,
+                               const nt_wchar *user, uint32_t level, sess_list *out, srvs_answer *ans)
+{
+    if (!c || !out || !ans)
+        return NT_ERROR_INVALID_PARAMETER;
+    memset(out, 0, sizeof(*out));
+    memset(ans, 0, sizeof(*ans));
+    out->level = level;
+    uint32_t resume = 0;
+    uint32_t st = NT_OK;
+    bool done = false;
+    unsigned pages = 0;
+    while (st == NT_OK && !done) {
+        if (pages++ == SRVS_MAX_PAGES) {
+            nt_trace("srvs: the server still has more after %u pages", SRVS_MAX_PAGES);
+            st = NT_ERROR_UNEXP_NET_ERR;
+            break;
+        }
+        st = enum_page(c, server_unc, client, user, level, &resume, out, ans, &done);
+    }
+    if (st != NT_OK || ans->fault || ans->werr != NT_OK) {
+        sess_list_free(out);
+        out->level = level;
+    }
+    if (st == NT_OK && pages > 1)
+        nt_trace("srvs: NetrSessionEnum level %u: %u pages, %u entries", level, pages, out->count);
+    return st;
 }

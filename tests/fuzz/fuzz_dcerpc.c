@@ -114,21 +114,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         static const uint8_t stub[8] = {1, 2, 3, 4, 5, 6, 7, 8};
         uint8_t *resp = NULL;
         size_t rlen = 0;
-        st = rpc_call(&c, SRVS_OPNUM_SESSION_ENUM, stub, sizeof stub, &resp, &rlen);
-        if (st == NT_OK)
+        uint32_t fault = 0xDEADBEEFu;
+        st = rpc_call(&c, SRVS_OPNUM_SESSION_ENUM, stub, sizeof stub, &resp, &rlen, &fault);
+        if (st == NT_OK && !fault)
             FUZZ_CHECK(resp != NULL && rlen <= slen);
         else
             FUZZ_CHECK(resp == NULL && rlen == 0);
+        if (st != NT_OK)
+            FUZZ_CHECK(fault == 0); /* a transport failure is never also a fault */
         free(resp);
     } else if (mode == 2) {
         uint32_t level = fuzz_level((uint8_t)(data[0] >> 2));
         uint32_t resume = 7;
         sess_list l;
-        st = srvs_session_enum(&c, SERVER, NULL, CLIENT, level, 0xFFFFFFFFu, &resume, &l);
+        srvs_answer ans;
+        st = srvs_session_enum(&c, SERVER, NULL, CLIENT, level, 0xFFFFFFFFu, &resume, &l, &ans);
         FUZZ_CHECK(l.count <= SRVS_MAX_ENTRIES);
+        if (st != NT_OK || ans.fault || (ans.werr != NT_OK && ans.werr != NT_ERROR_MORE_DATA))
+            FUZZ_CHECK(l.count == 0); /* only a successful answer carries entries */
         sess_list_free(&l);
     } else {
-        st = srvs_session_del(&c, SERVER, CLIENT, NULL);
+        srvs_answer ans;
+        st = srvs_session_del(&c, SERVER, CLIENT, NULL, &ans);
     }
     return 0;
 }

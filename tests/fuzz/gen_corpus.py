@@ -187,6 +187,25 @@ add("dcerpc", "enum_samba_l2_invalid", bytes([2 | (2 << 2), 200]) + rpc_response
 add("dcerpc", "del_ok", bytes([3, 200]) + rpc_response(2, u32(0)))
 add("dcerpc", "del_samba_denied", bytes([3, 3]) + rpc_response(2, NDR["SAMBA_DELRESP"]))
 
+# srvs_session_enum_all: data[0] picks the level, then pages (u16 length + stub)
+def pages(*stubs):
+    return b"".join(struct.pack("<H", len(x)) + x for x in stubs)
+
+
+for lv, b in ((0, 0), (1, 1), (10, 3)):
+    vals = [level_values(lv, e) for e in SAMPLE]
+    add("srvs_pages", "three_pages_l%d" % lv, bytes([b]) + pages(
+        enc_enum(lv, vals[:1], total=3, resume=0x101, werr=234),
+        enc_enum(lv, vals[1:2], total=3, resume=0x102, werr=234),
+        enc_enum(lv, vals[2:], total=3, resume=0x103, werr=0)))
+add("srvs_pages", "same_handle", bytes([1]) + pages(
+    enc_enum(1, [level_values(1, SAMPLE[0])], resume=7, werr=234),
+    enc_enum(1, [level_values(1, SAMPLE[1])], resume=7, werr=234)))
+add("srvs_pages", "more_no_handle", bytes([1]) + pages(enc_enum(1, [level_values(1, SAMPLE[0])], werr=234)))
+add("srvs_pages", "denied_second", bytes([1]) + pages(
+    enc_enum(1, [level_values(1, SAMPLE[0])], resume=1, werr=234), enc_enum(1, [], resume=0, werr=5)))
+add("srvs_pages", "samba_l1", bytes([1]) + pages(NDR["SAMBA_RESP1"]))
+
 # ---- NTLMSSP CHALLENGE / SPNEGO ------------------------------------------------
 
 

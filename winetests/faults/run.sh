@@ -113,7 +113,9 @@ wait_ready "$LOG/rogue.out" || { fail "faults.rogue" "did not start: $(tail -2 "
 rport() { awk -v m="$1" '$1=="mode" && $2==m { print $3 }' "$LOG/rogue.out"; }
 
 # Documented codes: the README's error table.
-CODES=$(awk -F'|' '/^## Errors/ { t=1; next } /^## / { t=0 } t && $2 ~ /^ *[0-9]+ *$/ { gsub(/ /,"",$2); printf "%s,", $2 }' README.md)
+# Rows are one code ("59") or a range ("1726–1918", en dash): passed as "A-B".
+CODES=$(awk -F'|' '/^## Errors/ { t=1; next } /^## / { t=0 }
+    t { c=$2; gsub(/ /,"",c); gsub(/–/,"-",c); if (c ~ /^[0-9]+(-[0-9]+)?$/) printf "%s,", c }' README.md)
 CODES=${CODES%,}
 USERS="$SAMBA_ADMIN_USER,$SAMBA_USER1"
 ADMIN_ENV=(NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS")

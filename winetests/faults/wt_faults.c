@@ -54,19 +54,20 @@ static void out(const char *kind, const char *name, const char *why)
     fflush(stdout);
 }
 
+/* LIST: "5,59,1726-1918": single codes and ranges. */
 static int in_list(const char *list, DWORD c)
 {
-    char buf[16];
     const char *p = list;
-    snprintf(buf, sizeof(buf), "%lu", (unsigned long)c);
-    size_t n = strlen(buf);
-    while (*p) {
-        if (strncmp(p, buf, n) == 0 && (p[n] == ',' || p[n] == 0))
+    while (p && *p) {
+        char *end;
+        unsigned long lo = strtoul(p, &end, 10), hi = lo;
+        if (*end == '-')
+            hi = strtoul(end + 1, &end, 10);
+        if (c >= lo && c <= hi)
             return 1;
         p = strchr(p, ',');
-        if (!p)
-            break;
-        p++;
+        if (p)
+            p++;
     }
     return 0;
 }

@@ -1,0 +1,33 @@
+/*
+ * Internals shared by session.c (NetSession*) and snapshot.c (the resume
+ * snapshots behind NetSessionEnum's resume handle).
+ */
+#ifndef NT_API_SESSION_INT_H
+#define NT_API_SESSION_INT_H
+
+#include "api.h"
+
+/* Resume handle = (snapshot id << 16) | index of the next entry. */
+#define SNAP_MAX_ENTRIES 0xFFFFu
+
+typedef enum snap_resume_kind {
+    SNAP_START,     /* handle 0: a new walk from a fresh list */
+    SNAP_CONTINUE,  /* the walk's snapshot: *list, *id and *start filled */
+    SNAP_REBUILD,   /* a handle we issued whose snapshot expired or was
+                     * evicted: continue at *start in a fresh list */
+    SNAP_INVALID    /* never issued by this DLL, or issued for another
+                     * server/level/filter: ERROR_INVALID_PARAMETER */
+} snap_resume_kind;
+
+/* Key naming one query: server, level and both filters (exact UTF-16
+ * code units, so no filter is ever confused with another).  NULL when out
+ * of memory. */
+char *snap_key(const api_server *srv, uint32_t level, const nt_wchar *client, const nt_wchar *user);
+/* What a caller's resume handle continues.  On SNAP_CONTINUE the snapshot
+ * is removed from the store and its list handed to the caller. */
+snap_resume_kind snap_resume(uint32_t handle, const char *key, sess_list *list, uint16_t *id, uint32_t *start);
+/* Stores list under key (taking ownership of both) for a walk that goes on;
+ * id 0 allocates a new id.  Returns the id. */
+uint16_t snap_put(uint16_t id, char *key, sess_list *list);
+
+#endif
