@@ -27,7 +27,16 @@ It never checks a password and never signs.  Modes:
   ndr_nullbuf EntriesRead 2 with a NULL array pointer
   ndr_trunc   the stub cut in the middle of an entry
   ndr_referent a string pointer whose referent data never comes
+  nomic       knows the password ($ROGUE_USER/$ROGUE_PASSWORD): derives the
+              session key, signs every answer correctly, but its final
+              SPNEGO token carries no mechListMIC
+  signed_ok   the same with a correct mechListMIC: the control case, which
+              must succeed (it proves the signing and the MIC are right, so
+              that nomic fails for the missing MIC alone)
 """
+import hashlib
+import hmac
+import os
 import socket
 import struct
 import sys
@@ -36,8 +45,14 @@ import time
 
 from impacket import ntlm, spnego
 
+try:
+    from Cryptodome.Cipher import ARC4
+except ImportError:
+    from Crypto.Cipher import ARC4
+
 MODES = ["guest", "null", "unsigned", "pending", "paging", "repeat", "werror8", "werror59", "fault5",
-         "ndr_count", "ndr_maxcount", "ndr_strlen", "ndr_nullbuf", "ndr_trunc", "ndr_referent"]
+         "ndr_count", "ndr_maxcount", "ndr_strlen", "ndr_nullbuf", "ndr_trunc", "ndr_referent",
+         "nomic", "signed_ok"]
 
 STATUS_SUCCESS = 0
 STATUS_PENDING = 0x103
@@ -209,6 +224,16 @@ def rpc_process(mode, pdu):
     return rpc_hdr(3, call_id, struct.pack("<IHBBII", 32, 0, 0, 0, 0x1C010003, 0))
 
 
+# ---- SPNEGO ----------------------------------------------------------------------
+def neg_resp_final(mic):
+    """NegTokenResp { negState accept-completed, [mechListMIC] } (RFC 4178)."""
+    der = spnego.asn1encode
+    body = b"\xa0" + der(b"\x0a\x01\x00")
+    if mic:
+        body += b"\xa3" + der(b"\x04" + der(mic))
+    return b"\xa1" + der(b"\x30" + der(body))
+
+
 # ---- SMB2 ------------------------------------------------------------------------
 class Conn:
     def __init__(self, sock, mode):
@@ -218,6 +243,8 @@ class Conn:
         self.pipe_out = bytearray()
         self.wlock = threading.Lock()
         self.closed = False
+        self.sign_key = None     # SMB 2.0.2 signing key once the session is set up
+        self.mech_types = b""    # DER MechTypeList the client offered
 
     def send(self, msg):
         with self.wlock:
@@ -233,7 +260,11 @@ class Conn:
         else:
             hdr = struct.pack("<4sHHIHHIIQIIQ16s", b"\xfeSMB", 64, 1, status, cmd, 32, f, 0,
                               msg_id, 0, 1 if cmd == 3 else u32(req, 36), sid, b"\0" * 16)
-        self.send(hdr + body)
+        msg = bytearray(hdr + body)
+        if self.sign_key and async_id is None:
+            struct.pack_into("<I", msg, 16, f | 0x8)
+            msg[48:64] = hmac.new(self.sign_key, bytes(msg), hashlib.sha256).digest()[:16]
+        self.send(bytes(msg))
 
     def error(self, req, status, **kw):
         self.reply(req, status, struct.pack("<HBBI", 9, 0, 0, 0) + b"\0", **kw)
@@ -250,6 +281,12 @@ class Conn:
         secoff, seclen = u16(req, 64 + 12), u16(req, 64 + 14)
         blob = req[secoff:secoff + seclen]
         if b"NTLMSSP\0\x01" in blob:   # NEGOTIATE -> CHALLENGE
+            try:
+                init = spnego.SPNEGO_NegTokenInit(blob)
+                oids = b"".join(b"\x06" + spnego.asn1encode(m) for m in init["MechTypes"])
+                self.mech_types = b"\x30" + spnego.asn1encode(oids)
+            except Exception:
+                self.mech_types = b""
             ch = ntlm.NTLMAuthChallenge()
             ch["flags"] = (ntlm.NTLMSSP_NEGOTIATE_UNICODE | ntlm.NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY |
                            ntlm.NTLMSSP_NEGOTIATE_TARGET_INFO | ntlm.NTLMSSP_NEGOTIATE_NTLM |
@@ -272,15 +309,43 @@ class Conn:
             tok = resp.getData()
             self.reply(req, STATUS_MORE_PROCESSING, struct.pack("<HHHH", 9, 0, 72, len(tok)) + tok)
             return
-        # AUTHENTICATE: accepted without looking at it, never proven
-        resp = spnego.SPNEGO_NegTokenResp()
-        resp["NegState"] = b"\x00"
-        tok = resp.getData()
+        # AUTHENTICATE: accepted without checking it; only nomic/signed_ok
+        # derive the key (from the password they were told) and sign
+        key, mic = None, None
+        if self.mode in ("nomic", "signed_ok"):
+            key, mic = self.session_key(blob)
+        tok = neg_resp_final(mic if self.mode == "signed_ok" else None)
         flags = {"guest": 1}.get(self.mode, 0)
-        if self.mode not in ("guest", "unsigned"):
+        if self.mode not in ("guest", "unsigned", "nomic", "signed_ok"):
             flags = 2   # null session: every other mode serves anonymous callers
+        self.sign_key = key
         self.reply(req, STATUS_SUCCESS, struct.pack("<HHHH", 9, flags, 72, len(tok)) + tok)
         log_event("setup", self.mode)
+
+    def session_key(self, blob):
+        """(SMB 2.0.2 signing key, server mechListMIC) from the client's
+        AUTHENTICATE and the password this server was told (MS-NLMP 3.3.2,
+        3.4.4.2 with extended session security and key exchange)."""
+        try:
+            auth = ntlm.NTLMAuthChallengeResponse()
+            auth.fromString(spnego.SPNEGO_NegTokenResp(blob)["ResponseToken"])
+            user = auth["user_name"].decode("utf-16-le")
+            domain = auth["domain_name"].decode("utf-16-le")
+            flags = auth["flags"]
+            ntowf = ntlm.NTOWFv2(user, os.environ.get("ROGUE_PASSWORD", ""), domain)
+            key = ntlm.hmac_md5(ntowf, auth["ntlm"][:16])      # SessionBaseKey = KeyExchangeKey
+            if flags & ntlm.NTLMSSP_NEGOTIATE_KEY_EXCH:
+                # EncryptedRandomSessionKey from its own security buffer (impacket's
+                # parser misreads it when the message carries Version and MIC)
+                raw = spnego.SPNEGO_NegTokenResp(blob)["ResponseToken"]
+                esk = raw[u32(raw, 56):u32(raw, 56) + u16(raw, 52)]
+                key = ntlm.generateEncryptedSessionKey(key, esk)   # RC4: decrypts too
+            seal = ARC4.new(ntlm.SEALKEY(flags, key, "Server")).encrypt
+            mic = ntlm.MAC(flags, seal, ntlm.SIGNKEY(flags, key, "Server"), 0, self.mech_types).getData()
+            return key, mic
+        except Exception as e:  # a client message we cannot read: no key, no MIC
+            sys.stderr.write("rogue: session key: %r\n" % (e,))
+            return None, None
 
     def pipe_exchange(self, data):
         """Feed client bytes, return the answer PDU(s) queued so far."""

@@ -13,7 +13,8 @@
 #   f1     127.0.0.12  a private Samba (tests/lib/samba.sh), session ntsuser1 held
 #   proxy  127.0.0.20  tests/lib/faultproxy.py: control port 9000; each case
 #                      arms one fault on a fresh listening port in front of f1
-#   rogue  127.0.0.21  tests/lib/rogue_smb2.py: one port per mode from 20000
+#   rogue  127.0.0.21  tests/lib/rogue_smb2.py: one port per mode from 20000 (told the
+#                      admin password, for its signing modes)
 # The Windows program (winetests/faults/wt_faults.c, built with MinGW against
 # MinGW's own import library) runs every case in one process (restarted after
 # the case that crashed it, which is a FAIL), with our DLL installed in a
@@ -107,7 +108,7 @@ wait_ready() { local i; for i in $(seq 1 50); do grep -q '^ready' "$1" 2>/dev/nu
 PROXY_PID=$!
 wait_ready "$LOG/proxy.out" || { fail "faults.proxy" "did not start: $(tail -2 "$LOG/proxy.out")"; exit 1; }
 : > "$LOG/rogue.accepts"
-"$PY" "$REPO/tests/lib/rogue_smb2.py" "$ROGUE_IP" "$ROGUE_BASE" "$LOG/rogue.accepts" >"$LOG/rogue.out" 2>&1 &
+ROGUE_PASSWORD="$SAMBA_ADMIN_PASS" "$PY" "$REPO/tests/lib/rogue_smb2.py" "$ROGUE_IP" "$ROGUE_BASE" "$LOG/rogue.accepts" >"$LOG/rogue.out" 2>&1 &
 ROGUE_PID=$!
 wait_ready "$LOG/rogue.out" || { fail "faults.rogue" "did not start: $(tail -2 "$LOG/rogue.out")"; exit 1; }
 rport() { awk -v m="$1" '$1=="mode" && $2==m { print $3 }' "$LOG/rogue.out"; }
@@ -179,6 +180,10 @@ CASES="$WT/cases.txt"
         echo "rogue rogue.guest_with_creds $R $(rport guest) yes 1272 -1 1"
         echo "rogue rogue.null_with_creds $R $(rport null) yes 1272 -1 1"
         echo "rogue rogue.unsigned_answers $R $(rport unsigned) yes 59 -1 1"
+        # knows the password and signs, but never proves it in SPNEGO; the
+        # control (same server with the mechListMIC) must succeed
+        echo "rogue rogue.missing_mechlistmic $R $(rport nomic) yes 59 -1 1"
+        echo "rogue rogue.signed_with_mechlistmic_control $R $(rport signed_ok) yes 0 2 1"
         echo "rogue rogue.pending_forever $R $(rport pending) no 121 -1 1"
         echo "rogue rogue.pending_two_callers $R $(rport pending) no 121 -1 2"
         echo "rogue rogue.paging_three_pages $R $(rport paging) no 0 6 1"
@@ -203,9 +208,9 @@ echo "faults: $(grep -c '^proxy' "$CASES") proxy cases, $(grep -c '^rogue' "$CAS
 check_reuse() { # PREFIX
     [ $ROGUE = 1 ] || return 0
     local m c ev
-    for m in guest null unsigned pending paging repeat werror8 werror59 fault5 \
+    for m in guest null unsigned nomic signed_ok pending paging repeat werror8 werror59 fault5 \
              ndr_count ndr_maxcount ndr_strlen ndr_nullbuf ndr_trunc ndr_referent; do
-        ev=served; case $m in guest|null|unsigned) ev=setup ;; esac
+        ev=served; case $m in guest|null|unsigned|nomic) ev=setup ;; esac
         if grep -q "^$ev $m\$" "$LOG/rogue.accepts"; then pass "$1.rogue.${m}_delivered"
         else fail "$1.rogue.${m}_delivered" "the rogue server never reached '$ev' in mode $m (harness or protocol error)"; fi
     done
