@@ -121,17 +121,35 @@ CODES=${CODES%,}
 USERS="$SAMBA_ADMIN_USER,$SAMBA_USER1"
 ADMIN_ENV=(NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS")
 
-# run_cases EXE CASEFILE NAMEPREFIX: every case, restarting after a crash
+# run_cases EXE CASEFILE NAMEPREFIX: every case, restarting after a crash.
+# The program's output goes to a file watched here: a process that prints
+# nothing for STUCK seconds (its own watchdog ends a case after 2 timeouts +
+# 10 s; this catches what it cannot, e.g. a wineserver gone) is stopped, and
+# the run goes on with the next case.
+STUCK=$(( 2 * TMO / 1000 + 30 ))
 run_cases() {
-    local exe=$1 cases=$2 pfx=$3 start=0 n out rc last to
+    local exe=$1 cases=$2 pfx=$3 start=0 n out rc last to wpid cur seen idle
     n=$(grep -vc '^#' "$cases")
     [ "$n" -gt 0 ] || return 0
+    cur="$LOG/$pfx.current"
     while :; do
         to=$(( (n - start) * (2 * TMO / 1000 + 11) + 60 ))
-        out=$(env "${ADMIN_ENV[@]}" WINE_STDERR="$LOG/$pfx.stderr" bash -c 'source "$1"; shift; wine_run "$@"' _ \
-              "$REPO/tests/lib/wine.sh" "$PREFIX" "$to" "$exe" "$(wine_winpath "$cases")" "$start" \
-              "$PROXY" "$CTRL_PORT" "$S" "$TMO" "$CODES" "$USERS" "$pfx")
-        rc=$?
+        env "${ADMIN_ENV[@]}" WINE_STDERR="$LOG/$pfx.stderr" bash -c 'source "$1"; shift; wine_run "$@"' _ \
+            "$REPO/tests/lib/wine.sh" "$PREFIX" "$to" "$exe" "$(wine_winpath "$cases")" "$start" \
+            "$PROXY" "$CTRL_PORT" "$S" "$TMO" "$CODES" "$USERS" "$pfx" > "$cur" &
+        wpid=$!
+        seen=0 idle=0
+        while kill -0 "$wpid" 2>/dev/null; do
+            sleep 1
+            if [ "$(wc -l < "$cur")" != "$seen" ]; then seen=$(wc -l < "$cur"); idle=0
+            elif [ $((++idle)) -ge "$STUCK" ]; then
+                echo "FAIL: $pfx.case$(awk '$1=="CASE" { c=$2 } END { print c }' "$cur"): no output for ${STUCK} s (process stopped)" >> "$cur"
+                pkill -TERM -P "$wpid" 2>/dev/null   # its `timeout`, which stops wine
+                break
+            fi
+        done
+        wait "$wpid"; rc=$?
+        out=$(cat "$cur")
         printf '%s\n' "$out" >> "$LOG/$pfx.stdout"
         printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIPPED): '
         printf '%s\n' "$out" | grep -q '^DONE' && break
