@@ -26,6 +26,8 @@
  *       parallel callers), with ENTRIES entries when CODE is 0 (-1: any).
  *       Then the healthy Samba (SAMBA_IP, port 445, admin credentials) must
  *       answer NERR_Success in the same process.
+ * With WT_FAULTS_BATCH=N it stops after N cases and prints "NEXT n" (the
+ * runner goes on from case n in a new process).
  * At the end: the working set may not have grown by more than 64 MB over
  * the whole run, and the peak may not exceed the start by more than 256 MB.
  * Check names: PREFIX.<case>.
@@ -373,6 +375,11 @@ int main(int argc, char **argv)
     }
     char line[256];
     int n = 0, ran = 0;
+    /* WT_FAULTS_BATCH=N: at most N cases per process (every case leaves a
+     * cached connection behind, with its socket: see winetests/faults/run.sh) */
+    char bv[16] = "";
+    GetEnvironmentVariableA("WT_FAULTS_BATCH", bv, sizeof(bv));
+    int batch = atoi(bv);
     SIZE_T base = 0, peak0 = 0;
     while (fgets(line, sizeof(line), f)) {
         line[strcspn(line, "\r\n")] = 0;
@@ -380,6 +387,10 @@ int main(int argc, char **argv)
             continue;
         if (n++ < start)
             continue;
+        if (batch && ran >= batch) {
+            printf("NEXT %d\n", n - 1);   /* the runner starts a new process there */
+            break;
+        }
         printf("CASE %d\n", n - 1);
         fflush(stdout);
         {
