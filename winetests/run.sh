@@ -177,6 +177,15 @@ ENUM="$X64/winetests/wt_enum.exe"
 if want enum; then
     wt enum.s1 120 "${ADMIN_ENV[@]}" "$ENUM" full "\\\\$S1" "$TRUTH1" enum --derived
     wt enum.signing 120 "${ADMIN_ENV[@]}" "$ENUM" full "\\\\$S2" "$TRUTH2" enum.signing --derived
+    # 32-bit: the i686 program against the i686 DLL (make install puts both
+    # into the prefix), only where 32-bit Windows programs can run at all;
+    # here, while the sessions are still those of the truth (del.sh ends some)
+    if ! wine32_usable; then
+        skip "winetests.x86.runtime" "$WINE32_WHY"
+    else
+        make -s -f Makefile.mingw BUILD="$BUILD" winetests-i686 >>"$LOG/build.log" 2>&1
+        wt enum.x86 120 "${ADMIN_ENV[@]}" "$REPO/$BUILD/i686/winetests/wt_enum.exe" full "\\\\$S1" "$TRUTH1" enum.x86 --derived
+    fi
     # server name forms
     wt enum.name.plain_ip 60 "${ADMIN_ENV[@]}" "$ENUM" expect "$S1" 1 - - 0 enum.name.plain_ip
     # argument errors; the listener logs any connection attempt
@@ -233,15 +242,6 @@ if want creds && [ -f "$HERE/creds.sh" ]; then source "$HERE/creds.sh"; fi
 if want netsess && [ -f "$HERE/netsess.sh" ]; then source "$HERE/netsess.sh"; fi
 if want del && [ -f "$HERE/del.sh" ]; then source "$HERE/del.sh"; fi
 
-# ---- 32-bit ------------------------------------------------------------------------------
-# The i686 programs against the i686 DLL (make install puts both into the
-# prefix); only where 32-bit Windows programs can run at all.
-if ! wine32_usable; then
-    skip "winetests.x86.runtime" "$WINE32_WHY"
-elif want enum; then
-    make -s -f Makefile.mingw BUILD="$BUILD" winetests-i686 >>"$LOG/build.log" 2>&1
-    wt enum.x86 120 "${ADMIN_ENV[@]}" "$REPO/$BUILD/i686/winetests/wt_enum.exe" full "\\\\$S1" "$TRUTH1" enum.x86 --derived
-fi
 
 echo "winetests: finished in $(( $(date +%s) - T0 )) s" >&2
 exit 0
