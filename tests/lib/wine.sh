@@ -12,6 +12,7 @@
 #   wine_winpath PATH            the Windows (Z:) path of a Unix path
 #   wine32_usable                0 when 32-bit Windows programs can run here; else sets
 #                                WINE32_WHY (with WINE32_PREFIX=DIR: runs a 32-bit program in DIR)
+#   wine_prefix_stop DIR         stop its wineserver (the prefix stays)
 #   wine_prefix_drop DIR         stop its wineserver and delete it
 
 : "${BUILD:=build}"
@@ -94,10 +95,17 @@ wine32_usable() {
     return 0
 }
 
-wine_prefix_drop() {
+wine_prefix_stop() {
     local dir=$1
     [ -d "$dir" ] || return 0
     WINEPREFIX="$dir" wineserver -k 2>/dev/null
     WINEPREFIX="$dir" timeout 20 wineserver -w 2>/dev/null
+    return 0
+}
+
+wine_prefix_drop() {
+    local dir=$1
+    [ -d "$dir" ] || return 0
+    wine_prefix_stop "$dir"
     rm -rf "$dir" "$dir".*.log
 }
