@@ -244,3 +244,68 @@ uint32_t krb5_ccache_load(const char *ccname, uint8_t **img, size_t *len)
     *len = n;
     return NT_OK;
 }
+
+uint32_t krb5_ccache_principal(const uint8_t *img, size_t len, char *buf, size_t cap)
+{
+    cc_rd r = {img, len, 0, false};
+    if (!cap || rd_be(&r, 2) != 0x0504)
+        return NT_ERROR_INVALID_DATA;
+    uint32_t hl = rd_be(&r, 2);
+    if (r.bad || r.len - r.pos < hl)
+        return NT_ERROR_INVALID_DATA;
+    r.pos += hl;
+    krb5_princ p;
+    bool ok = rd_princ(&r, &p);
+    size_t o = 0;
+    buf[0] = 0;
+    for (uint32_t i = 0; ok && i < p.ncomp; i++) {
+        int w = snprintf(buf + o, cap - o, "%s%s", i ? "/" : "", p.comp[i] ? p.comp[i] : "");
+        ok = w >= 0 && (size_t)w < cap - o;
+        o += ok ? (size_t)w : 0;
+    }
+    if (ok) {
+        int w = snprintf(buf + o, cap - o, "@%s", p.realm);
+        ok = w >= 0 && (size_t)w < cap - o;
+    }
+    princ_clear(&p);
+    if (!ok)
+        buf[0] = 0;
+    return ok ? NT_OK : NT_ERROR_INVALID_DATA;
+}
+
+#ifdef _WIN32
+/* The Unix uid of this Wine process, from /proc through the Z: drive. */
+static bool unix_uid(unsigned long *uid)
+{
+    FILE *f = fopen("Z:\\proc\\self\\status", "r");
+    char line[256];
+    bool ok = false;
+    while (f && !ok && fgets(line, sizeof(line), f))
+        ok = sscanf(line, "Uid: %lu", uid) == 1;
+    if (f)
+        fclose(f);
+    return ok;
+}
+#else
+#include <unistd.h>
+static bool unix_uid(unsigned long *uid)
+{
+    *uid = (unsigned long)getuid();
+    return true;
+}
+#endif
+
+char *krb5_default_ccname(void)
+{
+    char *env = nt_getenv("KRB5CCNAME");
+    if (env && *env)
+        return env;
+    free(env);
+    unsigned long uid = 0;
+    if (!unix_uid(&uid))
+        return NULL;
+    char *s = malloc(40);
+    if (s)
+        snprintf(s, 40, "FILE:/tmp/krb5cc_%lu", uid);
+    return s;
+}
