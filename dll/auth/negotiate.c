@@ -11,7 +11,10 @@
  *    explicit credentials) our own NTLMv2 with the same credentials;
  *  no explicit credentials: the current user's single sign-on (the Kerberos
  *    ticket cache: KRB5CCNAME or MIT's default FILE:/tmp/krb5cc_<uid>):
- *      - no ticket cache at all        -> anonymous (NTLMSSP null session);
+ *      - no KRB5CCNAME and no default cache (Kerberos not in use here)
+ *                                      -> anonymous (NTLMSSP null session);
+ *      - KRB5CCNAME names a cache that does not exist
+ *                                      -> NT_ERROR_LOGON_FAILURE (1326);
  *      - a cache without a usable ticket (expired, or the KDC refused the
  *        SPN)                          -> NT_ERROR_LOGON_FAILURE (1326): the
  *        user meant to sign on; an anonymous session would only hide that.
@@ -41,7 +44,10 @@ static bool realm_creds(const nt_creds *c)
     return (c->domain && strchr(c->domain, '.')) || strchr(c->user, '@');
 }
 
-enum sso_cache { SSO_ABSENT, SSO_PRESENT, SSO_UNKNOWN };
+/* ABSENT: no KRB5CCNAME and no default cache (no Kerberos here);
+ * NAMED_MISSING: KRB5CCNAME names a FILE: cache that does not exist (the
+ * user meant single sign-on: kinit not run, or kdestroy'ed). */
+enum sso_cache { SSO_ABSENT, SSO_NAMED_MISSING, SSO_PRESENT, SSO_UNKNOWN };
 
 /* Is there a ticket cache (a FILE: cache we can see, or one we cannot
  * read and so must leave to the provider)?  principal: its client, when
@@ -64,14 +70,19 @@ static enum sso_cache sso_cache(char *principal, size_t cap)
         free(img);
         return SSO_PRESENT;
     }
-    return st == MECH_ERROR_NO_CREDENTIALS ? SSO_ABSENT : SSO_UNKNOWN;
+    if (st != MECH_ERROR_NO_CREDENTIALS)
+        return SSO_UNKNOWN;
+    char *env = nt_getenv("KRB5CCNAME");
+    bool named = env && *env;
+    free(env);
+    return named ? SSO_NAMED_MISSING : SSO_ABSENT;
 }
 
 bool auth_sso_principal(char *buf, size_t cap)
 {
     if (kerberos_off())
         return false;
-    return sso_cache(buf, cap) != SSO_ABSENT && buf && cap && buf[0];
+    return sso_cache(buf, cap) == SSO_PRESENT && buf && cap && buf[0];
 }
 
 static uint32_t explicit_start(const nt_creds *creds, const auth_target *t, auth_ctx **out, uint8_t **tok,
@@ -102,6 +113,11 @@ static uint32_t neg_start(const nt_creds *creds, const auth_target *t, auth_ctx 
     if (cache == SSO_ABSENT) {
         nt_trace("auth: negotiate: no Kerberos ticket cache: anonymous");
         return AUTH_MECH_NTLMSSP.start(NULL, t, out, tok, toklen);
+    }
+    if (cache == SSO_NAMED_MISSING) {
+        nt_trace("auth: negotiate: KRB5CCNAME names a ticket cache that does not exist (no kinit?): "
+                 "ERROR_LOGON_FAILURE");
+        return NT_ERROR_LOGON_FAILURE;
     }
     nt_trace("auth: negotiate: single sign-on as %s for %s", principal[0] ? principal : "(the provider's user)",
              t->spn);

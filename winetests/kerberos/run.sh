@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# winetests/kerberos/run.sh -- single sign-on (issue 12): unmodified Windows
+# programs under Wine with our netapi32.dll, a kinit ticket and NO password
+# anywhere, against a private Samba AD DC (tests/lib/addc.sh) whose smbd has
+# `ntlm auth = disabled`, so every success is a Kerberos logon.
+#
+# Per architecture (x86_64; i686 where 32-bit Wine runs):
+#   - the seed samples enum_003 (lists the held Kerberos sessions), getinfo_004
+#     (reads one), del_001 (ends one: smbstatus -b no longer shows it);
+#   - netsess.exe list (= smbstatus + our own session), read (GetInfo), end
+#     (/delete; gone from smbstatus);
+#   - the trace shows our own AP-REQ (Wine 8 gives no SSPI session key), the
+#     single-sign-on principal and signing=1 on the connection;
+#   - no ticket cache at all: anonymous, which this DC refuses -> 1326;
+#     an expired ticket -> 1326 (ERROR_LOGON_FAILURE, never anonymous);
+#     a server name whose SPN the KDC does not know (cifs/<second address>,
+#     same smbd) -> 1326.
+# Addresses: DC 127.0.0.62 (+ 127.0.0.63, the same smbd under an unknown
+# SPN); sessions of ntsuser1 and ntsuser2 held by smbclient with their tickets.
+# Run inside tools/isolate.sh.  Prints PASS/FAIL/SKIPPED lines.
+set -u
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+cd "$REPO"
+export BUILD="${BUILD:-build}"
+unset NETAPI32_USER NETAPI32_PASSWORD NETAPI32_AUTH_FILE NETAPI32_TRACE NETAPI32_KERBEROS KRB5CCNAME
+NAME=sso
+IP=127.0.0.62
+ALT=127.0.0.63
+PY=/usr/bin/python3
+WT="$REPO/$BUILD/kerberos-run"
+mkdir -p "$WT"
+
+failures=0
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1: $(printf '%s' "$2" | tr '\r\n\t' '   ' | cut -c1-300)"; failures=$((failures + 1)); }
+skip() { echo "SKIPPED: $1: $2"; }
+
+source "$REPO/tests/lib/addc.sh"
+source "$REPO/tests/lib/wine.sh"
+addc_can_run || { skip "kerberos" "$ADDC_WHY"; exit 0; }
+wine_available || { skip "kerberos" "wine is not installed"; exit 0; }
+$PY -c 'import impacket' 2>/dev/null || { skip "kerberos" "python3-impacket is not installed"; exit 0; }
+
+PREFIX="$WT/prefix"
+HOLDERS=()
+ALT_ADDED=0
+cleanup() {
+    local p
+    for p in "${HOLDERS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    for p in "${HOLD_FDS[@]}"; do exec {p}>&-; done
+    addc_stop_all
+    [ "$ALT_ADDED" = 1 ] && ip addr del "$ALT/32" dev lo 2>/dev/null
+    wine_prefix_drop "$PREFIX" >/dev/null 2>&1
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+ip addr add "$ALT/32" dev lo 2>/dev/null && ALT_ADDED=1
+addc_start "$NAME" "$IP" --no-ntlm "interfaces = $IP/32 $ALT/32" ||
+    { fail "kerberos.addc" "the AD DC did not start"; exit 1; }
+eval "$(addc_env "$NAME")"
+CC=$(addc_kinit "$NAME" "$ADDC_ADMIN_USER" "$ADDC_ADMIN_PASS") || { fail "kerberos.kinit" "kinit failed"; exit 1; }
+SSO_ENV=(KRB5CCNAME="$CC" KRB5_CONFIG="$KRB5_CONFIG")
+
+# The sessions: smbclient with a ticket (Samba's client refuses Kerberos to an
+# IP address, so it names the DC dc1.<realm> and connects to -I $IP); all come
+# from $IP.  smbstatus shows AD users by uid: each holder's uid is noted when
+# its session appears.
+declare -A UIDNAME=()
+HOLD_FDS=()
+uids() { smbstatus -s "$ADDC_CONF" -b 2>/dev/null | awk '/^-+$/ { b=1; next } b && $1 ~ /^[0-9]+$/ { print $2 }' | sort -u; }
+# "user ip" per session in smbstatus -b (a uid we did not note stays a number)
+truth() {
+    smbstatus -s "$ADDC_CONF" -b 2>/dev/null | awk '
+        /^-+$/ { body=1; next }
+        body && NF >= 4 && $1 ~ /^[0-9]+$/ { m=$4; sub(/^ipv4:/,"",m); sub(/:[0-9]+$/,"",m); print $2, m }' |
+    while read -r u m; do echo "${UIDNAME[$u]:-$u} $m"; done | sort -u
+}
+settle() { local i; for i in $(seq 1 25); do "$@" && return 0; sleep 0.2; done; return 1; }
+has() { truth | grep -qx "$1 $2"; }
+gone() { ! has "$@"; }
+
+hold() {   # USER PASS: a Kerberos session of USER, held until the end
+    local f="$WT/hold.$1" cc before u fd _
+    cc=$(addc_kinit "$NAME" "$1" "$2" "" "FILE:$WT/ccache.$1") || { fail "kerberos.hold.$1" "kinit failed"; return 1; }
+    before=$(uids)
+    rm -f "$f.in"; mkfifo "$f.in"
+    KRB5CCNAME=$cc smbclient -s /dev/null "//dc1.${ADDC_REALM,,}/data" -I "$IP" --use-krb5-ccache="$cc" \
+        <"$f.in" >"$f" 2>&1 &
+    HOLDERS+=($!)
+    exec {fd}>"$f.in"
+    HOLD_FDS+=("$fd")
+    # a session being set up shows a placeholder uid first: take the new uid
+    # once two polls agree
+    local prev=""
+    for _ in $(seq 1 50); do
+        u=$(comm -13 <(echo "$before") <(uids) | head -1)
+        [ -n "$u" ] && [ "$u" = "$prev" ] && break
+        prev=$u
+        u=""
+        sleep 0.3
+    done
+    [ -n "$u" ] || { fail "kerberos.hold.$1" "no session appeared: $(head -c 200 "$f")"; return 1; }
+    UIDNAME[$u]=$1
+}
+hold "$ADDC_USER1" "$ADDC_USER1_PASS"
+hold "$ADDC_USER2" "$ADDC_USER2_PASS"
+settle has "$ADDC_USER2" "$IP" && pass "kerberos.held_sessions" || fail "kerberos.held_sessions" "$(truth | tr '\n' ';')"
+
+wine_prefix_new "$PREFIX" && wine_install "$PREFIX" || { fail "kerberos.prefix" "prefix/install failed"; exit 1; }
+export WINEPREFIX="$PREFIX"
+
+run() {    # TAG TIMEOUT [VAR=VALUE...] EXE ARGS: $out $err $st (CR stripped)
+    local tag=$1 to=$2; shift 2
+    local envs=()
+    while [ $# -gt 0 ] && [[ "$1" == *=* ]]; do envs+=("$1"); shift; done
+    env "${envs[@]}" NETAPI32_TRACE=1 WINEDEBUG=+debugstr DISPLAY= timeout -k 5 "$to" wine "$@" \
+        >"$WT/$tag.stdout" 2>"$WT/$tag.stderr"
+    st=$?
+    out=$(tr -d '\r' <"$WT/$tag.stdout")
+    err=$(tr -d '\r' <"$WT/$tag.stderr")
+}
+ok_code() {   # CHECK CODE: the seed's "A system error has occurred: CODE" (or netsess' line)
+    if grep -qE "(A system error has occurred: $2|System error $2 has occurred)" <<<"$err$out"; then pass "$1"
+    else fail "$1" "want error $2; status $st stdout [$(head -c 120 <<<"$out")] stderr [$(grep -v '^trace:\|^[0-9a-f]*:trace' <<<"$err" | head -c 160)]"; fi
+}
+
+source "$HERE/parts.sh"
+
+run_arch() {
+    local a=$1 t
+    [ "$a" = i686 ] && t="x86.kerberos" || t="kerberos"
+    if ! make -s -f Makefile.mingw BUILD="$BUILD" "winetests-$a" "$a" >"$WT/build.$a.log" 2>&1; then
+        fail "$t.build" "$(tail -3 "$WT/build.$a.log")"; return
+    fi
+    BIN="$REPO/$BUILD/$a"
+    kerberos_parts "$t"
+}
+
+run_arch x86_64
+if WINE32_PREFIX="$PREFIX" wine32_usable; then
+    # the DLL of each arch: make install put both into the prefix
+    run_arch i686
+else
+    skip "x86.kerberos" "$WINE32_WHY"
+fi
+[ "$failures" = 0 ]
