@@ -118,6 +118,12 @@ static uint32_t krb_first_token(krb_auth *a, const nt_creds *creds, const char *
         a->m = NULL;
         a->own = true;
         raw = NULL;
+        if (!nt_creds_is_anonymous(creds)) {
+            /* the provider's ticket for explicit credentials is not in the
+             * user's FILE: cache, and one there may be another user's */
+            nt_trace("auth: kerberos: explicit credentials and no session key from the provider: unavailable");
+            return NT_ERROR_NOT_SUPPORTED;
+        }
         if ((st = own_ap_req(a, spn, &raw, &rawlen)) != NT_OK)
             return st;
     }

@@ -91,10 +91,27 @@ kerberos_failures() {
         fail "$t.wrong_spn_traced" "$(grep -m2 'auth:' <<<"$err")"
 }
 
+# explicit credentials: Wine 8's secur32 gets a ticket with them but gives no
+# session key and leaves no ticket in the FILE: cache, so the DLL falls back to
+# NTLMv2, which this server refuses with STATUS_NTLM_BLOCKED -> ERROR_NTLM_BLOCKED
+# (1937, Windows' own mapping of that status) (traced)
+kerberos_explicit() {
+    local t=$1
+    run "$t.explicit" 90 KRB5_CONFIG="$KRB5_CONFIG" NETAPI32_USER="$ADDC_ADMIN_USER@${ADDC_REALM,,}" \
+        NETAPI32_PASSWORD="$ADDC_ADMIN_PASS" "$BIN/netsess.exe" "\\\\$IP" /tab
+    ok_code "$t.explicit_creds_ntlm_fallback_blocked_1937" 1937
+    grep -q "Kerberos with the explicit credentials unavailable" <<<"$err" &&
+        pass "$t.explicit_creds_fallback_traced" ||
+        fail "$t.explicit_creds_fallback_traced" "$(grep -m3 'auth:' <<<"$err")"
+    grep -q "$ADDC_ADMIN_PASS" <<<"$err$out" && fail "$t.explicit_creds_no_secret_in_trace" "password in the trace" ||
+        pass "$t.explicit_creds_no_secret_in_trace"
+}
+
 kerberos_parts() {
     local t=$1
     kerberos_sessions || { fail "$t.sessions" "held sessions missing: $(truth | tr '\n' ';')"; return; }
     kerberos_seeds "$t"
     kerberos_netsess "$t"
     kerberos_failures "$t"
+    kerberos_explicit "$t"
 }

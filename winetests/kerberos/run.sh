@@ -27,7 +27,6 @@ unset NETAPI32_USER NETAPI32_PASSWORD NETAPI32_AUTH_FILE NETAPI32_TRACE NETAPI32
 NAME=sso
 IP=127.0.0.62
 ALT=127.0.0.63
-PY=/usr/bin/python3
 WT="$REPO/$BUILD/kerberos-run"
 mkdir -p "$WT"
 
@@ -40,15 +39,12 @@ source "$REPO/tests/lib/addc.sh"
 source "$REPO/tests/lib/wine.sh"
 addc_can_run || { skip "kerberos" "$ADDC_WHY"; exit 0; }
 wine_available || { skip "kerberos" "wine is not installed"; exit 0; }
-$PY -c 'import impacket' 2>/dev/null || { skip "kerberos" "python3-impacket is not installed"; exit 0; }
+command -v smbclient >/dev/null 2>&1 || { skip "kerberos" "smbclient is not installed"; exit 0; }
 
 PREFIX="$WT/prefix"
-HOLDERS=()
 ALT_ADDED=0
 cleanup() {
-    local p
-    for p in "${HOLDERS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    for p in "${HOLD_FDS[@]}"; do exec {p}>&-; done
+    declare -F stop_holders >/dev/null && stop_holders
     addc_stop_all
     [ "$ALT_ADDED" = 1 ] && ip addr del "$ALT/32" dev lo 2>/dev/null
     wine_prefix_drop "$PREFIX" >/dev/null 2>&1
@@ -63,47 +59,7 @@ eval "$(addc_env "$NAME")"
 CC=$(addc_kinit "$NAME" "$ADDC_ADMIN_USER" "$ADDC_ADMIN_PASS") || { fail "kerberos.kinit" "kinit failed"; exit 1; }
 SSO_ENV=(KRB5CCNAME="$CC" KRB5_CONFIG="$KRB5_CONFIG")
 
-# The sessions: smbclient with a ticket (Samba's client refuses Kerberos to an
-# IP address, so it names the DC dc1.<realm> and connects to -I $IP); all come
-# from $IP.  smbstatus shows AD users by uid: each holder's uid is noted when
-# its session appears.
-declare -A UIDNAME=()
-HOLD_FDS=()
-uids() { smbstatus -s "$ADDC_CONF" -b 2>/dev/null | awk '/^-+$/ { b=1; next } b && $1 ~ /^[0-9]+$/ { print $2 }' | sort -u; }
-# "user ip" per session in smbstatus -b (a uid we did not note stays a number)
-truth() {
-    smbstatus -s "$ADDC_CONF" -b 2>/dev/null | awk '
-        /^-+$/ { body=1; next }
-        body && NF >= 4 && $1 ~ /^[0-9]+$/ { m=$4; sub(/^ipv4:/,"",m); sub(/:[0-9]+$/,"",m); print $2, m }' |
-    while read -r u m; do echo "${UIDNAME[$u]:-$u} $m"; done | sort -u
-}
-settle() { local i; for i in $(seq 1 25); do "$@" && return 0; sleep 0.2; done; return 1; }
-has() { truth | grep -qx "$1 $2"; }
-gone() { ! has "$@"; }
-
-hold() {   # USER PASS: a Kerberos session of USER, held until the end
-    local f="$WT/hold.$1" cc before u fd _
-    cc=$(addc_kinit "$NAME" "$1" "$2" "" "FILE:$WT/ccache.$1") || { fail "kerberos.hold.$1" "kinit failed"; return 1; }
-    before=$(uids)
-    rm -f "$f.in"; mkfifo "$f.in"
-    KRB5CCNAME=$cc smbclient -s /dev/null "//dc1.${ADDC_REALM,,}/data" -I "$IP" --use-krb5-ccache="$cc" \
-        <"$f.in" >"$f" 2>&1 &
-    HOLDERS+=($!)
-    exec {fd}>"$f.in"
-    HOLD_FDS+=("$fd")
-    # a session being set up shows a placeholder uid first: take the new uid
-    # once two polls agree
-    local prev=""
-    for _ in $(seq 1 50); do
-        u=$(comm -13 <(echo "$before") <(uids) | head -1)
-        [ -n "$u" ] && [ "$u" = "$prev" ] && break
-        prev=$u
-        u=""
-        sleep 0.3
-    done
-    [ -n "$u" ] || { fail "kerberos.hold.$1" "no session appeared: $(head -c 200 "$f")"; return 1; }
-    UIDNAME[$u]=$1
-}
+source "$REPO/tests/lib/addc_sessions.sh"
 hold "$ADDC_USER1" "$ADDC_USER1_PASS"
 hold "$ADDC_USER2" "$ADDC_USER2_PASS"
 settle has "$ADDC_USER2" "$IP" && pass "kerberos.held_sessions" || fail "kerberos.held_sessions" "$(truth | tr '\n' ';')"
