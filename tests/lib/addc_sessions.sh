@@ -1,8 +1,9 @@
 # tests/lib/addc_sessions.sh -- Kerberos SMB sessions held on a private AD DC
 # (tests/lib/addc.sh), and the server's view of them, for the single sign-on
-# tests (winetests/kerberos, tests/native/kerberos_api.sh).  Source it after
-# addc_start; needs NAME (the DC), IP, WT (a work dir), HOLDERS (array) and
-# fail().  stop_holders ends what hold started.
+# tests (winetests/kerberos, tests/native/kerberos_api.sh).  Source it first
+# (it also sources addc.sh and gives pass/fail/skip with a failure count);
+# the functions use NAME (the DC), IP and WT (a work dir) set by the caller.
+# stop_holders ends what hold started.
 #
 #   hold USER PASS      kinit USER, then smbclient keeps a Kerberos session open
 #   truth               "user ip" per session in smbstatus -b
@@ -12,6 +13,12 @@
 # IP address, so it names the DC dc1.<realm> and connects to -I $IP); all come
 # from $IP.  smbstatus shows AD users by uid: each holder's uid is noted when
 # its session appears.
+source "$(dirname "${BASH_SOURCE[0]}")/addc.sh"
+failures=0
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1: $(printf '%s' "$2" | tr '\r\n\t' '   ' | cut -c1-300)"; failures=$((failures + 1)); }
+skip() { echo "SKIPPED: $1: $2"; }
+
 declare -A UIDNAME=()
 HOLD_FDS=()
 HOLDERS=()
@@ -55,4 +62,26 @@ stop_holders() {
     for p in "${HOLDERS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     for p in "${HOLD_FDS[@]}"; do exec {p}>&-; done
     HOLDERS=(); HOLD_FDS=()
+}
+
+# sso_setup TAG: the DC NAME on IP with NTLM disabled, also listening on ALT
+# (an address whose cifs/ALT SPN the KDC does not know), the admin's ticket
+# in CC, ntsuser1 and ntsuser2 sessions held.  sso_cleanup undoes it all.
+SSO_ALT_ADDED=0
+sso_setup() {
+    ip addr add "$ALT/32" dev lo 2>/dev/null && SSO_ALT_ADDED=1
+    addc_start "$NAME" "$IP" --no-ntlm "interfaces = $IP/32 $ALT/32" ||
+        { fail "$1.addc" "the AD DC did not start"; return 1; }
+    eval "$(addc_env "$NAME")"
+    export KRB5_CONFIG
+    CC=$(addc_kinit "$NAME" "$ADDC_ADMIN_USER" "$ADDC_ADMIN_PASS") || { fail "$1.kinit" "kinit failed"; return 1; }
+    hold "$ADDC_USER1" "$ADDC_USER1_PASS"
+    hold "$ADDC_USER2" "$ADDC_USER2_PASS"
+    settle has "$ADDC_USER2" "$IP" && pass "$1.held_sessions" || fail "$1.held_sessions" "$(truth | tr '\n' ';')"
+}
+sso_cleanup() {
+    stop_holders
+    addc_stop_all
+    [ "$SSO_ALT_ADDED" = 1 ] && ip addr del "$ALT/32" dev lo 2>/dev/null
+    SSO_ALT_ADDED=0
 }

@@ -27,35 +27,14 @@ APICLI="$REPO/$BUILD/native/tools/apicli"
 WT="$REPO/$BUILD/kerberos-api"
 mkdir -p "$WT"
 
-failures=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $(printf '%s' "$2" | tr '\r\n\t' '   ' | cut -c1-300)"; failures=$((failures + 1)); }
-skip() { echo "SKIPPED: $1: $2"; }
-
-source "$REPO/tests/lib/addc.sh"
+source "$REPO/tests/lib/addc_sessions.sh"
 addc_can_run || { skip "kerberos_api" "$ADDC_WHY"; exit 0; }
 [ -x "$APICLI" ] || { skip "kerberos_api" "$APICLI not built (make native)"; exit 0; }
 command -v smbclient >/dev/null 2>&1 || { skip "kerberos_api" "smbclient is not installed"; exit 0; }
 
-ALT_ADDED=0
-cleanup() {
-    declare -F stop_holders >/dev/null && stop_holders
-    addc_stop_all
-    [ "$ALT_ADDED" = 1 ] && ip addr del "$ALT/32" dev lo 2>/dev/null
-}
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
-
-ip addr add "$ALT/32" dev lo 2>/dev/null && ALT_ADDED=1
-addc_start "$NAME" "$IP" --no-ntlm "interfaces = $IP/32 $ALT/32" ||
-    { fail "kerberos_api.addc" "the AD DC did not start"; exit 1; }
-eval "$(addc_env "$NAME")"
-export KRB5_CONFIG
-CC=$(addc_kinit "$NAME" "$ADDC_ADMIN_USER" "$ADDC_ADMIN_PASS") || { fail "kerberos_api.kinit" "kinit failed"; exit 1; }
-source "$REPO/tests/lib/addc_sessions.sh"
-hold "$ADDC_USER1" "$ADDC_USER1_PASS"
-hold "$ADDC_USER2" "$ADDC_USER2_PASS"
-settle has "$ADDC_USER2" "$IP" && pass "kerberos_api.held_sessions" || fail "kerberos_api.held_sessions" "$(truth | tr '\n' ';')"
+trap sso_cleanup EXIT
+trap 'sso_cleanup; exit 130' INT TERM
+sso_setup kerberos_api || exit 1
 
 api() {    # TAG [VAR=VALUE...] ARGS: $out $err $st
     local tag=$1; shift

@@ -30,39 +30,21 @@ ALT=127.0.0.63
 WT="$REPO/$BUILD/kerberos-run"
 mkdir -p "$WT"
 
-failures=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $(printf '%s' "$2" | tr '\r\n\t' '   ' | cut -c1-300)"; failures=$((failures + 1)); }
-skip() { echo "SKIPPED: $1: $2"; }
-
-source "$REPO/tests/lib/addc.sh"
+source "$REPO/tests/lib/addc_sessions.sh"
 source "$REPO/tests/lib/wine.sh"
 addc_can_run || { skip "kerberos" "$ADDC_WHY"; exit 0; }
 wine_available || { skip "kerberos" "wine is not installed"; exit 0; }
 command -v smbclient >/dev/null 2>&1 || { skip "kerberos" "smbclient is not installed"; exit 0; }
 
 PREFIX="$WT/prefix"
-ALT_ADDED=0
 cleanup() {
-    declare -F stop_holders >/dev/null && stop_holders
-    addc_stop_all
-    [ "$ALT_ADDED" = 1 ] && ip addr del "$ALT/32" dev lo 2>/dev/null
+    sso_cleanup
     wine_prefix_drop "$PREFIX" >/dev/null 2>&1
 }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
-
-ip addr add "$ALT/32" dev lo 2>/dev/null && ALT_ADDED=1
-addc_start "$NAME" "$IP" --no-ntlm "interfaces = $IP/32 $ALT/32" ||
-    { fail "kerberos.addc" "the AD DC did not start"; exit 1; }
-eval "$(addc_env "$NAME")"
-CC=$(addc_kinit "$NAME" "$ADDC_ADMIN_USER" "$ADDC_ADMIN_PASS") || { fail "kerberos.kinit" "kinit failed"; exit 1; }
+sso_setup kerberos || exit 1
 SSO_ENV=(KRB5CCNAME="$CC" KRB5_CONFIG="$KRB5_CONFIG")
-
-source "$REPO/tests/lib/addc_sessions.sh"
-hold "$ADDC_USER1" "$ADDC_USER1_PASS"
-hold "$ADDC_USER2" "$ADDC_USER2_PASS"
-settle has "$ADDC_USER2" "$IP" && pass "kerberos.held_sessions" || fail "kerberos.held_sessions" "$(truth | tr '\n' ';')"
 
 wine_prefix_new "$PREFIX" && wine_install "$PREFIX" || { fail "kerberos.prefix" "prefix/install failed"; exit 1; }
 export WINEPREFIX="$PREFIX"
