@@ -6,7 +6,7 @@
 PASS/FAIL lines: i386 machine type; export table (ordinal, name, forwarder)
 exactly as spec/svrapi.exports says; every export of Wine's builtin
 svrapi.dll present at the same ordinal, either implemented or forwarded to
-wine_svrapi.<Wine's name for that ordinal>; imports only Windows system DLLs.
+wine_svrapi.<Wine's name for that ordinal>; imports only Windows system DLLs (secur32 too: the core authenticates with Kerberos through SSPI).
 """
 import os
 import re
@@ -19,7 +19,7 @@ import pe as pelib              # noqa: E402
 import gen_svrapi_def as gen    # noqa: E402
 
 SPEC = os.path.join(HERE, "..", "..", "spec", "svrapi.exports")
-SYSTEM_DLLS = {"kernel32.dll", "advapi32.dll", "bcrypt.dll", "ws2_32.dll", "msvcrt.dll", "ucrtbase.dll"}
+SYSTEM_DLLS = {"kernel32.dll", "advapi32.dll", "bcrypt.dll", "ws2_32.dll", "secur32.dll", "msvcrt.dll", "ucrtbase.dll"}
 SYSTEM_RE = re.compile(r"^api-ms-win-[a-z0-9-]+\.dll$")
 
 
