@@ -15,7 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <unistd.h>
+
 #include "auth/krb5_ap.h"
+#include "auth/spnego_internal.h"
 #include "crypto/crypto.h"
 #include "crypto_vectors.h"
 
@@ -216,6 +220,115 @@ static void ccache_hostile(void **state)
     assert_int_equal(krb5_ccache_find(cc, ccl, "cifs/10.0.0.5", 4000, &c), NT_ERROR_INVALID_DATA);
 }
 
+static void ccache_principal(void **state)
+{
+    (void)state;
+    build_cc();
+    char buf[64];
+    assert_int_equal(krb5_ccache_principal(cc, ccl, buf, sizeof(buf)), NT_OK);
+    assert_string_equal(buf, "alice@EXAMPLE.TEST");
+    assert_int_equal(krb5_ccache_principal(cc, ccl, buf, 10), NT_ERROR_INVALID_DATA); /* too small */
+    assert_string_equal(buf, "");
+    for (size_t n = 0; n < 40; n++) /* every cut of the header and principal */
+        assert_int_equal(krb5_ccache_principal(cc, n, buf, sizeof(buf)), NT_ERROR_INVALID_DATA);
+}
+
+/* ---- the mechanism choice (negotiate.c) and Kerberos' SPNEGO shape ---- */
+static void with_env(const char *ccname, const char *kerberos)
+{
+    if (ccname)
+        setenv("KRB5CCNAME", ccname, 1);
+    else
+        unsetenv("KRB5CCNAME");
+    if (kerberos)
+        setenv("NETAPI32_KERBEROS", kerberos, 1);
+    else
+        unsetenv("NETAPI32_KERBEROS");
+}
+
+static bool starts_ntlm(const nt_creds *cr)
+{
+    auth_target t = {"WS", "cifs/10.0.0.5"};
+    auth_ctx *a = NULL;
+    uint8_t *tok = NULL;
+    size_t toklen = 0;
+    uint32_t st = auth_start(&AUTH_MECH_NEGOTIATE, cr, &t, &a, &tok, &toklen);
+    spnego_init p;
+    bool ntlm = st == NT_OK && spnego_parse_init(tok, toklen, &p) == NT_OK && p.first_is_ntlm;
+    free(tok);
+    auth_free(a);
+    return ntlm;
+}
+
+static void negotiate_choice(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test_krb5_ccXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    build_cc();
+    assert_int_equal(write(fd, cc, ccl), (ssize_t)ccl);
+    close(fd);
+    char ccname[64];
+    snprintf(ccname, sizeof(ccname), "FILE:%s", path);
+
+    /* KRB5CCNAME names a missing cache: 1326 before any provider call */
+    with_env("FILE:/nonexistent/krb5cc_test", NULL);
+    auth_target t = {"WS", "cifs/10.0.0.5"};
+    auth_ctx *a = NULL;
+    uint8_t *tok = NULL;
+    size_t toklen = 0;
+    assert_int_equal(auth_start(&AUTH_MECH_NEGOTIATE, NULL, &t, &a, &tok, &toklen), NT_ERROR_LOGON_FAILURE);
+    assert_null(a);
+    char who[64];
+    assert_false(auth_sso_principal(who, sizeof(who)));
+    /* the SSO principal of a readable cache (the connection cache key) */
+    with_env(ccname, NULL);
+    assert_true(auth_sso_principal(who, sizeof(who)));
+    assert_string_equal(who, "alice@EXAMPLE.TEST");
+    /* Kerberos off: anonymous / NTLMv2 */
+    with_env(ccname, "0");
+    assert_false(auth_sso_principal(who, sizeof(who)));
+    assert_true(starts_ntlm(NULL));
+    nt_creds cr = {(char *)"bob", (char *)"CORP.EXAMPLE", (char *)"pw"};
+    assert_true(starts_ntlm(&cr));
+    /* explicit credentials without a realm: NTLMv2 without asking a KDC */
+    with_env(ccname, NULL);
+    nt_creds plain = {(char *)"bob", (char *)"CORP", (char *)"pw"};
+    assert_true(starts_ntlm(&plain));
+    with_env(NULL, NULL);
+    unlink(path);
+}
+
+static void kerberos_spnego_shape(void **state)
+{
+    (void)state;
+    static const uint8_t types[] = {0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
+    static const uint8_t krb5[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
+    static const uint8_t ntlm[] = {0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a};
+    static const uint8_t inner[] = {0x60, 0x03, 0x06, 0x01, 0x00};
+    uint8_t *tok = NULL;
+    size_t toklen = 0;
+    assert_int_equal(spnego_build_init_mechs(types, sizeof(types), inner, sizeof(inner), &tok, &toklen), NT_OK);
+    spnego_init p;
+    assert_int_equal(spnego_parse_init(tok, toklen, &p), NT_OK);
+    assert_false(p.first_is_ntlm);
+    assert_memory_equal(p.mech_types, types, sizeof(types));
+    assert_int_equal(p.mech_token_len, sizeof(inner));
+    assert_memory_equal(p.mech_token, inner, sizeof(inner));
+    free(tok);
+    /* accept-completed naming Kerberos: taken by the Kerberos parser only */
+    static const uint8_t resp[] = {0xa1, 0x14, 0x30, 0x12, 0xa0, 0x03, 0x0a, 0x01, 0x00, 0xa1, 0x0b, 0x06, 0x09,
+                                   0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
+    spnego_resp r;
+    assert_int_equal(spnego_parse_resp_mech(resp, sizeof(resp), krb5, sizeof(krb5), NULL, 0, &r), NT_OK);
+    assert_int_equal(r.neg_state, SPNEGO_ACCEPT_COMPLETED);
+    assert_true(r.has_mech);
+    assert_int_equal(spnego_parse_resp(resp, sizeof(resp), &r), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(spnego_parse_resp_mech(resp, sizeof(resp), ntlm, sizeof(ntlm), NULL, 0, &r),
+                     NT_ERROR_UNEXP_NET_ERR);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +338,9 @@ int main(void)
         cmocka_unit_test(encrypt_layout),
         cmocka_unit_test(ccache_find),
         cmocka_unit_test(ccache_hostile),
+        cmocka_unit_test(ccache_principal),
+        cmocka_unit_test(negotiate_choice),
+        cmocka_unit_test(kerberos_spnego_shape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

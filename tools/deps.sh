@@ -52,3 +52,19 @@ else
     echo "deps: this kernel cannot execute 32-bit programs (no IA32 emulation): wine32 not installed, 32-bit runtime tests will be SKIPPED"
 fi
 rm -f "$t32"
+
+# Kerberos for 32-bit Windows programs: Wine's i386 secur32 loads
+# libgssapi_krb5.so.2 (i386), only a Recommends of libwine:i386, which
+# wine32.sh does not install.  Same version as the amd64 library (Multi-Arch:
+# same), simulated first, installed only when nothing would be removed.
+if dpkg-query -W -f='${Status}' wine32:i386 2>/dev/null | grep -q "install ok installed" &&
+   ! dpkg-query -W -f='${Status}' libgssapi-krb5-2:i386 2>/dev/null | grep -q "install ok installed"; then
+    v=$(dpkg-query -W -f='${Version}' libgssapi-krb5-2:amd64 2>/dev/null || true)
+    spec="libgssapi-krb5-2:i386${v:+=$v}"
+    if "${APT[@]}" -s install --no-install-recommends "$spec" 2>/dev/null | grep -q '^Remv '; then
+        echo "deps: $spec would remove packages: not installed (32-bit Kerberos tests will fail to get tickets)"
+    else
+        "${APT[@]}" install -y --no-install-recommends --no-remove "$spec" >/dev/null ||
+            echo "deps: $spec could not be installed"
+    fi
+fi

@@ -145,12 +145,19 @@ static uint32_t connect_server(const np_target *t, const nt_creds *cr, np_conn *
 }
 
 /* ---- entries ---- */
+/* Without explicit credentials the logon is the single sign-on principal's
+ * (auth/negotiate.c): part of the key, so a new kinit as someone else never
+ * reuses the previous user's connection. */
 static void creds_id(const nt_creds *c, uint8_t id[32])
 {
     nt_wr w;
     nt_wr_init(&w, 0);
-    const char *parts[3] = {c->user ? c->user : "", c->domain ? c->domain : "", c->password ? c->password : ""};
-    for (int i = 0; i < 3; i++)
+    char sso[256] = "";
+    if (nt_creds_is_anonymous(c))
+        auth_sso_principal(sso, sizeof(sso));
+    const char *parts[4] = {c->user ? c->user : "", c->domain ? c->domain : "", c->password ? c->password : "",
+                            sso};
+    for (int i = 0; i < 4; i++)
         nt_wr_bytes(&w, parts[i], strlen(parts[i]) + 1);
     if (w.bad || !nt_hash(NT_HASH_SHA256, w.p, w.len, id))
         memset(id, 0xFF, 32); /* never equal to a real id: no reuse */
@@ -200,7 +207,7 @@ static uint32_t env_timeout(void)
 static uint32_t entry_connect(cache_entry *e, const api_server *srv, const nt_creds *cr, uint64_t deadline)
 {
     uint32_t t = env_timeout();
-    np_target tg = {srv->host, srv->host, e->port, t ? t : 5000u, t ? t : 30000u, deadline, NULL};
+    np_target tg = {srv->host, srv->host, e->port, t ? t : 5000u, t ? t : 30000u, deadline, &AUTH_MECH_NEGOTIATE};
     nt_mutex_lock(&g_lock);
     g_connects++;
     nt_mutex_unlock(&g_lock);

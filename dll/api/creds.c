@@ -3,7 +3,9 @@
  *      backslashes, type CRED_TYPE_DOMAIN_PASSWORD; then target "*";
  *   2. NETAPI32_USER ("user", "DOMAIN\\user", "user@domain") + NETAPI32_PASSWORD;
  *   3. NETAPI32_AUTH_FILE: smbclient -A format (username =, password =, domain =);
- *   4. anonymous.
+ *   4. none: the authentication layer then uses the current user's single
+ *      sign-on (Kerberos ticket cache) or, without a ticket cache, anonymous
+ *      (auth/negotiate.c).
  * Passwords are wiped when the credentials are cleared and never traced. */
 #include "api.h"
 

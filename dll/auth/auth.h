@@ -78,6 +78,18 @@ typedef struct auth_mech {
 /* NTLMv2 in SPNEGO (spnego.c, ntlm.c): the default mechanism. */
 extern const auth_mech AUTH_MECH_NTLMSSP;
 
+/* Kerberos (kerberos.c) over the platform's provider (mech.h: SSPI in the
+ * DLL, GSSAPI natively), SPNEGO-wrapped, SPN t->spn; creds NULL = the
+ * current user's ticket cache.  Under Wine 8 (no session key from secur32)
+ * the AP-REQ is our own, from the FILE: ticket cache (krb5_ap.h). */
+extern const auth_mech AUTH_MECH_KERBEROS;
+/* Kerberos or NTLMv2 or anonymous, chosen in start (negotiate.c, where the
+ * order and the fallback rules are written down). */
+extern const auth_mech AUTH_MECH_NEGOTIATE;
+/* The client principal ("user@REALM") of the current user's readable
+ * ticket cache; false when none (or Kerberos is off).  Never a secret. */
+bool auth_sso_principal(char *buf, size_t cap);
+
 /* Dispatch (auth.c).  m NULL = AUTH_MECH_NTLMSSP.  *tok receives the first
  * token (malloc'd; the caller wipes and frees it). */
 uint32_t auth_start(const auth_mech *m, const nt_creds *creds, const auth_target *t, auth_ctx **out,

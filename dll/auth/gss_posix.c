@@ -260,6 +260,12 @@ bool mech_be_session_key(const mech_ctx *c, uint8_t *key, size_t *len)
 
 const char *mech_chosen(const mech_ctx *c) { return c ? c->chosen : ""; }
 
+bool mech_key_unavailable(const mech_ctx *c)
+{
+    (void)c;
+    return false; /* gss_inquire_sec_context_by_oid(GSS_C_INQ_SSPI_SESSION_KEY) */
+}
+
 void mech_free(mech_ctx *c)
 {
     if (!c)

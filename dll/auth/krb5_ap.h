@@ -55,6 +55,14 @@ void krb5_svc_cred_clear(krb5_svc_cred *c); /* wipes the key */
  * Unix path is read through the Z: drive.  *img malloc'd. */
 uint32_t krb5_ccache_load(const char *ccname, uint8_t **img, size_t *len);
 
+/* The cache's default (client) principal as "user@REALM" into buf. */
+uint32_t krb5_ccache_principal(const uint8_t *img, size_t len, char *buf, size_t cap);
+
+/* The user's ticket cache name: KRB5CCNAME, else MIT's default
+ * FILE:/tmp/krb5cc_<uid> (under Wine the uid is read from Z:\proc\self\status).
+ * malloc'd; NULL when it cannot be told. */
+char *krb5_default_ccname(void);
+
 /* The GSS InitialContextToken (krb5 mech OID, tok_id 01 00, AP-REQ) for cred,
  * authenticator time now_us (Unix microseconds). */
 uint32_t krb5_gss_ap_req(const krb5_svc_cred *cred, uint64_t now_us, uint8_t **tok, size_t *toklen);

@@ -109,17 +109,27 @@ static void skip_list(cc_rd *r)
     }
 }
 
+/* "comp/comp..." into buf: its length, 0 when it does not fit (or is empty). */
+static size_t princ_join(const krb5_princ *p, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (uint32_t i = 0; i < p->ncomp; i++) {
+        int w = snprintf(buf + o, cap - o, "%s%s", i ? "/" : "", p->comp[i] ? p->comp[i] : "");
+        if (w < 0 || (size_t)w >= cap - o)
+            return 0;
+        o += (size_t)w;
+    }
+    return o;
+}
+
 /* "cifs/host[@REALM]" against a server principal. */
 static bool spn_matches(const krb5_princ *s, const char *spn)
 {
     char buf[512];
-    size_t o = 0;
-    for (uint32_t i = 0; i < s->ncomp; i++) {
-        int w = snprintf(buf + o, sizeof(buf) - o, "%s%s", i ? "/" : "", s->comp[i] ? s->comp[i] : "");
-        if (w < 0 || (size_t)w >= sizeof(buf) - o)
-            return false;
-        o += (size_t)w;
-    }
+    size_t o = princ_join(s, buf, sizeof(buf));
+    if (!o)
+        return false;
     const char *at = strrchr(spn, '@');
     size_t base = at ? (size_t)(at - spn) : strlen(spn);
     if (o != base || strncmp(buf, spn, base) != 0)
@@ -175,18 +185,25 @@ static bool rd_cred(cc_rd *r, const char *spn, uint32_t now, krb5_svc_cred *c, b
     return true;
 }
 
+/* The version, the header and the default principal (*def). */
+static bool rd_head(cc_rd *r, krb5_princ *def)
+{
+    memset(def, 0, sizeof(*def));
+    if (rd_be(r, 2) != 0x0504)
+        return false;
+    uint32_t hl = rd_be(r, 2);
+    if (r->bad || r->len - r->pos < hl)
+        return false;
+    r->pos += hl;
+    return rd_princ(r, def);
+}
+
 uint32_t krb5_ccache_find(const uint8_t *img, size_t len, const char *spn, uint32_t now, krb5_svc_cred *out)
 {
     memset(out, 0, sizeof(*out));
     cc_rd r = {img, len, 0, false};
-    if (rd_be(&r, 2) != 0x0504)
-        return NT_ERROR_INVALID_DATA;
-    uint32_t hl = rd_be(&r, 2);
-    if (r.bad || r.len - r.pos < hl)
-        return NT_ERROR_INVALID_DATA;
-    r.pos += hl;
     krb5_princ def;
-    bool ok = rd_princ(&r, &def);
+    bool ok = rd_head(&r, &def);
     princ_clear(&def);
     if (!ok)
         return NT_ERROR_INVALID_DATA;
@@ -243,4 +260,61 @@ uint32_t krb5_ccache_load(const char *ccname, uint8_t **img, size_t *len)
     *img = buf;
     *len = n;
     return NT_OK;
+}
+
+uint32_t krb5_ccache_principal(const uint8_t *img, size_t len, char *buf, size_t cap)
+{
+    if (!cap)
+        return NT_ERROR_INVALID_DATA;
+    buf[0] = 0;
+    cc_rd r = {img, len, 0, false};
+    krb5_princ p;
+    bool ok = rd_head(&r, &p);
+    size_t o = ok ? princ_join(&p, buf, cap) : 0;
+    ok = ok && o > 0;
+    if (ok) {
+        int w = snprintf(buf + o, cap - o, "@%s", p.realm);
+        ok = w >= 0 && (size_t)w < cap - o;
+    }
+    princ_clear(&p);
+    if (!ok)
+        buf[0] = 0;
+    return ok ? NT_OK : NT_ERROR_INVALID_DATA;
+}
+
+#ifdef _WIN32
+/* The Unix uid of this Wine process, from /proc through the Z: drive. */
+static bool unix_uid(unsigned long *uid)
+{
+    FILE *f = fopen("Z:\\proc\\self\\status", "r");
+    char line[256];
+    bool ok = false;
+    while (f && !ok && fgets(line, sizeof(line), f))
+        ok = sscanf(line, "Uid: %lu", uid) == 1;
+    if (f)
+        fclose(f);
+    return ok;
+}
+#else
+#include <unistd.h>
+static bool unix_uid(unsigned long *uid)
+{
+    *uid = (unsigned long)getuid();
+    return true;
+}
+#endif
+
+char *krb5_default_ccname(void)
+{
+    char *env = nt_getenv("KRB5CCNAME");
+    if (env && *env)
+        return env;
+    free(env);
+    unsigned long uid = 0;
+    if (!unix_uid(&uid))
+        return NULL;
+    char *s = malloc(40);
+    if (s)
+        snprintf(s, 40, "FILE:/tmp/krb5cc_%lu", uid);
+    return s;
 }

@@ -68,6 +68,11 @@ uint32_t mech_step(mech_ctx *c, const uint8_t *in, size_t inlen, uint8_t **tok, 
 bool mech_session_key(const mech_ctx *c, uint8_t *key, size_t *len);
 /* Name of the mechanism the provider chose ("Kerberos", "NTLM", ...) or "". */
 const char *mech_chosen(const mech_ctx *c);
+/* True when the provider is known never to return the session key (Wine 8's
+ * secur32: QueryContextAttributesW(SESSION_KEY) is a stub answering
+ * SEC_E_UNSUPPORTED_FUNCTION even before completion); the caller then builds
+ * its own AP-REQ from the ticket cache (krb5_ap.h).  GSSAPI: never. */
+bool mech_key_unavailable(const mech_ctx *c);
 void mech_free(mech_ctx *c); /* wipes key material */
 
 /* ---- the provider backends (gss_posix.c, sspi_win.c); mech.c holds the

@@ -125,9 +125,15 @@ static uint32_t finish(nt_wr *w, uint8_t **out, size_t *outlen)
 
 uint32_t spnego_build_init(const uint8_t *mech_token, size_t len, uint8_t **out, size_t *outlen)
 {
-    if (len > SPNEGO_MAX_TOKEN || (!mech_token && len))
+    return spnego_build_init_mechs(spnego_mech_types, sizeof spnego_mech_types, mech_token, len, out, outlen);
+}
+
+uint32_t spnego_build_init_mechs(const uint8_t *mech_types, size_t mtlen, const uint8_t *mech_token, size_t len,
+                                 uint8_t **out, size_t *outlen)
+{
+    if (len > SPNEGO_MAX_TOKEN || (!mech_token && len) || mtlen > 256)
         return NT_ERROR_INVALID_PARAMETER;
-    size_t a0 = tlv_len(sizeof spnego_mech_types);
+    size_t a0 = tlv_len(mtlen);
     size_t a2 = tlv_len(tlv_len(len));
     size_t seq = a0 + a2;
     size_t init = tlv_len(seq);
@@ -138,8 +144,8 @@ uint32_t spnego_build_init(const uint8_t *mech_token, size_t len, uint8_t **out,
     nt_wr_bytes(&w, oid_spnego, sizeof oid_spnego);
     der_hdr(&w, 0xa0, init);
     der_hdr(&w, 0x30, seq);
-    der_hdr(&w, 0xa0, sizeof spnego_mech_types);
-    nt_wr_bytes(&w, spnego_mech_types, sizeof spnego_mech_types);
+    der_hdr(&w, 0xa0, mtlen);
+    nt_wr_bytes(&w, mech_types, mtlen);
     der_hdr(&w, 0xa2, tlv_len(len));
     der_hdr(&w, 0x04, len);
     nt_wr_bytes(&w, mech_token, len);
@@ -169,6 +175,12 @@ uint32_t spnego_build_resp(const uint8_t *token, size_t len, const uint8_t *mic,
 }
 
 uint32_t spnego_parse_resp(const uint8_t *in, size_t len, spnego_resp *r)
+{
+    return spnego_parse_resp_mech(in, len, oid_ntlmssp, sizeof oid_ntlmssp, NULL, 0, r);
+}
+
+uint32_t spnego_parse_resp_mech(const uint8_t *in, size_t len, const uint8_t *oid1, size_t oid1len,
+                                const uint8_t *oid2, size_t oid2len, spnego_resp *r)
 {
     memset(r, 0, sizeof *r);
     r->neg_state = -1;
@@ -201,8 +213,8 @@ uint32_t spnego_parse_resp(const uint8_t *in, size_t len, spnego_resp *r)
             r->neg_state = c[0];
             break;
         case 1: /* supportedMech OID */
-            if (!der_explicit(f, fl, 0x06, &c, &cl) || fl != sizeof oid_ntlmssp ||
-                memcmp(f, oid_ntlmssp, sizeof oid_ntlmssp) != 0)
+            if (!der_explicit(f, fl, 0x06, &c, &cl) ||
+                !((fl == oid1len && !memcmp(f, oid1, fl)) || (oid2 && fl == oid2len && !memcmp(f, oid2, fl))))
                 return NT_ERROR_UNEXP_NET_ERR;
             r->has_mech = true;
             break;

@@ -37,6 +37,9 @@ typedef struct spnego_init {
 
 /* GSS-API [APPLICATION 0] { SPNEGO OID, [0] NegTokenInit { [0] mechTypes, [2] mechToken } } */
 uint32_t spnego_build_init(const uint8_t *mech_token, size_t len, uint8_t **out, size_t *outlen);
+/* The same with another MechTypeList TLV (Kerberos: kerberos.c). */
+uint32_t spnego_build_init_mechs(const uint8_t *mech_types, size_t mtlen, const uint8_t *mech_token, size_t len,
+                                 uint8_t **out, size_t *outlen);
 /* Parses the above (also a NegTokenInit2 with reqFlags/negHints/mechListMIC). */
 uint32_t spnego_parse_init(const uint8_t *in, size_t len, spnego_init *p);
 /* [1] NegTokenResp { [2] responseToken, [3] mechListMIC (when mic != NULL) } */
@@ -46,5 +49,9 @@ uint32_t spnego_build_resp(const uint8_t *token, size_t len, const uint8_t *mic,
  * indefinite lengths, lengths beyond their parent, unknown or out-of-order
  * fields and trailing bytes are all NT_ERROR_UNEXP_NET_ERR. */
 uint32_t spnego_parse_resp(const uint8_t *in, size_t len, spnego_resp *r);
+/* The same, the supportedMech being one of the DER OIDs (tag and length
+ * included) oid1 or oid2 (oid2 may be NULL). */
+uint32_t spnego_parse_resp_mech(const uint8_t *in, size_t len, const uint8_t *oid1, size_t oid1len,
+                                const uint8_t *oid2, size_t oid2len, spnego_resp *r);
 
 #endif

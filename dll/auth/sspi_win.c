@@ -234,6 +234,20 @@ bool mech_be_session_key(const mech_ctx *c, uint8_t *key, size_t *len)
 
 const char *mech_chosen(const mech_ctx *c) { return c ? c->chosen : ""; }
 
+bool mech_key_unavailable(const mech_ctx *c)
+{
+    if (!c || !c->have_ctx)
+        return false;
+    SecPkgContext_SessionKey sk;
+    memset(&sk, 0, sizeof(sk));
+    SECURITY_STATUS s = QueryContextAttributesW((PCtxtHandle)&c->ctx, SECPKG_ATTR_SESSION_KEY, &sk);
+    if (s == SEC_E_OK && sk.SessionKey) {
+        nt_wipe(sk.SessionKey, sk.SessionKeyLength);
+        FreeContextBuffer(sk.SessionKey);
+    }
+    return s == SEC_E_UNSUPPORTED_FUNCTION;
+}
+
 void mech_free(mech_ctx *c)
 {
     if (!c)

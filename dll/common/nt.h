@@ -34,6 +34,7 @@
 #define NT_ERROR_CONNECTION_REFUSED    1225u /* internal: TCP RST on connect */
 #define NT_ERROR_SMB_GUEST_LOGON_BLOCKED 1272u /* guest/null session offered to a logon with credentials */
 #define NT_ERROR_LOGON_FAILURE         1326u
+#define NT_ERROR_NTLM_BLOCKED          1937u /* ERROR_NTLM_BLOCKED: the server refuses NTLM */
 #define NT_ERROR_ACCOUNT_RESTRICTION   1327u
 #define NT_ERROR_INVALID_LOGON_HOURS   1328u
 #define NT_ERROR_PASSWORD_EXPIRED      1330u

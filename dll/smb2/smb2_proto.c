@@ -309,6 +309,8 @@ uint32_t smb2_map_status(uint32_t s)
     case STATUS_WRONG_PASSWORD:
     case STATUS_NO_SUCH_USER:
         return NT_ERROR_LOGON_FAILURE;
+    case STATUS_NTLM_BLOCKED:
+        return NT_ERROR_NTLM_BLOCKED;
     case STATUS_ACCOUNT_RESTRICTION:
         return NT_ERROR_ACCOUNT_RESTRICTION;
     case STATUS_INVALID_LOGON_HOURS:

@@ -35,8 +35,17 @@ static uint32_t session_trust(smb2_conn *c, auth_ctx *a, uint16_t flags, const u
      * Kerberos key may be 32), a shorter one right-padded with zeros. */
     uint8_t skey[64] = {0};
     size_t klen = 0;
-    bool ok = auth_session_key(a, skey, sizeof(skey), &klen) && klen > 0 &&
-              smb2_derive_keys(c->dialect, skey, preauth, &c->keys);
+    bool finished = false;
+    if (!auth_session_key(a, skey, sizeof(skey), &klen)) {
+        /* a mechanism whose key comes with the server's final token
+         * (Kerberos: the AP-REP may carry the acceptor's subkey) */
+        uint32_t st = auth_finish(a, tok, toklen);
+        if (st)
+            return smb2_poison(c, st);
+        finished = true;
+        auth_session_key(a, skey, sizeof(skey), &klen);
+    }
+    bool ok = klen > 0 && smb2_derive_keys(c->dialect, skey, preauth, &c->keys);
     nt_wipe(skey, sizeof(skey));
     if (!ok)
         return smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
@@ -51,7 +60,7 @@ static uint32_t session_trust(smb2_conn *c, auth_ctx *a, uint16_t flags, const u
         nt_wipe(&c->keys, sizeof(c->keys));
         return NT_ERROR_SMB_GUEST_LOGON_BLOCKED;
     }
-    uint32_t st = auth_finish(a, tok, toklen);
+    uint32_t st = finished ? NT_OK : auth_finish(a, tok, toklen);
     if (st)
         return smb2_poison(c, st);
     if (c->dialect == SMB2_DIALECT_311 && !signed_resp) {

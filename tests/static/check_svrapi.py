@@ -6,7 +6,7 @@
 PASS/FAIL lines: i386 machine type; export table (ordinal, name, forwarder)
 exactly as spec/svrapi.exports says; every export of Wine's builtin
 svrapi.dll present at the same ordinal, either implemented or forwarded to
-wine_svrapi.<Wine's name for that ordinal>; imports only Windows system DLLs.
+wine_svrapi.<Wine's name for that ordinal>; imports only Windows system DLLs (secur32 too: the core authenticates with Kerberos through SSPI).
 """
 import os
 import re
