@@ -256,54 +256,182 @@ static bool poisons_connection(uint32_t st)
     }
 }
 
+/* ---- credentials, looked up once per NETAPI32_CRED_RECHECK_MS ----
+ * A warm call needs only the identity of its credentials (to find its
+ * connection), not the password: the last lookup's id per (server, port) is
+ * remembered and reused for CRED_RECHECK_MS (default 1000 ms; 0 = look up
+ * on every call).  Any call that has to connect looks up afresh (the secret
+ * is needed then anyway), as does the first call after the interval, so a
+ * credential written with `netsess /cred:add` or CredWrite is used from the
+ * next connection and by every call at most a second later.  Only the
+ * SHA-256 id is kept, never a password. */
+typedef struct creds_memo {
+    struct creds_memo *next;
+    char *host;
+    uint16_t port;
+    uint8_t id[32];
+    uint64_t when;  /* nt_now_ms of the lookup */
+} creds_memo;
+
+static creds_memo *g_credmemo; /* guarded by g_lock */
+
+static bool credmemo_get(const char *host, uint16_t port, uint8_t id[32])
+{
+    uint32_t ttl = env_u32("NETAPI32_CRED_RECHECK_MS", 1000u, 0, 3600000u);
+    uint64_t now = nt_now_ms();
+    bool ok = false;
+    nt_mutex_lock(&g_lock);
+    for (creds_memo *m = g_credmemo; m; m = m->next)
+        if (m->port == port && strcmp(m->host, host) == 0) {
+            ok = ttl && now >= m->when && now - m->when < ttl;
+            if (ok)
+                memcpy(id, m->id, 32);
+            break;
+        }
+    nt_mutex_unlock(&g_lock);
+    return ok;
+}
+
+static void credmemo_set(const char *host, uint16_t port, const uint8_t id[32])
+{
+    nt_mutex_lock(&g_lock);
+    creds_memo *m = g_credmemo;
+    while (m && !(m->port == port && strcmp(m->host, host) == 0))
+        m = m->next;
+    if (!m && (m = calloc(1, sizeof(*m))) != NULL) {
+        size_t n = strlen(host);
+        if ((m->host = malloc(n + 1)) == NULL) {
+            free(m);
+            m = NULL;
+        } else {
+            memcpy(m->host, host, n + 1);
+            m->port = port;
+            m->next = g_credmemo;
+            g_credmemo = m;
+        }
+    }
+    if (m) {
+        memcpy(m->id, id, 32);
+        m->when = nt_now_ms();
+    }
+    nt_mutex_unlock(&g_lock);
+}
+
+/* A fresh lookup: the credentials (the caller clears them) and their id. */
+static uint32_t creds_fresh(const api_server *srv, uint16_t port, nt_creds *cr, uint8_t id[32])
+{
+    const char *source = NULL;
+    uint32_t st = api_lookup_creds(srv->host, cr, &source);
+    if (st != NT_OK)
+        return st;
+    nt_trace("credentials for %s from %s (user %s%s%s)", srv->host, source, cr->domain ? cr->domain : "",
+             cr->domain ? "\\" : "", cr->user ? cr->user : "(anonymous)");
+    creds_id(cr, id);
+    credmemo_set(srv->host, port, id);
+    return NT_OK;
+}
+
+/* One attempt's op on the open entry e; returns its status and traces it. */
+static uint32_t run_op(cache_entry *e, const api_server *srv, bool fresh, uint64_t deadline, api_op_fn op,
+                       void *arg)
+{
+    uint32_t rt0 = round_trips(e);
+    uint64_t t0 = nt_now_ms();
+    np_set_deadline(&e->conn, deadline);
+    uint32_t st = op(&e->rpc, arg);
+    np_set_deadline(&e->conn, 0);
+    nt_trace("rpc on %s%s: %u round trips, status %u, %llu ms", srv->host,
+             fresh ? " (new connection)" : " (cached connection)", (unsigned)(round_trips(e) - rt0),
+             (unsigned)st, (unsigned long long)(nt_now_ms() - t0));
+    return st;
+}
+
+/* The liveness probe (a non-blocking peek: a system call, under Wine a
+ * wineserver round trip) runs only before an op that may not be repeated:
+ * an idempotent op learns of a dead connection from its own send/receive
+ * and is repeated on a new one. */
+static uint32_t attempt_on(cache_entry *e, const api_server *srv, api_retry policy, const nt_creds *cr,
+                           uint64_t deadline, api_op_fn op, void *arg, bool *fresh)
+{
+    *fresh = false;
+    if (entry_open(e) && policy != API_RETRY_IDEMPOTENT && np_is_dead(&e->conn)) {
+        nt_trace("cached connection to %s is dead: replacing it", srv->host);
+        entry_drop(e, false);
+    }
+    if (!entry_open(e)) {
+        uint32_t st = entry_connect(e, srv, cr, deadline);
+        if (st != NT_OK)
+            return st;
+        *fresh = true;
+    }
+    return run_op(e, srv, *fresh, deadline, op, arg);
+}
+
 uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, void *arg,
                        bool *sent_then_dropped)
 {
     if (sent_then_dropped)
         *sent_then_dropped = false;
-    nt_creds cr;
-    const char *source = NULL;
-    uint32_t st = api_lookup_creds(srv->host, &cr, &source);
-    if (st != NT_OK)
-        return st;
-    nt_trace("credentials for %s from %s (user %s%s%s)", srv->host, source, cr.domain ? cr.domain : "",
-             cr.domain ? "\\" : "", cr.user ? cr.user : "(anonymous)");
-    uint8_t id[32];
-    creds_id(&cr, id);
+    uint16_t port = smb_port();
     uint32_t t = env_timeout();
     uint64_t deadline = nt_now_ms() + (t ? t : 30000u);
-    cache_entry *e = entry_get(srv->host, smb_port(), id);
+    nt_creds cr;
+    memset(&cr, 0, sizeof(cr));
+    bool have_cr = false;
+    uint8_t id[32];
+    uint32_t st = NT_OK;
+    if (!credmemo_get(srv->host, port, id)) {
+        if ((st = creds_fresh(srv, port, &cr, id)) != NT_OK)
+            return st;
+        have_cr = true;
+    }
+    cache_entry *e = entry_get(srv->host, port, id);
     if (!e) {
-        nt_creds_clear(&cr);
-        return NT_ERROR_NOT_ENOUGH_MEMORY;
+        st = NT_ERROR_NOT_ENOUGH_MEMORY;
+        goto out;
     }
     if (!nt_tlock_acquire(&e->lock, deadline)) {
         nt_trace("connection to %s busy with another call until our deadline: giving up", srv->host);
-        nt_creds_clear(&cr);
-        nt_wipe(id, sizeof(id));
-        return NT_ERROR_SEM_TIMEOUT;
+        st = NT_ERROR_SEM_TIMEOUT;
+        goto out;
+    }
+    if (!have_cr && !entry_open(e)) {
+        /* connecting needs the secret: look up afresh; other credentials
+         * mean another entry (the remembered id was stale) */
+        uint8_t id2[32];
+        nt_tlock_release(&e->lock);
+        if ((st = creds_fresh(srv, port, &cr, id2)) != NT_OK)
+            goto out;
+        have_cr = true;
+        memcpy(id, id2, 32);
+        e = entry_get(srv->host, port, id);
+        if (!e) {
+            st = NT_ERROR_NOT_ENOUGH_MEMORY;
+            goto out;
+        }
+        if (!nt_tlock_acquire(&e->lock, deadline)) {
+            st = NT_ERROR_SEM_TIMEOUT;
+            goto out;
+        }
     }
     for (int attempt = 0; attempt < 2; attempt++) {
         bool fresh = false;
-        if (entry_open(e) && np_is_dead(&e->conn)) {
-            nt_trace("cached connection to %s is dead: replacing it", srv->host);
-            entry_drop(e, false);
-        }
-        if (!entry_open(e)) {
-            st = entry_connect(e, srv, &cr, deadline);
-            if (st != NT_OK)
+        if (!have_cr && !entry_open(e) && attempt > 0) {
+            uint8_t id2[32];
+            if ((st = creds_fresh(srv, port, &cr, id2)) != NT_OK)
                 break;
-            fresh = true;
+            have_cr = true;
+            bool same = memcmp(id, id2, 32) == 0;
+            nt_wipe(id2, sizeof(id2));
+            if (!same) { /* the entry is for the old credentials: never connect it with others */
+                st = NT_ERROR_NETNAME_DELETED;
+                break;
+            }
         }
-        uint32_t rt0 = round_trips(e);
-        uint64_t t0 = nt_now_ms();
-        np_set_deadline(&e->conn, deadline);
-        st = op(&e->rpc, arg);
-        np_set_deadline(&e->conn, 0);
-        nt_trace("rpc on %s%s: %u round trips, status %u, %llu ms", srv->host,
-                 fresh ? " (new connection)" : " (cached connection)", (unsigned)(round_trips(e) - rt0),
-                 (unsigned)st, (unsigned long long)(nt_now_ms() - t0));
-        if (poisons_connection(st)) {
+        st = attempt_on(e, srv, policy, &cr, deadline, op, arg, &fresh);
+        if (fresh || entry_open(e)) {
+            if (!poisons_connection(st))
+                break;
             entry_drop(e, false);
             if (st == NT_ERROR_NETNAME_DELETED) {
                 if (policy == API_RETRY_IDEMPOTENT && !fresh && attempt == 0) {
@@ -317,6 +445,7 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
         break;
     }
     nt_tlock_release(&e->lock);
+out:
     nt_creds_clear(&cr);
     nt_wipe(id, sizeof(id));
     return st;
@@ -329,7 +458,16 @@ void api_cache_shutdown(void)
     g_cache = NULL;
     level_memo *m = g_memo;
     g_memo = NULL;
+    creds_memo *cm = g_credmemo;
+    g_credmemo = NULL;
     nt_mutex_unlock(&g_lock);
+    while (cm) {
+        creds_memo *n = cm->next;
+        nt_wipe(cm->id, sizeof(cm->id));
+        free(cm->host);
+        free(cm);
+        cm = n;
+    }
     while (e) {
         cache_entry *n = e->next;
         entry_drop(e, false);

@@ -31,5 +31,8 @@ void net_close(net_conn *c);
 #define NET_DEFAULT_CONNECT_TIMEOUT_MS 5000u
 #define NET_DEFAULT_REQUEST_TIMEOUT_MS 30000u
 #define NET_DEFAULT_SMB_PORT 445u
+/* Per-connection receive buffer: a whole 4280-byte RPC fragment in its SMB2
+ * READ response (or several) arrives with one recv(). */
+#define NET_RBUF 16384u
 
 #endif
