@@ -88,6 +88,17 @@ static uint32_t recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen, uint64_t
     return NT_OK;
 }
 
+/* The kept key object for one of the session's keys, made on first use;
+ * NULL (the one-shot path) for HMAC-SHA256 or when it cannot be made. */
+static nt_aes_key *key_of(smb2_conn *c, nt_aes_key **slot, const uint8_t key[16], bool aes)
+{
+    if (!aes || !c->have_keys || c->in_setup)
+        return NULL;
+    if (!*slot && !nt_aes_key_init(slot, key, 16))
+        *slot = NULL;
+    return *slot;
+}
+
 /* Sends the encoded request in w: in a transform when enc, else signed when
  * the session signs.  Transport and crypto failures come back as they are;
  * the caller poisons. */
@@ -101,7 +112,8 @@ static uint32_t send_request(smb2_conn *c, uint16_t cmd, nt_wr *w, bool enc, uin
         memcpy(nonce + 8, c->nonce_salt, c->cipher == SMB2_CIPHER_AES128_CCM ? 3 : 4);
         uint8_t *tf = NULL;
         size_t tflen = 0;
-        st = smb2_encrypt(c->cipher, c->keys.enc, c->session_id, nonce, w->p, w->len, &tf, &tflen);
+        st = smb2_encrypt_k(c->cipher, c->keys.enc, key_of(c, &c->kenc, c->keys.enc, true), c->session_id, nonce,
+                            w->p, w->len, &tf, &tflen);
         if (st)
             return st;
         st = send_frame(c, tf, tflen, deadline);
@@ -109,7 +121,8 @@ static uint32_t send_request(smb2_conn *c, uint16_t cmd, nt_wr *w, bool enc, uin
         return st;
     }
     if (c->signing && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE &&
-        !smb2_sign(c->sign_alg, c->keys.sign, w->p, w->len))
+        !smb2_sign_k(c->sign_alg, c->keys.sign, key_of(c, &c->ksign, c->keys.sign, c->sign_alg != SMB2_SIGN_HMAC_SHA256),
+                     w->p, w->len))
         return NT_ERROR_UNEXP_NET_ERR;
     return send_frame(c, w->p, w->len, deadline);
 }
@@ -128,7 +141,8 @@ static uint32_t unwrap(smb2_conn *c, uint16_t cmd, uint8_t **m, size_t *mlen)
 {
     uint8_t *plain = NULL;
     size_t plen = 0;
-    uint32_t st = c->have_keys ? smb2_decrypt(c->cipher, c->keys.dec, c->session_id, *m, *mlen, &plain, &plen)
+    uint32_t st = c->have_keys ? smb2_decrypt_k(c->cipher, c->keys.dec, key_of(c, &c->kdec, c->keys.dec, true),
+                                                c->session_id, *m, *mlen, &plain, &plen)
                                : NT_ERROR_UNEXP_NET_ERR;
     free(*m);
     *m = plain;
@@ -158,7 +172,8 @@ static uint32_t check_message(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
     if (was_enc || c->in_setup)
         return NT_OK;
     if (rh->flags & SMB2_FLAGS_SIGNED) {
-        if (c->have_keys && !smb2_verify_mut(c->sign_alg, c->keys.sign, m, mlen)) {
+        nt_aes_key *k = key_of(c, &c->ksign, c->keys.sign, c->sign_alg != SMB2_SIGN_HMAC_SHA256);
+        if (c->have_keys && !smb2_verify_mut_k(c->sign_alg, c->keys.sign, k, m, mlen)) {
             nt_trace("smb2: %s: bad response signature", smb2_cmd_name(cmd));
             return NT_ERROR_UNEXP_NET_ERR;
         }
@@ -389,6 +404,9 @@ void smb2_abort(smb2_conn *c)
     if (!c)
         return;
     net_close(c->net);
+    nt_aes_key_free(c->ksign);
+    nt_aes_key_free(c->kenc);
+    nt_aes_key_free(c->kdec);
     nt_wipe(c, sizeof(*c));
     free(c);
 }

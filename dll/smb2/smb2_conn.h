@@ -41,6 +41,9 @@ struct smb2_conn {
     bool encrypting;         /* transform every request, require it on responses */
     bool in_setup;           /* SESSION_SETUP: its caller verifies the signature */
     smb2_keys keys;
+    /* key objects for keys.sign/enc/dec, made on first use after the
+     * session setup (smb2_conn.c key_of), freed by smb2_abort */
+    nt_aes_key *ksign, *kenc, *kdec;
     uint8_t nonce_salt[4];
     uint64_t nonce_ctr;
 
