@@ -1,8 +1,9 @@
 /* The SMB2 connection: framing, signing and encryption of each message,
  * credits, interim responses and one deadline per request, the
  * expected-response table, and connect/disconnect tying the per-command
- * files together (smb2_conn.h lists them).  One request in flight at a
- * time (the API layer serialises callers). */
+ * files together (smb2_conn.h lists them).  One caller at a time (the API
+ * layer serialises callers); that caller may have several READs in flight
+ * (smb2_send_ahead / smb2_recv_ahead). */
 #include "smb2_conn.h"
 
 #include "../crypto/crypto.h"
@@ -184,6 +185,49 @@ static uint32_t check_message(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
     return NT_OK;
 }
 
+/* Read-ahead bookkeeping: a response to another request in flight (an
+ * earlier read-ahead, [ahead_lo, ahead_hi)) that arrives first is kept
+ * until asked for; interim responses to them are dropped. */
+static bool stash_take(smb2_conn *c, uint64_t msg_id, uint8_t **m, size_t *mlen, bool *was_enc)
+{
+    for (unsigned i = 0; i < c->nstash; i++)
+        if (c->stash[i].msg_id == msg_id) {
+            *m = c->stash[i].m;
+            *mlen = c->stash[i].len;
+            *was_enc = c->stash[i].was_enc;
+            c->stash[i] = c->stash[--c->nstash];
+            return true;
+        }
+    return false;
+}
+
+/* True when m (mlen >= header) answers another read-ahead and was kept or
+ * dropped; false when it is for the caller to check. */
+static bool stash_other(smb2_conn *c, uint64_t msg_id, uint8_t *m, size_t mlen, bool was_enc, uint32_t *st)
+{
+    *st = NT_OK;
+    if (mlen < SMB2_HDR_LEN)
+        return false;
+    uint64_t id = nt_le64(m + 24);
+    if (id == msg_id || id < c->ahead_lo || id >= c->ahead_hi)
+        return false;
+    if ((nt_le32(m + 16) & SMB2_FLAGS_ASYNC_COMMAND) && nt_le32(m + 8) == STATUS_PENDING) {
+        free(m); /* an interim answer to a read-ahead: its final one follows */
+        return true;
+    }
+    if (c->nstash >= SMB2_MAX_AHEAD) {
+        free(m);
+        *st = NT_ERROR_UNEXP_NET_ERR;
+        return true;
+    }
+    c->stash[c->nstash].msg_id = id;
+    c->stash[c->nstash].m = m;
+    c->stash[c->nstash].len = mlen;
+    c->stash[c->nstash].was_enc = was_enc;
+    c->nstash++;
+    return true;
+}
+
 /* Receives until the final response to (cmd, msg_id): interim
  * STATUS_PENDING responses are dropped, all within deadline. */
 static uint32_t receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, uint64_t t0, uint64_t deadline,
@@ -192,15 +236,24 @@ static uint32_t receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
     for (;;) {
         uint8_t *m = NULL;
         size_t mlen = 0;
-        uint32_t st = recv_frame(c, &m, &mlen, deadline);
-        if (st) {
-            nt_trace("smb2: %s receive failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
-                     (unsigned)(nt_now_ms() - t0));
-            return smb2_poison(c, st);
+        bool was_enc = false;
+        uint32_t st = NT_OK;
+        if (!stash_take(c, msg_id, &m, &mlen, &was_enc)) {
+            st = recv_frame(c, &m, &mlen, deadline);
+            if (st) {
+                nt_trace("smb2: %s receive failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
+                         (unsigned)(nt_now_ms() - t0));
+                return smb2_poison(c, st);
+            }
+            was_enc = m[0] == 0xFD;
+            if (was_enc && (st = unwrap(c, cmd, &m, &mlen)) != NT_OK)
+                return smb2_poison(c, st);
+            if (stash_other(c, msg_id, m, mlen, was_enc, &st)) {
+                if (st)
+                    return smb2_poison(c, st);
+                continue;
+            }
         }
-        bool was_enc = m[0] == 0xFD;
-        if (was_enc && (st = unwrap(c, cmd, &m, &mlen)) != NT_OK)
-            return smb2_poison(c, st);
         st = check_message(c, cmd, msg_id, enc, was_enc, m, mlen, rh);
         if (st) {
             free(m);
@@ -220,18 +273,15 @@ static uint32_t receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
     }
 }
 
-/* smb2_conn.h has the contract. */
-uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth, smb2_hdr *rh,
-                   uint8_t **resp, size_t *resplen)
+/* Encodes the header of the request in w and sends it; its msg_id out. */
+static uint32_t send_one(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth,
+                         uint64_t deadline, uint64_t *msg_id, bool *enc)
 {
-    *resp = NULL;
-    *resplen = 0;
     if (c->dead)
         return NT_ERROR_UNEXP_NET_ERR;
     if (w->bad || w->len < SMB2_HDR_LEN)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
     uint64_t t0 = nt_now_ms();
-    uint64_t deadline = request_deadline(c, t0);
     smb2_hdr h;
     memset(&h, 0, sizeof(h));
     h.credit_charge = credit_charge(c);
@@ -241,22 +291,49 @@ uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, ui
         nt_trace("smb2: %s: no credits left", smb2_cmd_name(cmd));
         return smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
     }
+    *msg_id = h.msg_id;
     h.session_id = c->session_id;
     h.tree_id = (cmd == SMB2_NEGOTIATE || cmd == SMB2_SESSION_SETUP || cmd == SMB2_LOGOFF ||
                  cmd == SMB2_TREE_CONNECT) ? 0 : c->tree_id;
     smb2_hdr_encode(&h, w->p);
     if (preauth && !smb2_preauth_update(preauth, w->p, w->len))
         return smb2_poison(c, NT_ERROR_NOT_ENOUGH_MEMORY);
-
-    bool enc = c->encrypting && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;
-    uint32_t st = send_request(c, cmd, w, enc, deadline);
+    *enc = c->encrypting && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;
+    uint32_t st = send_request(c, cmd, w, *enc, deadline);
     c->round_trips++;
     if (st) {
         nt_trace("smb2: %s send failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
                  (unsigned)(nt_now_ms() - t0));
         return smb2_poison(c, st);
     }
-    return receive_final(c, cmd, h.msg_id, enc, t0, deadline, rh, resp, resplen);
+    return NT_OK;
+}
+
+/* smb2_conn.h has the contract. */
+uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth, smb2_hdr *rh,
+                   uint8_t **resp, size_t *resplen)
+{
+    *resp = NULL;
+    *resplen = 0;
+    uint64_t t0 = nt_now_ms();
+    uint64_t deadline = request_deadline(c, t0);
+    uint64_t msg_id = 0;
+    bool enc = false;
+    uint32_t st = send_one(c, cmd, w, credit_req, preauth, deadline, &msg_id, &enc);
+    return st ? st : receive_final(c, cmd, msg_id, enc, t0, deadline, rh, resp, resplen);
+}
+
+uint32_t smb2_send_ahead(smb2_conn *c, uint16_t cmd, nt_wr *w, uint64_t *msg_id)
+{
+    bool enc = false;
+    uint32_t st = send_one(c, cmd, w, 32, NULL, request_deadline(c, nt_now_ms()), msg_id, &enc);
+    nt_wr_free(w);
+    if (st == NT_OK) {
+        if (c->ahead_hi <= c->ahead_lo)
+            c->ahead_lo = *msg_id;
+        c->ahead_hi = *msg_id + 1;
+    }
+    return st;
 }
 
 /* ---- the expected-response table ---- */
@@ -305,16 +382,11 @@ void smb2_resp_free(smb2_resp *r)
     r->len = 0;
 }
 
-uint32_t smb2_request(smb2_conn *c, uint16_t cmd, nt_wr *w, uint8_t *preauth, smb2_resp *r)
+/* The response in r met its command's expectation (else freed, status out). */
+static uint32_t expect_check(smb2_conn *c, uint16_t cmd, smb2_resp *r)
 {
-    memset(r, 0, sizeof(*r));
-    uint32_t st = cmd < sizeof(EXPECT) / sizeof(EXPECT[0]) && EXPECT[cmd].body_size
-                      ? smb2_call(c, cmd, w, 32, preauth, &r->h, &r->m, &r->len)
-                      : NT_ERROR_INVALID_PARAMETER;
-    nt_wr_free(w);
-    if (st)
-        return st;
     const smb2_expect *e = &EXPECT[cmd];
+    uint32_t st;
     if (r->h.status != STATUS_SUCCESS && r->h.status != e->also_ok) {
         /* An error response must be the 9-byte ERROR body. */
         st = body_start(&r->body, r->m, r->len, 9) ? smb2_map_status(r->h.status)
@@ -327,6 +399,29 @@ uint32_t smb2_request(smb2_conn *c, uint16_t cmd, nt_wr *w, uint8_t *preauth, sm
         return smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
     }
     return NT_OK;
+}
+
+uint32_t smb2_request(smb2_conn *c, uint16_t cmd, nt_wr *w, uint8_t *preauth, smb2_resp *r)
+{
+    memset(r, 0, sizeof(*r));
+    uint32_t st = cmd < sizeof(EXPECT) / sizeof(EXPECT[0]) && EXPECT[cmd].body_size
+                      ? smb2_call(c, cmd, w, 32, preauth, &r->h, &r->m, &r->len)
+                      : NT_ERROR_INVALID_PARAMETER;
+    nt_wr_free(w);
+    return st ? st : expect_check(c, cmd, r);
+}
+
+uint32_t smb2_recv_ahead(smb2_conn *c, uint16_t cmd, uint64_t msg_id, smb2_resp *r)
+{
+    memset(r, 0, sizeof(*r));
+    if (c->dead)
+        return NT_ERROR_UNEXP_NET_ERR;
+    uint64_t t0 = nt_now_ms();
+    bool enc = c->encrypting && c->have_keys;
+    uint32_t st = receive_final(c, cmd, msg_id, enc, t0, request_deadline(c, t0), &r->h, &r->m, &r->len);
+    if (msg_id + 1 >= c->ahead_hi)
+        c->ahead_lo = c->ahead_hi = 0; /* the last one in flight */
+    return st ? st : expect_check(c, cmd, r);
 }
 
 void smb2_simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid)
@@ -404,6 +499,8 @@ void smb2_abort(smb2_conn *c)
     if (!c)
         return;
     net_close(c->net);
+    for (unsigned i = 0; i < c->nstash; i++)
+        free(c->stash[i].m);
     nt_aes_key_free(c->ksign);
     nt_aes_key_free(c->kenc);
     nt_aes_key_free(c->kdec);
