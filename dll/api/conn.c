@@ -217,9 +217,9 @@ static uint32_t entry_connect(cache_entry *e, const api_server *srv, const nt_cr
     } else {
         np_conn_info ci;
         np_info(&e->conn, &ci);
-        nt_trace("connected %s:%u %s dialect=0x%04x signing=%d encryption=%d round_trips=%u", srv->host,
+        nt_trace("connected %s:%u %s dialect=0x%04x signing=%d encryption=%d round_trips=%u requests=%u", srv->host,
                  (unsigned)e->port, ci.family, (unsigned)ci.dialect, (int)ci.signing, (int)ci.encrypting,
-                 (unsigned)ci.round_trips);
+                 (unsigned)ci.round_trips, (unsigned)ci.requests);
     }
     return st;
 }
@@ -229,10 +229,11 @@ static bool entry_open(const cache_entry *e)
     return e->conn.ops != NULL;
 }
 
-static uint32_t round_trips(const cache_entry *e)
+static uint32_t round_trips(const cache_entry *e, uint32_t *requests)
 {
     np_conn_info ci;
     np_info(&e->conn, &ci);
+    *requests = ci.requests;
     return ci.round_trips;
 }
 
@@ -335,13 +336,15 @@ static uint32_t creds_fresh(const api_server *srv, uint16_t port, nt_creds *cr, 
 static uint32_t run_op(cache_entry *e, const api_server *srv, bool fresh, uint64_t deadline, api_op_fn op,
                        void *arg)
 {
-    uint32_t rt0 = round_trips(e);
+    uint32_t rq0 = 0, rq1 = 0;
+    uint32_t rt0 = round_trips(e, &rq0);
     uint64_t t0 = nt_now_ms();
     np_set_deadline(&e->conn, deadline);
     uint32_t st = op(&e->rpc, arg);
     np_set_deadline(&e->conn, 0);
-    nt_trace("rpc on %s%s: %u round trips, status %u, %llu ms", srv->host,
-             fresh ? " (new connection)" : " (cached connection)", (unsigned)(round_trips(e) - rt0),
+    uint32_t rt1 = round_trips(e, &rq1);
+    nt_trace("rpc on %s%s: %u round trips (%u requests), status %u, %llu ms", srv->host,
+             fresh ? " (new connection)" : " (cached connection)", (unsigned)(rt1 - rt0), (unsigned)(rq1 - rq0),
              (unsigned)st, (unsigned long long)(nt_now_ms() - t0));
     return st;
 }

@@ -90,7 +90,9 @@ typedef struct np_conn_info {
     uint16_t dialect;     /* e.g. 0x0311; 0 when not applicable */
     bool signing;
     bool encrypting;
-    uint32_t round_trips; /* requests sent since connect */
+    uint32_t round_trips; /* network round trips since connect: requests sent
+                           * together (READs sent ahead) count once */
+    uint32_t requests;    /* requests sent since connect */
 } np_conn_info;
 
 /* A transaction on a named pipe by name (SMB1 TRANSACTION, as RAP uses on
@@ -176,6 +178,7 @@ static inline void np_info(const np_conn *c, np_conn_info *out)
     out->dialect = 0;
     out->signing = out->encrypting = false;
     out->round_trips = 0;
+    out->requests = 0;
     if (c && c->ops && c->ops->info)
         c->ops->info(c->ctx, out);
 }

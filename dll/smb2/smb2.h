@@ -91,7 +91,8 @@ uint16_t smb2_dialect(const smb2_conn *c);
 bool smb2_is_signing(const smb2_conn *c);
 bool smb2_is_encrypting(const smb2_conn *c);
 /* Round trips (requests sent) since connect: for tracing and tests. */
-uint32_t smb2_round_trips(const smb2_conn *c);
+uint32_t smb2_round_trips(const smb2_conn *c); /* a batch of READs sent ahead counts once */
+uint32_t smb2_requests(const smb2_conn *c);
 /* NTSTATUS of the last failed response (0 if none): for tracing. */
 uint32_t smb2_last_status(const smb2_conn *c);
 

@@ -275,7 +275,7 @@ static uint32_t receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
 
 /* Encodes the header of the request in w and sends it; its msg_id out. */
 static uint32_t send_one(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth,
-                         uint64_t deadline, uint64_t *msg_id, bool *enc)
+                         uint64_t deadline, uint64_t *msg_id, bool *enc, bool batched)
 {
     if (c->dead)
         return NT_ERROR_UNEXP_NET_ERR;
@@ -300,7 +300,9 @@ static uint32_t send_one(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_r
         return smb2_poison(c, NT_ERROR_NOT_ENOUGH_MEMORY);
     *enc = c->encrypting && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;
     uint32_t st = send_request(c, cmd, w, *enc, deadline);
-    c->round_trips++;
+    c->requests++;
+    if (!batched)
+        c->round_trips++;
     if (st) {
         nt_trace("smb2: %s send failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
                  (unsigned)(nt_now_ms() - t0));
@@ -319,14 +321,16 @@ uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, ui
     uint64_t deadline = request_deadline(c, t0);
     uint64_t msg_id = 0;
     bool enc = false;
-    uint32_t st = send_one(c, cmd, w, credit_req, preauth, deadline, &msg_id, &enc);
+    uint32_t st = send_one(c, cmd, w, credit_req, preauth, deadline, &msg_id, &enc, false);
     return st ? st : receive_final(c, cmd, msg_id, enc, t0, deadline, rh, resp, resplen);
 }
 
 uint32_t smb2_send_ahead(smb2_conn *c, uint16_t cmd, nt_wr *w, uint64_t *msg_id)
 {
     bool enc = false;
-    uint32_t st = send_one(c, cmd, w, 32, NULL, request_deadline(c, nt_now_ms()), msg_id, &enc);
+    /* the first of a batch is a round trip, the others travel with it */
+    bool batched = c->ahead_hi > c->ahead_lo;
+    uint32_t st = send_one(c, cmd, w, 32, NULL, request_deadline(c, nt_now_ms()), msg_id, &enc, batched);
     nt_wr_free(w);
     if (st == NT_OK) {
         if (c->ahead_hi <= c->ahead_lo)
@@ -423,111 +427,3 @@ uint32_t smb2_recv_ahead(smb2_conn *c, uint16_t cmd, uint64_t msg_id, smb2_resp 
         c->ahead_lo = c->ahead_hi = 0; /* the last one in flight */
     return st ? st : expect_check(c, cmd, r);
 }
-
-void smb2_simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid)
-{
-    if (c->dead)
-        return;
-    nt_wr w;
-    smb2_req_init(&w, 24);
-    if (cmd == SMB2_CLOSE) {
-        nt_wr_u16(&w, 24);
-        nt_wr_u16(&w, 0);
-        nt_wr_u32(&w, 0);
-        nt_wr_bytes(&w, fid, 16);
-    } else {
-        nt_wr_u16(&w, 4);
-        nt_wr_u16(&w, 0);
-    }
-    smb2_hdr rh;
-    uint8_t *m = NULL;
-    size_t mlen = 0;
-    if (smb2_call(c, cmd, &w, 1, NULL, &rh, &m, &mlen) == NT_OK)
-        free(m);
-    nt_wr_free(&w);
-}
-
-uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out)
-{
-    *out = NULL;
-    if (!o || !o->host || !o->host[0] || !creds)
-        return NT_ERROR_INVALID_PARAMETER;
-    smb2_conn *c = calloc(1, sizeof(*c));
-    if (!c)
-        return NT_ERROR_NOT_ENOUGH_MEMORY;
-    c->timeout_ms = o->timeout_ms ? o->timeout_ms : NET_DEFAULT_REQUEST_TIMEOUT_MS;
-    c->call_deadline = o->deadline_ms;
-    smb2_credits_init(&c->cr);
-    if (!nt_random(c->nonce_salt, sizeof(c->nonce_salt))) {
-        free(c);
-        return NT_ERROR_NOT_ENOUGH_MEMORY;
-    }
-    uint64_t t0 = nt_now_ms();
-    uint32_t cto = o->connect_timeout_ms ? o->connect_timeout_ms : NET_DEFAULT_CONNECT_TIMEOUT_MS;
-    uint32_t left = 0;
-    uint32_t st = NT_ERROR_SEM_TIMEOUT;
-    if (!c->call_deadline || time_left(c->call_deadline, &left))
-        st = net_connect(o->host, o->port ? o->port : NET_DEFAULT_SMB_PORT,
-                         c->call_deadline && left < cto ? left : cto, &c->net);
-    nt_trace("smb2: TCP connect %s:%u -> %u (%u ms)", o->host, (unsigned)(o->port ? o->port : NET_DEFAULT_SMB_PORT),
-             (unsigned)st, (unsigned)(nt_now_ms() - t0));
-    if (st) {
-        free(c);
-        return st;
-    }
-    st = smb2_negotiate(c, o);
-    if (!st)
-        st = smb2_session_setup(c, o->mech, o->unc_server && o->unc_server[0] ? o->unc_server : o->host, creds);
-    if (!st)
-        st = smb2_tree_connect(c, o->unc_server && o->unc_server[0] ? o->unc_server : o->host);
-    if (!st && c->have_keys && (c->dialect == SMB2_DIALECT_300 || c->dialect == SMB2_DIALECT_302))
-        st = smb2_validate_negotiate(c);
-    if (st) {
-        if (c->dead || st == NT_ERROR_INVALID_PARAMETER)
-            smb2_abort(c);
-        else
-            smb2_disconnect(c);
-        return st;
-    }
-    *out = c;
-    return NT_OK;
-}
-
-
-void smb2_abort(smb2_conn *c)
-{
-    if (!c)
-        return;
-    net_close(c->net);
-    for (unsigned i = 0; i < c->nstash; i++)
-        free(c->stash[i].m);
-    nt_aes_key_free(c->ksign);
-    nt_aes_key_free(c->kenc);
-    nt_aes_key_free(c->kdec);
-    nt_wipe(c, sizeof(*c));
-    free(c);
-}
-
-void smb2_disconnect(smb2_conn *c)
-{
-    if (!c)
-        return;
-    if (c->tree_id)
-        smb2_simple_call(c, SMB2_TREE_DISCONNECT, NULL);
-    if (c->session_id)
-        smb2_simple_call(c, SMB2_LOGOFF, NULL);
-    smb2_abort(c);
-}
-
-void smb2_set_deadline(smb2_conn *c, uint64_t deadline_ms)
-{
-    if (c)
-        c->call_deadline = deadline_ms;
-}
-
-bool smb2_is_dead(smb2_conn *c) { return !c || c->dead || net_is_dead(c->net); }
-uint16_t smb2_dialect(const smb2_conn *c) { return c ? c->dialect : 0; }
-bool smb2_is_signing(const smb2_conn *c) { return c && c->signing; }
-bool smb2_is_encrypting(const smb2_conn *c) { return c && c->encrypting; }
-uint32_t smb2_round_trips(const smb2_conn *c) { return c ? c->round_trips : 0; }
-uint32_t smb2_last_status(const smb2_conn *c) { return c ? c->last_status : 0; }

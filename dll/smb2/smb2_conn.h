@@ -2,8 +2,9 @@
  * The SMB2 connection as the per-command files share it (not part of the
  * layer's contract; tests use smb2.h and smb2_int.h):
  *   smb2_conn.c       framing, signing/encryption of each message, credits,
- *                     interim responses, the expected-response table,
- *                     connect/disconnect and the accessors
+ *                     interim responses, requests sent ahead, the
+ *                     expected-response table
+ *   smb2_connect.c    connect/disconnect, one-way calls, the accessors
  *   smb2_negotiate.c  NEGOTIATE
  *   smb2_session.c    SESSION_SETUP through the auth interface (auth.h)
  *   smb2_tree.c       TREE_CONNECT IPC$, FSCTL_VALIDATE_NEGOTIATE_INFO
@@ -50,7 +51,8 @@ struct smb2_conn {
     uint8_t nonce_salt[4];
     uint64_t nonce_ctr;
 
-    uint32_t round_trips;
+    uint32_t round_trips;    /* waits for the network: a batch sent ahead counts once */
+    uint32_t requests;
     uint32_t last_status;
 
     /* requests sent ahead (smb2_send_ahead): msg ids [ahead_lo, ahead_hi),

@@ -53,6 +53,7 @@ static void c_info(const void *ctx, np_conn_info *out)
     out->signing = smb2_is_signing(ctx);
     out->encrypting = smb2_is_encrypting(ctx);
     out->round_trips = smb2_round_trips(ctx);
+    out->requests = smb2_requests(ctx);
 }
 
 static void c_close(void *ctx, bool polite)

@@ -253,6 +253,7 @@ uint32_t smb2_pipe_read_ahead(smb2_pipe *p, unsigned count, size_t each)
             return st;
         p->nahead++;
     }
+    nt_trace("smb2: %u READs of %u bytes sent ahead (%u asked)", p->nahead, (unsigned)p->ahead_len, count);
     return NT_OK;
 }
 
