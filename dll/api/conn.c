@@ -15,6 +15,7 @@
  * entry lock past its deadline, and a waiter gives up at its own.
  */
 #include "api.h"
+#include "conn_int.h"
 
 #include "../crypto/crypto.h"
 #include "../pipe/pipe.h"
@@ -145,18 +146,6 @@ static uint32_t connect_server(const np_target *t, const nt_creds *cr, np_conn *
 }
 
 /* ---- entries ---- */
-static void creds_id(const nt_creds *c, uint8_t id[32])
-{
-    nt_wr w;
-    nt_wr_init(&w, 0);
-    const char *parts[3] = {c->user ? c->user : "", c->domain ? c->domain : "", c->password ? c->password : ""};
-    for (int i = 0; i < 3; i++)
-        nt_wr_bytes(&w, parts[i], strlen(parts[i]) + 1);
-    if (w.bad || !nt_hash(NT_HASH_SHA256, w.p, w.len, id))
-        memset(id, 0xFF, 32); /* never equal to a real id: no reuse */
-    nt_wr_free(&w);
-}
-
 static void entry_drop(cache_entry *e, bool polite)
 {
     np_pipe_close(&e->pipe, polite);
@@ -257,81 +246,6 @@ static bool poisons_connection(uint32_t st)
     }
 }
 
-/* ---- credentials, looked up once per NETAPI32_CRED_RECHECK_MS ----
- * A warm call needs only the identity of its credentials (to find its
- * connection), not the password: the last lookup's id per (server, port) is
- * remembered and reused for CRED_RECHECK_MS (default 1000 ms; 0 = look up
- * on every call).  Any call that has to connect looks up afresh (the secret
- * is needed then anyway), as does the first call after the interval, so a
- * credential written with `netsess /cred:add` or CredWrite is used from the
- * next connection and by every call at most a second later.  Only the
- * SHA-256 id is kept, never a password. */
-typedef struct creds_memo {
-    struct creds_memo *next;
-    char *host;
-    uint16_t port;
-    uint8_t id[32];
-    uint64_t when;  /* nt_now_ms of the lookup */
-} creds_memo;
-
-static creds_memo *g_credmemo; /* guarded by g_lock */
-
-static bool credmemo_get(const char *host, uint16_t port, uint8_t id[32])
-{
-    uint32_t ttl = env_u32("NETAPI32_CRED_RECHECK_MS", 1000u, 0, 3600000u);
-    uint64_t now = nt_now_ms();
-    bool ok = false;
-    nt_mutex_lock(&g_lock);
-    for (creds_memo *m = g_credmemo; m; m = m->next)
-        if (m->port == port && strcmp(m->host, host) == 0) {
-            ok = ttl && now >= m->when && now - m->when < ttl;
-            if (ok)
-                memcpy(id, m->id, 32);
-            break;
-        }
-    nt_mutex_unlock(&g_lock);
-    return ok;
-}
-
-static void credmemo_set(const char *host, uint16_t port, const uint8_t id[32])
-{
-    nt_mutex_lock(&g_lock);
-    creds_memo *m = g_credmemo;
-    while (m && !(m->port == port && strcmp(m->host, host) == 0))
-        m = m->next;
-    if (!m && (m = calloc(1, sizeof(*m))) != NULL) {
-        size_t n = strlen(host);
-        if ((m->host = malloc(n + 1)) == NULL) {
-            free(m);
-            m = NULL;
-        } else {
-            memcpy(m->host, host, n + 1);
-            m->port = port;
-            m->next = g_credmemo;
-            g_credmemo = m;
-        }
-    }
-    if (m) {
-        memcpy(m->id, id, 32);
-        m->when = nt_now_ms();
-    }
-    nt_mutex_unlock(&g_lock);
-}
-
-/* A fresh lookup: the credentials (the caller clears them) and their id. */
-static uint32_t creds_fresh(const api_server *srv, uint16_t port, nt_creds *cr, uint8_t id[32])
-{
-    const char *source = NULL;
-    uint32_t st = api_lookup_creds(srv->host, cr, &source);
-    if (st != NT_OK)
-        return st;
-    nt_trace("credentials for %s from %s (user %s%s%s)", srv->host, source, cr->domain ? cr->domain : "",
-             cr->domain ? "\\" : "", cr->user ? cr->user : "(anonymous)");
-    creds_id(cr, id);
-    credmemo_set(srv->host, port, id);
-    return NT_OK;
-}
-
 /* One attempt's op on the open entry e; returns its status and traces it. */
 static uint32_t run_op(cache_entry *e, const api_server *srv, bool fresh, uint64_t deadline, api_op_fn op,
                        void *arg)
@@ -383,8 +297,8 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
     bool have_cr = false;
     uint8_t id[32];
     uint32_t st = NT_OK;
-    if (!credmemo_get(srv->host, port, id)) {
-        if ((st = creds_fresh(srv, port, &cr, id)) != NT_OK)
+    if (!api_creds_recent(srv->host, port, id)) {
+        if ((st = api_creds_fresh(srv->host, port, &cr, id)) != NT_OK)
             return st;
         have_cr = true;
     }
@@ -403,7 +317,7 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
          * mean another entry (the remembered id was stale) */
         uint8_t id2[32];
         nt_tlock_release(&e->lock);
-        if ((st = creds_fresh(srv, port, &cr, id2)) != NT_OK)
+        if ((st = api_creds_fresh(srv->host, port, &cr, id2)) != NT_OK)
             goto out;
         have_cr = true;
         memcpy(id, id2, 32);
@@ -421,7 +335,7 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
         bool fresh = false;
         if (!have_cr && !entry_open(e) && attempt > 0) {
             uint8_t id2[32];
-            if ((st = creds_fresh(srv, port, &cr, id2)) != NT_OK)
+            if ((st = api_creds_fresh(srv->host, port, &cr, id2)) != NT_OK)
                 break;
             have_cr = true;
             bool same = memcmp(id, id2, 32) == 0;
@@ -461,16 +375,8 @@ void api_cache_shutdown(void)
     g_cache = NULL;
     level_memo *m = g_memo;
     g_memo = NULL;
-    creds_memo *cm = g_credmemo;
-    g_credmemo = NULL;
     nt_mutex_unlock(&g_lock);
-    while (cm) {
-        creds_memo *n = cm->next;
-        nt_wipe(cm->id, sizeof(cm->id));
-        free(cm->host);
-        free(cm);
-        cm = n;
-    }
+    api_creds_memo_clear();
     while (e) {
         cache_entry *n = e->next;
         entry_drop(e, false);
