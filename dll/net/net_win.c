@@ -210,10 +210,8 @@ static uint32_t transfer_all(net_conn *c, bool sending, const char *src, char *d
         timeout_ms = NET_DEFAULT_REQUEST_TIMEOUT_MS;
     uint64_t deadline = nt_now_ms() + timeout_ms;
     while (len) {
-        if (!sending && c->rlen > c->rpos) {
-            size_t k = c->rlen - c->rpos < len ? c->rlen - c->rpos : len;
-            memcpy(dst, c->rbuf + c->rpos, k);
-            c->rpos += k;
+        if (!sending && c->rlen > c->rpos) { /* buffered bytes first */
+            size_t k = net_rbuf_take(c->rbuf, &c->rpos, c->rlen, dst, len);
             dst += k;
             len -= k;
             continue;
