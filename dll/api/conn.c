@@ -8,7 +8,9 @@
  * only their connections come and go.
  *
  * Threads: an entry is a small pool of connections (slots, at most
- * NETAPI32_MAX_CONNECTIONS, default 4).  A call takes a free slot (the
+ * NETAPI32_MAX_CONNECTIONS: 1 by default, so that a program's own calls
+ * show as one session on the server, as Windows' one session per server
+ * does; up to 8 on request).  A call takes a free slot (the
  * oldest first: one thread keeps using one connection), opens a new one only
  * when every open one is busy with another call, and waits for a busy one
  * only when the pool is full; no lock but the slot's own is held while it
@@ -308,7 +310,7 @@ static uint32_t attempt_on(const cache_entry *e, conn_slot *s, const api_server 
  * for a busy one. */
 static conn_slot *slot_acquire(cache_entry *e, uint64_t deadline)
 {
-    unsigned max = env_u32("NETAPI32_MAX_CONNECTIONS", 4u, 1u, POOL_MAX);
+    unsigned max = env_u32("NETAPI32_MAX_CONNECTIONS", 1u, 1u, POOL_MAX);
     for (;;) {
         nt_mutex_lock(&g_lock);
         unsigned n = e->nslots;

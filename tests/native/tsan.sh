@@ -2,10 +2,10 @@
 # The native core under ThreadSanitizer: libcore.a built with
 # -fsanitize=thread into $BUILD/tsan, and tests/native/tsan/stress.c (T
 # threads x N NetSessionEnum calls on one server) run against a private
-# Samba: with the default pool of connections, with one connection shared by
-# every thread (NETAPI32_MAX_CONNECTIONS=1: the callers wait for each other),
+# Samba: with a pool of 4 connections (NETAPI32_MAX_CONNECTIONS=4), with one
+# connection shared by every thread (the default: the callers take turns),
 # and with the credentials looked up on every call
-# (NETAPI32_CRED_RECHECK_MS=0).  A data race, a failed call or a crash fails.
+# (NETAPI32_CRED_RECHECK_MS=0, pool of 4).  A data race, a failed call or a crash fails.
 #
 #   bash tests/native/tsan.sh        (inside tools/isolate.sh, as run_all.sh runs it)
 set -u
@@ -58,6 +58,6 @@ run() { # name, env..., then threads calls
         echo "PASS: tsan.$name ($(grep -m1 '^calls=' "$log"))"
     fi
 }
-run pool_8_threads NETAPI32_TRACE=0
+run pool_8_threads NETAPI32_MAX_CONNECTIONS=4
 run one_connection_8_threads NETAPI32_MAX_CONNECTIONS=1
-run creds_every_call_8_threads NETAPI32_CRED_RECHECK_MS=0
+run creds_every_call_8_threads NETAPI32_CRED_RECHECK_MS=0 NETAPI32_MAX_CONNECTIONS=4
