@@ -113,7 +113,9 @@ void smb2_set_deadline(smb2_conn *c, uint64_t deadline_ms)
         c->call_deadline = deadline_ms;
 }
 
-bool smb2_is_dead(smb2_conn *c) { return !c || c->dead || net_is_dead(c->net); }
+/* READs sent ahead and not yet answered also make it unusable for anything
+ * else (smb2_pipe.c ahead_pending). */
+bool smb2_is_dead(smb2_conn *c) { return !c || c->dead || c->ahead_hi > c->ahead_lo || net_is_dead(c->net); }
 uint16_t smb2_dialect(const smb2_conn *c) { return c ? c->dialect : 0; }
 bool smb2_is_signing(const smb2_conn *c) { return c && c->signing; }
 bool smb2_is_encrypting(const smb2_conn *c) { return c && c->encrypting; }

@@ -60,10 +60,16 @@ uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out)
 }
 
 /* True (and the connection poisoned) when read-ahead answers were left
- * unread: the stream is out of step for any other request. */
+ * unread (a server whose alloc_hint promised more than it sent): the
+ * stream is out of step for any other request, and a READ still waiting at
+ * the server would take the next answer.  The caller fails with
+ * NT_ERROR_NETNAME_DELETED before sending anything, so an enumeration is
+ * repeated on a new connection; a deletion never gets here (the connection
+ * reports itself dead to the probe before it, smb2_is_dead). */
 static bool ahead_pending(smb2_pipe *p)
 {
     if (p->ahead_pos < p->nahead || p->pend_len) {
+        nt_trace("smb2: READs sent ahead were never answered: dropping the connection");
         smb2_poison(p->c, NT_ERROR_UNEXP_NET_ERR);
         return true;
     }
@@ -108,7 +114,7 @@ uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uin
     if (inlen > SMB2_MAX_IO || inlen > c->max_transact)
         return NT_ERROR_INVALID_PARAMETER;
     if (ahead_pending(p))
-        return NT_ERROR_UNEXP_NET_ERR;
+        return NT_ERROR_NETNAME_DELETED;
     size_t maxout = io_cap(cap, c->max_transact);
     nt_wr w;
     smb2_req_init(&w, 56 + inlen);
@@ -265,7 +271,7 @@ uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen)
     if (inlen > SMB2_MAX_IO || inlen > c->max_write)
         return NT_ERROR_INVALID_PARAMETER;
     if (ahead_pending(p))
-        return NT_ERROR_UNEXP_NET_ERR;
+        return NT_ERROR_NETNAME_DELETED;
     nt_wr w;
     smb2_req_init(&w, 48 + inlen + 1);
     nt_wr_u16(&w, 49);
