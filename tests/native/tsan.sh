@@ -12,11 +12,12 @@ set -u
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
 export BUILD="${BUILD:-build}"
-case "$BUILD" in /*) ;; *) BUILD="$REPO/$BUILD" ;; esac
 source tests/lib/samba.sh
+ABS="$BUILD"
+case "$ABS" in /*) ;; *) ABS="$REPO/$ABS" ;; esac
 CC_NATIVE="${CC_NATIVE:-gcc}"
 SAN="-fsanitize=thread"
-OUT="$BUILD/tsan"
+OUT="$ABS/tsan"
 mkdir -p "$OUT"
 
 probe="$OUT/probe"
