@@ -4,10 +4,13 @@
  *
  *   enum_loop SERVER N [LEVEL]      credentials from NETAPI32_USER/_PASSWORD
  *
- * Prints one line per call, "call I us=MICROSECONDS round_trips=R entries=E",
- * then "status=0" when every call succeeded.  Round trips are SMB2 requests
- * sent: the program is linked with -Wl,--wrap=net_send_all, and the SMB2
- * layer sends exactly one frame per request (smb2_conn.c send_frame).
+ * Prints one line per call, "call I us=MICROSECONDS round_trips=R
+ * requests=Q entries=E", then "status=0" when every call succeeded.  The
+ * program is linked with -Wl,--wrap=net_send_all,--wrap=net_recv_all:
+ * requests are frames sent (the SMB2 layer sends exactly one frame per
+ * request, smb2_conn.c send_frame), round trips are the sends that follow a
+ * receive (or start the call): requests sent together before waiting for an
+ * answer (READs sent ahead) are one round trip.
  */
 #include "api/api.h"
 #include "net/net.h"
@@ -17,13 +20,25 @@
 #include <string.h>
 #include <time.h>
 
-static uint32_t g_sends;
+static uint32_t g_sends, g_trips;
+static int g_sending; /* the last I/O was a send */
+
+uint32_t __real_net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms);
+uint32_t __wrap_net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms);
+uint32_t __wrap_net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms)
+{
+    g_sending = 0;
+    return __real_net_recv_all(c, buf, len, timeout_ms);
+}
 
 uint32_t __real_net_send_all(net_conn *c, const void *buf, size_t len, uint32_t timeout_ms);
 uint32_t __wrap_net_send_all(net_conn *c, const void *buf, size_t len, uint32_t timeout_ms);
 uint32_t __wrap_net_send_all(net_conn *c, const void *buf, size_t len, uint32_t timeout_ms)
 {
     g_sends++;
+    if (!g_sending)
+        g_trips++;
+    g_sending = 1;
     return __real_net_send_all(c, buf, len, timeout_ms);
 }
 
@@ -46,13 +61,14 @@ int main(int argc, char **argv)
     uint32_t bad = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint8_t *buf = NULL;
-        uint32_t got = 0, total = 0, rh = 0, s0 = g_sends;
+        uint32_t got = 0, total = 0, rh = 0, s0 = g_sends, r0 = g_trips;
+        g_sending = 0;
         uint64_t t0 = now_us();
         uint32_t st = api_session_enum(server, NULL, NULL, level, &buf, NT_MAX_PREFERRED_LENGTH, &got, &total, &rh);
         uint64_t t1 = now_us();
         nt_block_free(buf);
-        printf("call %u us=%llu round_trips=%u entries=%u\n", (unsigned)i, (unsigned long long)(t1 - t0),
-               (unsigned)(g_sends - s0), (unsigned)got);
+        printf("call %u us=%llu round_trips=%u requests=%u entries=%u\n", (unsigned)i,
+               (unsigned long long)(t1 - t0), (unsigned)(g_trips - r0), (unsigned)(g_sends - s0), (unsigned)got);
         if (st != 0) {
             fprintf(stderr, "call %u: status %u\n", (unsigned)i, (unsigned)st);
             bad = st;

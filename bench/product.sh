@@ -113,6 +113,8 @@ p4_size() {
     rt_conn=$(sed -n 's/.*connected .*round_trips=\([0-9]*\).*/\1/p' "$P4/trace.$size" | head -1)
     rt_first=$(sed -n 's/.*rpc on .*(new connection): \([0-9]*\) round trips.*/\1/p' "$P4/trace.$size" | head -1)
     rt_warm=$(sed -n 's/.*rpc on .*(cached connection): \([0-9]*\) round trips.*/\1/p' "$P4/trace.$size" | sort -u | paste -sd/)
+    local rq_warm
+    rq_warm=$(sed -n 's/.*rpc on .*(cached connection): [0-9]* round trips (\([0-9]*\) requests).*/\1/p' "$P4/trace.$size" | sort -u | paste -sd/)
 
     local m_nat m_dll m_imp f_dll f_imp e_dll e_nat e_imp
     m_nat=$(grep '^call ' "$P4/native.$size" | tail -n +2 | us | median)
@@ -128,7 +130,7 @@ p4_size() {
     printf '   %-40s %10s %10s %10s %10s\n' "" "$(ms "$m_dll")" "$(ms "$m_nat")" "$(ms "$m_imp")" "$(ms "$rpc")" | tee -a "$REPORT"
     say "   DLL/native $(ratio "$m_dll" "$m_nat")x (time ratio); the DLL is $(ratio "$m_imp" "$m_dll")x faster than impacket; DLL/rpcclient $(ratio "$m_dll" "$rpc")x"
     say "   cold first call in a running process (connect+auth+bind+enum): DLL $(ms "$f_dll"), impacket $(ms "$f_imp") = $(ratio "$f_imp" "$f_dll")x faster"
-    say "   DLL round trips: connect ${rt_conn:-?} + first enumeration ${rt_first:-?}; warm call ${rt_warm:-?}"
+    say "   DLL round trips: connect ${rt_conn:-?} + first enumeration ${rt_first:-?}; warm call ${rt_warm:-?} (${rq_warm:-?} SMB2 requests)"
     local mem
     mem=$(grep '^mem ' "$P4/dll.$size")
     if [ -n "$mem" ]; then

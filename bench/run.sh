@@ -51,7 +51,7 @@ LIB="$CORE/native/libcore.a -lnettle -lpthread"
 for p in ndr_bench crypto_bench rss_base; do
     gcc $CFLAGS "bench/$p.c" $LIB -o "$OUT/$p" >>"$OUT/build.log" 2>&1 || die "build of bench/$p.c failed"
 done
-gcc $CFLAGS bench/enum_loop.c $LIB -Wl,--wrap=net_send_all -o "$OUT/enum_loop" >>"$OUT/build.log" 2>&1 ||
+gcc $CFLAGS bench/enum_loop.c $LIB -Wl,--wrap=net_send_all,--wrap=net_recv_all -o "$OUT/enum_loop" >>"$OUT/build.log" 2>&1 ||
     die "build of bench/enum_loop.c failed"
 
 say "netapi32 benchmarks -- $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- dll 2>/dev/null || echo ' + uncommitted changes in dll/')"

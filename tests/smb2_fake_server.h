@@ -50,6 +50,15 @@ typedef struct srv {
     int setup_round;
     uint64_t pending_msg_id;
     unsigned validates, pendings;
+    /* named pipe: CREATE opens it, READs take its messages in order */
+    const uint8_t *pipe_msg[8];
+    size_t pipe_len[8];
+    unsigned npipe_msgs, pipe_next;
+    size_t pipe_off;          /* bytes of pipe_msg[pipe_next] already read */
+    bool swap_reads;          /* answer every other READ after the next one */
+    uint8_t *held;            /* a held READ answer (swap_reads) */
+    size_t held_len;
+    unsigned reads;
     /* bytes queued for the client */
     uint8_t *rx;
     size_t rxlen, rxpos;
@@ -340,6 +349,62 @@ static void on_ioctl(srv *s, const uint8_t *req, size_t len)
     send_signed(s, &w, s->validate != VN_UNSIGNED);
 }
 
+static const uint8_t PIPE_FID[16] = {0xF1, 0xD0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+
+static void on_create(srv *s, const uint8_t *req)
+{
+    nt_wr w;
+    nt_wr_init(&w, 0);
+    resp_hdr(&w, req, STATUS_SUCCESS, 0, SESSION_ID, 5);
+    nt_wr_u16(&w, 89);
+    nt_wr_zeros(&w, 62);
+    nt_wr_bytes(&w, PIPE_FID, 16);
+    nt_wr_zeros(&w, 8);
+    send_signed(s, &w, s->have_key);
+}
+
+/* A message-mode pipe: a READ takes (the rest of) the next message, up to
+ * its Length (then STATUS_BUFFER_OVERFLOW).  A READ with no message left
+ * would block on a real server: here it fails the test. */
+static void on_read(srv *s, const uint8_t *req, size_t len)
+{
+    assert_true(len >= 64 + 48);
+    assert_true(s->have_key ? smb2_verify(s->sign_alg, s->keys.sign, req, len) : true);
+    assert_memory_equal(req + 64 + 16, PIPE_FID, 16);
+    assert_true(s->pipe_next < s->npipe_msgs); /* never a READ the server has nothing for */
+    uint32_t want = nt_le32(req + 64 + 4);
+    size_t left = s->pipe_len[s->pipe_next] - s->pipe_off;
+    size_t n = left < want ? left : want;
+    nt_wr w;
+    nt_wr_init(&w, 0);
+    resp_hdr(&w, req, n < left ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS, 0, SESSION_ID, 5);
+    nt_wr_u16(&w, 17);
+    nt_wr_u8(&w, 64 + 16);
+    nt_wr_u8(&w, 0);
+    nt_wr_u32(&w, (uint32_t)n);
+    nt_wr_zeros(&w, 8);
+    nt_wr_bytes(&w, s->pipe_msg[s->pipe_next] + s->pipe_off, n);
+    s->pipe_off += n;
+    if (s->pipe_off == s->pipe_len[s->pipe_next]) {
+        s->pipe_next++;
+        s->pipe_off = 0;
+    }
+    if (s->have_key)
+        assert_true(smb2_sign(s->sign_alg, s->keys.sign, w.p, w.len));
+    if (s->swap_reads && !s->held && s->pipe_next < s->npipe_msgs) {
+        s->held = w.p; /* answered after the next READ's answer */
+        s->held_len = w.len;
+        return;
+    }
+    queue(s, w.p, w.len);
+    nt_wr_free(&w);
+    if (s->held) {
+        queue(s, s->held, s->held_len);
+        free(s->held);
+        s->held = NULL;
+    }
+}
+
 static void srv_handle(srv *s, const uint8_t *req, size_t len)
 {
     assert_true(len >= 64);
@@ -360,6 +425,13 @@ static void srv_handle(srv *s, const uint8_t *req, size_t len)
         break;
     case SMB2_IOCTL:
         on_ioctl(s, req, len);
+        break;
+    case SMB2_CREATE:
+        on_create(s, req);
+        break;
+    case SMB2_READ:
+        s->reads++;
+        on_read(s, req, len);
         break;
     default: /* TREE_DISCONNECT, LOGOFF: a 4-byte body */
         {

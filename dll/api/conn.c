@@ -5,16 +5,28 @@
  *
  * Credentials are identified by a SHA-256 over user, domain and password, so
  * the cache never keeps a password.  Entries live until api_cache_shutdown;
- * only their connections come and go.  Lock order: g_lock, then an entry's
- * lock (g_lock is never taken while an entry lock is held).
+ * only their connections come and go.
+ *
+ * Threads: an entry is a small pool of connections (slots, at most
+ * NETAPI32_MAX_CONNECTIONS: 1 by default, so that a program's own calls
+ * show as one session on the server, as Windows' one session per server
+ * does; up to 8 on request).  A call takes a free slot (the
+ * oldest first: one thread keeps using one connection), opens a new one only
+ * when every open one is busy with another call, and waits for a busy one
+ * only when the pool is full; no lock but the slot's own is held while it
+ * talks to the server, so calls on different connections run in parallel.
+ * A dead connection is replaced by the one call holding its slot.  Lock
+ * order: a slot lock, then g_lock (never the other way round); g_lock is
+ * held only for bookkeeping, never across I/O.
  *
  * Every call has one deadline, NETAPI32_TIMEOUT_MS (default 30 s) from its
- * start: waiting for the entry's lock (another thread's call on the same
- * server), connecting and every SMB2 request, interim responses included,
- * all end by it (NT_ERROR_SEM_TIMEOUT).  A thread therefore never holds an
- * entry lock past its deadline, and a waiter gives up at its own.
+ * start: waiting for a slot (other threads' calls on the same server),
+ * connecting and every SMB2 request, interim responses included, all end by
+ * it (NT_ERROR_SEM_TIMEOUT).  A thread therefore never holds a slot past its
+ * deadline, and a waiter gives up at its own.
  */
 #include "api.h"
+#include "conn_int.h"
 
 #include "../crypto/crypto.h"
 #include "../pipe/pipe.h"
@@ -23,15 +35,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define POOL_MAX 8u
+
+typedef struct conn_slot {
+    nt_tlock lock;      /* held for a whole call on this connection */
+    np_conn conn;       /* the connection to the server (ops NULL: none) */
+    np_pipe pipe;       /* srvsvc on it */
+    rpc_conn rpc;       /* the association bound over pipe */
+} conn_slot;
+
 typedef struct cache_entry {
     struct cache_entry *next;
     char *host;
     uint16_t port;
     uint8_t id[32];
-    nt_tlock lock;      /* held for a whole call on this connection */
-    np_conn conn;       /* the connection to the server (ops NULL: none) */
-    np_pipe pipe;       /* srvsvc on it */
-    rpc_conn rpc;       /* the association bound over pipe */
+    conn_slot slot[POOL_MAX];
+    unsigned nslots;    /* slots ever used (guarded by g_lock) */
+    unsigned next_wait; /* which busy slot the next waiter waits for (g_lock) */
 } cache_entry;
 
 typedef struct level_memo {
@@ -145,30 +165,11 @@ static uint32_t connect_server(const np_target *t, const nt_creds *cr, np_conn *
 }
 
 /* ---- entries ---- */
-/* Without explicit credentials the logon is the single sign-on principal's
- * (auth/negotiate.c): part of the key, so a new kinit as someone else never
- * reuses the previous user's connection. */
-static void creds_id(const nt_creds *c, uint8_t id[32])
+static void slot_drop(conn_slot *s, bool polite)
 {
-    nt_wr w;
-    nt_wr_init(&w, 0);
-    char sso[256] = "";
-    if (nt_creds_is_anonymous(c))
-        auth_sso_principal(sso, sizeof(sso));
-    const char *parts[4] = {c->user ? c->user : "", c->domain ? c->domain : "", c->password ? c->password : "",
-                            sso};
-    for (int i = 0; i < 4; i++)
-        nt_wr_bytes(&w, parts[i], strlen(parts[i]) + 1);
-    if (w.bad || !nt_hash(NT_HASH_SHA256, w.p, w.len, id))
-        memset(id, 0xFF, 32); /* never equal to a real id: no reuse */
-    nt_wr_free(&w);
-}
-
-static void entry_drop(cache_entry *e, bool polite)
-{
-    np_pipe_close(&e->pipe, polite);
-    np_conn_close(&e->conn, polite);
-    memset(&e->rpc, 0, sizeof(e->rpc));
+    np_pipe_close(&s->pipe, polite);
+    np_conn_close(&s->conn, polite);
+    memset(&s->rpc, 0, sizeof(s->rpc));
 }
 
 static cache_entry *entry_get(const char *host, uint16_t port, const uint8_t id[32])
@@ -186,7 +187,8 @@ static cache_entry *entry_get(const char *host, uint16_t port, const uint8_t id[
             memcpy(e->host, host, n + 1);
             e->port = port;
             memcpy(e->id, id, 32);
-            memcpy(&e->lock, &init, sizeof(init));
+            for (unsigned i = 0; i < POOL_MAX; i++)
+                memcpy(&e->slot[i].lock, &init, sizeof(init));
             e->next = g_cache;
             g_cache = e;
         } else {
@@ -204,42 +206,44 @@ static uint32_t env_timeout(void)
     return env_u32("NETAPI32_TIMEOUT_MS", 0, 1, 3600000u);
 }
 
-static uint32_t entry_connect(cache_entry *e, const api_server *srv, const nt_creds *cr, uint64_t deadline)
+static uint32_t slot_connect(const cache_entry *e, conn_slot *sl, const api_server *srv, const nt_creds *cr,
+                             uint64_t deadline)
 {
     uint32_t t = env_timeout();
     np_target tg = {srv->host, srv->host, e->port, t ? t : 5000u, t ? t : 30000u, deadline, &AUTH_MECH_NEGOTIATE};
     nt_mutex_lock(&g_lock);
     g_connects++;
     nt_mutex_unlock(&g_lock);
-    uint32_t st = connect_server(&tg, cr, &e->conn);
+    uint32_t st = connect_server(&tg, cr, &sl->conn);
     if (st == NT_OK)
-        st = np_open(&e->conn, "srvsvc", &e->pipe);
+        st = np_open(&sl->conn, "srvsvc", &sl->pipe);
     if (st == NT_OK) {
-        rpc_init(&e->rpc, &e->pipe);
-        st = rpc_bind(&e->rpc, &RPC_SRVSVC_SYNTAX);
+        rpc_init(&sl->rpc, &sl->pipe);
+        st = rpc_bind(&sl->rpc, &RPC_SRVSVC_SYNTAX);
     }
     if (st != NT_OK) {
         nt_trace("connect %s:%u failed: %u", srv->host, (unsigned)e->port, (unsigned)st);
-        entry_drop(e, st != NT_ERROR_NETNAME_DELETED && st != NT_ERROR_SEM_TIMEOUT && st != NT_ERROR_UNEXP_NET_ERR);
+        slot_drop(sl, st != NT_ERROR_NETNAME_DELETED && st != NT_ERROR_SEM_TIMEOUT && st != NT_ERROR_UNEXP_NET_ERR);
     } else {
         np_conn_info ci;
-        np_info(&e->conn, &ci);
-        nt_trace("connected %s:%u %s dialect=0x%04x signing=%d encryption=%d round_trips=%u", srv->host,
+        np_info(&sl->conn, &ci);
+        nt_trace("connected %s:%u %s dialect=0x%04x signing=%d encryption=%d round_trips=%u requests=%u", srv->host,
                  (unsigned)e->port, ci.family, (unsigned)ci.dialect, (int)ci.signing, (int)ci.encrypting,
-                 (unsigned)ci.round_trips);
+                 (unsigned)ci.round_trips, (unsigned)ci.requests);
     }
     return st;
 }
 
-static bool entry_open(const cache_entry *e)
+static bool slot_open(const conn_slot *s)
 {
-    return e->conn.ops != NULL;
+    return s->conn.ops != NULL;
 }
 
-static uint32_t round_trips(const cache_entry *e)
+static uint32_t round_trips(const conn_slot *s, uint32_t *requests)
 {
     np_conn_info ci;
-    np_info(&e->conn, &ci);
+    np_info(&s->conn, &ci);
+    *requests = ci.requests;
     return ci.round_trips;
 }
 
@@ -263,55 +267,143 @@ static bool poisons_connection(uint32_t st)
     }
 }
 
+/* One attempt's op on the open slot s; returns its status and traces it. */
+static uint32_t run_op(conn_slot *s, const api_server *srv, bool fresh, uint64_t deadline, api_op_fn op,
+                       void *arg)
+{
+    uint32_t rq0 = 0, rq1 = 0;
+    uint32_t rt0 = round_trips(s, &rq0);
+    uint64_t t0 = nt_now_ms();
+    np_set_deadline(&s->conn, deadline);
+    uint32_t st = op(&s->rpc, arg);
+    np_set_deadline(&s->conn, 0);
+    uint32_t rt1 = round_trips(s, &rq1);
+    nt_trace("rpc on %s%s: %u round trips (%u requests), status %u, %llu ms", srv->host,
+             fresh ? " (new connection)" : " (cached connection)", (unsigned)(rt1 - rt0), (unsigned)(rq1 - rq0),
+             (unsigned)st, (unsigned long long)(nt_now_ms() - t0));
+    return st;
+}
+
+/* The liveness probe (a non-blocking peek: a system call, under Wine a
+ * wineserver round trip) runs only before an op that may not be repeated:
+ * an idempotent op learns of a dead connection from its own send/receive
+ * and is repeated on a new one. */
+static uint32_t attempt_on(const cache_entry *e, conn_slot *s, const api_server *srv, api_retry policy,
+                           const nt_creds *cr, uint64_t deadline, api_op_fn op, void *arg, bool *fresh)
+{
+    *fresh = false;
+    if (slot_open(s) && policy != API_RETRY_IDEMPOTENT && np_is_dead(&s->conn)) {
+        nt_trace("cached connection to %s is dead: replacing it", srv->host);
+        slot_drop(s, false);
+    }
+    if (!slot_open(s)) {
+        uint32_t st = slot_connect(e, s, srv, cr, deadline);
+        if (st != NT_OK)
+            return st;
+        *fresh = true;
+    }
+    return run_op(s, srv, *fresh, deadline, op, arg);
+}
+
+/* A slot of e for this call, its lock held; NULL at the deadline.  The
+ * oldest free slot, else a new one while the pool may grow, else the wait
+ * for a busy one. */
+static conn_slot *slot_acquire(cache_entry *e, uint64_t deadline)
+{
+    unsigned max = env_u32("NETAPI32_MAX_CONNECTIONS", 1u, 1u, POOL_MAX);
+    for (;;) {
+        nt_mutex_lock(&g_lock);
+        unsigned n = e->nslots;
+        nt_mutex_unlock(&g_lock);
+        for (unsigned i = 0; i < n; i++)
+            if (nt_tlock_acquire(&e->slot[i].lock, 1)) /* a passed deadline: try once */
+                return &e->slot[i];
+        nt_mutex_lock(&g_lock);
+        bool changed = e->nslots != n;
+        bool grew = !changed && n < max;
+        if (grew)
+            e->nslots = n + 1; /* then taken by the next scan (ours or another's) */
+        unsigned k = n ? e->next_wait++ % n : 0;
+        nt_mutex_unlock(&g_lock);
+        if (grew || changed)
+            continue;
+        if (!nt_tlock_acquire(&e->slot[k].lock, deadline))
+            return NULL;
+        return &e->slot[k];
+    }
+}
+
+/* The entry and a slot of it for id, the slot's lock held; when the slot
+ * has no connection and the credentials were not looked up (*have_cr
+ * false), they are looked up now (connecting needs the secret) and, if they
+ * changed, the entry for the new ones is taken instead. */
+static uint32_t take_slot(const api_server *srv, uint16_t port, uint64_t deadline, nt_creds *cr, bool *have_cr,
+                          uint8_t id[32], cache_entry **pe, conn_slot **ps)
+{
+    for (int round = 0; round < 2; round++) {
+        cache_entry *e = entry_get(srv->host, port, id);
+        if (!e)
+            return NT_ERROR_NOT_ENOUGH_MEMORY;
+        conn_slot *s = slot_acquire(e, deadline);
+        if (!s) {
+            nt_trace("connections to %s busy with other calls until our deadline: giving up", srv->host);
+            return NT_ERROR_SEM_TIMEOUT;
+        }
+        if (*have_cr || slot_open(s)) {
+            *pe = e;
+            *ps = s;
+            return NT_OK;
+        }
+        nt_tlock_release(&s->lock);
+        uint32_t st = api_creds_fresh(srv->host, port, cr, id);
+        if (st != NT_OK)
+            return st;
+        *have_cr = true;
+    }
+    return NT_ERROR_UNEXP_NET_ERR; /* not reached: the second round has the credentials */
+}
+
 uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, void *arg,
                        bool *sent_then_dropped)
 {
     if (sent_then_dropped)
         *sent_then_dropped = false;
-    nt_creds cr;
-    const char *source = NULL;
-    uint32_t st = api_lookup_creds(srv->host, &cr, &source);
-    if (st != NT_OK)
-        return st;
-    nt_trace("credentials for %s from %s (user %s%s%s)", srv->host, source, cr.domain ? cr.domain : "",
-             cr.domain ? "\\" : "", cr.user ? cr.user : "(anonymous)");
-    uint8_t id[32];
-    creds_id(&cr, id);
+    uint16_t port = smb_port();
     uint32_t t = env_timeout();
     uint64_t deadline = nt_now_ms() + (t ? t : 30000u);
-    cache_entry *e = entry_get(srv->host, smb_port(), id);
-    if (!e) {
-        nt_creds_clear(&cr);
-        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    nt_creds cr;
+    memset(&cr, 0, sizeof(cr));
+    bool have_cr = false;
+    uint8_t id[32];
+    uint32_t st = NT_OK;
+    if (!api_creds_recent(srv->host, port, id)) {
+        if ((st = api_creds_fresh(srv->host, port, &cr, id)) != NT_OK)
+            return st;
+        have_cr = true;
     }
-    if (!nt_tlock_acquire(&e->lock, deadline)) {
-        nt_trace("connection to %s busy with another call until our deadline: giving up", srv->host);
-        nt_creds_clear(&cr);
-        nt_wipe(id, sizeof(id));
-        return NT_ERROR_SEM_TIMEOUT;
-    }
+    cache_entry *e = NULL;
+    conn_slot *s = NULL;
+    if ((st = take_slot(srv, port, deadline, &cr, &have_cr, id, &e, &s)) != NT_OK)
+        goto out;
     for (int attempt = 0; attempt < 2; attempt++) {
         bool fresh = false;
-        if (entry_open(e) && np_is_dead(&e->conn)) {
-            nt_trace("cached connection to %s is dead: replacing it", srv->host);
-            entry_drop(e, false);
-        }
-        if (!entry_open(e)) {
-            st = entry_connect(e, srv, &cr, deadline);
-            if (st != NT_OK)
+        if (!have_cr && !slot_open(s) && attempt > 0) {
+            uint8_t id2[32];
+            if ((st = api_creds_fresh(srv->host, port, &cr, id2)) != NT_OK)
                 break;
-            fresh = true;
+            have_cr = true;
+            bool same = memcmp(id, id2, 32) == 0;
+            nt_wipe(id2, sizeof(id2));
+            if (!same) { /* the slot is for the old credentials: never connect it with others */
+                st = NT_ERROR_NETNAME_DELETED;
+                break;
+            }
         }
-        uint32_t rt0 = round_trips(e);
-        uint64_t t0 = nt_now_ms();
-        np_set_deadline(&e->conn, deadline);
-        st = op(&e->rpc, arg);
-        np_set_deadline(&e->conn, 0);
-        nt_trace("rpc on %s%s: %u round trips, status %u, %llu ms", srv->host,
-                 fresh ? " (new connection)" : " (cached connection)", (unsigned)(round_trips(e) - rt0),
-                 (unsigned)st, (unsigned long long)(nt_now_ms() - t0));
-        if (poisons_connection(st)) {
-            entry_drop(e, false);
+        st = attempt_on(e, s, srv, policy, &cr, deadline, op, arg, &fresh);
+        if (fresh || slot_open(s)) {
+            if (!poisons_connection(st))
+                break;
+            slot_drop(s, false);
             if (st == NT_ERROR_NETNAME_DELETED) {
                 if (policy == API_RETRY_IDEMPOTENT && !fresh && attempt == 0) {
                     nt_trace("connection to %s lost: reconnecting and repeating the enumeration", srv->host);
@@ -323,7 +415,8 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
         }
         break;
     }
-    nt_tlock_release(&e->lock);
+    nt_tlock_release(&s->lock);
+out:
     nt_creds_clear(&cr);
     nt_wipe(id, sizeof(id));
     return st;
@@ -337,9 +430,11 @@ void api_cache_shutdown(void)
     level_memo *m = g_memo;
     g_memo = NULL;
     nt_mutex_unlock(&g_lock);
+    api_creds_memo_clear();
     while (e) {
         cache_entry *n = e->next;
-        entry_drop(e, false);
+        for (unsigned i = 0; i < POOL_MAX; i++)
+            slot_drop(&e->slot[i], false);
         free(e->host);
         free(e);
         e = n;

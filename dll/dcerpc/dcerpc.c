@@ -383,6 +383,23 @@ static uint32_t send_request(rpc_conn *c, rx *x, uint32_t call_id, uint16_t opnu
     return st;
 }
 
+/* After the first fragment of a longer response: the fragments that must
+ * follow, requested at once.  alloc_hint counts the stub bytes from the
+ * first fragment on, and no fragment carries more than max_recv_frag less
+ * its header (auth_len is 0), so ceil((hint - first) / per_frag) is a lower
+ * bound on the fragments still coming: never a read the server has nothing
+ * for (a lying hint only makes the reads wait until the call's deadline,
+ * as a stalling server would).  Fewer are read one by one as before. */
+static uint32_t read_ahead(rpc_conn *c, uint32_t hint, size_t first_stub)
+{
+    size_t per_frag = c->max_recv_frag > RPC_RESP_HDR_LEN ? c->max_recv_frag - RPC_RESP_HDR_LEN : 0;
+    if (!per_frag || hint <= first_stub)
+        return NT_OK;
+    size_t left = hint - first_stub;
+    size_t count = left / per_frag + (left % per_frag != 0);
+    return np_read_ahead(&c->pipe, count > 64 ? 64u : (unsigned)count, c->max_recv_frag);
+}
+
 uint32_t rpc_call(rpc_conn *c, uint16_t opnum, const uint8_t *stub, size_t stublen, uint8_t **resp,
                   size_t *resplen, uint32_t *fault)
 {
@@ -452,8 +469,10 @@ uint32_t rpc_call(rpc_conn *c, uint16_t opnum, const uint8_t *stub, size_t stubl
             st = out.len + n > NT_MAX_ALLOC ? NT_ERROR_UNEXP_NET_ERR : NT_ERROR_NOT_ENOUGH_MEMORY;
             break;
         }
-        first = false;
         done = (h.flags & RPC_PFC_LAST_FRAG) != 0;
+        if (first && !done && x.pos == x.len) /* nothing of the next fragment read yet */
+            st = read_ahead(c, hint, n);
+        first = false;
     }
     if (st == NT_OK && !*fault && x.pos != x.len)
         st = NT_ERROR_UNEXP_NET_ERR; /* bytes after the last fragment */

@@ -15,6 +15,8 @@
 
 #include "../common/nt.h"
 
+#include <string.h>
+
 typedef struct net_conn net_conn;
 
 /* host: DNS name, IPv4 literal or IPv6 literal (no brackets). */
@@ -31,5 +33,21 @@ void net_close(net_conn *c);
 #define NET_DEFAULT_CONNECT_TIMEOUT_MS 5000u
 #define NET_DEFAULT_REQUEST_TIMEOUT_MS 30000u
 #define NET_DEFAULT_SMB_PORT 445u
+/* Per-connection receive buffer: a whole 4280-byte RPC fragment in its SMB2
+ * READ response (or several) arrives with one recv(). */
+#define NET_RBUF 16384u
+
+/* For the two socket implementations: moves up to *len buffered bytes
+ * (rbuf[*rpos..rlen)) to *dst, advancing both; the bytes moved. */
+static inline size_t net_rbuf_take(const void *rbuf, size_t *rpos, size_t rlen, void *dst, size_t len)
+{
+    size_t k = rlen > *rpos ? rlen - *rpos : 0;
+    if (k > len)
+        k = len;
+    if (k)
+        memcpy(dst, (const char *)rbuf + *rpos, k);
+    *rpos += k;
+    return k;
+}
 
 #endif

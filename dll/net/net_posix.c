@@ -22,8 +22,12 @@
 #define MSG_NOSIGNAL 0
 #endif
 
+/* Received bytes not yet asked for: a frame's length prefix and body come
+ * in with one recv() (NET_RBUF, see net.h). */
 struct net_conn {
     int fd;
+    size_t rpos, rlen;
+    uint8_t rbuf[NET_RBUF];
 };
 
 /* Milliseconds left before `deadline`, 0 when passed (as int for poll). */
@@ -195,7 +199,9 @@ static uint32_t wait_fd(int fd, short ev, uint64_t deadline)
 
 /* The one send/receive loop: moves exactly len bytes from src (sending) or
  * into dst (receiving), waiting for the socket with the time left before a
- * single deadline for the whole call.  A receive that sees EOF fails. */
+ * single deadline for the whole call.  A receive that sees EOF fails.
+ * Receives are served from the connection's buffer first; a short one
+ * refills the buffer with whatever has arrived (one recv() per frame). */
 static uint32_t transfer_all(net_conn *c, bool sending, const uint8_t *src, uint8_t *dst, size_t len,
                              uint32_t timeout_ms)
 {
@@ -205,7 +211,16 @@ static uint32_t transfer_all(net_conn *c, bool sending, const uint8_t *src, uint
         timeout_ms = NET_DEFAULT_REQUEST_TIMEOUT_MS;
     uint64_t deadline = nt_now_ms() + timeout_ms;
     while (len) {
-        ssize_t n = sending ? send(c->fd, src, len, MSG_NOSIGNAL | MSG_DONTWAIT) : recv(c->fd, dst, len, MSG_DONTWAIT);
+        if (!sending && c->rlen > c->rpos) { /* buffered bytes first */
+            size_t k = net_rbuf_take(c->rbuf, &c->rpos, c->rlen, dst, len);
+            dst += k;
+            len -= k;
+            continue;
+        }
+        bool direct = sending || len >= sizeof(c->rbuf);
+        ssize_t n = sending  ? send(c->fd, src, len, MSG_NOSIGNAL | MSG_DONTWAIT)
+                    : direct ? recv(c->fd, dst, len, MSG_DONTWAIT)
+                             : recv(c->fd, c->rbuf, sizeof(c->rbuf), MSG_DONTWAIT);
         if (n == 0 && !sending)
             return NT_ERROR_NETNAME_DELETED;
         if (n < 0) {
@@ -218,6 +233,11 @@ static uint32_t transfer_all(net_conn *c, bool sending, const uint8_t *src, uint
                 continue;
             }
             return map_io_errno(errno);
+        }
+        if (!direct) {
+            c->rpos = 0;
+            c->rlen = (size_t)n;
+            continue;
         }
         if (sending)
             src += n;
@@ -240,8 +260,8 @@ uint32_t net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms)
 
 bool net_is_dead(net_conn *c)
 {
-    if (!c || c->fd < 0)
-        return true;
+    if (!c || c->fd < 0 || c->rlen > c->rpos)
+        return true; /* closed, or unsolicited data already buffered */
     uint8_t b;
     for (;;) {
         ssize_t n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);

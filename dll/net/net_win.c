@@ -12,8 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Received bytes not yet asked for: a frame's length prefix and body come
+ * in with one recv() (NET_RBUF, see net.h). */
 struct net_conn {
     SOCKET s;
+    size_t rpos, rlen;
+    char rbuf[NET_RBUF];
 };
 
 static INIT_ONCE wsa_once = INIT_ONCE_STATIC_INIT;
@@ -195,7 +199,9 @@ uint32_t net_connect(const char *host, uint16_t port, uint32_t timeout_ms, net_c
 /* The one send/receive loop: moves exactly len bytes from src (sending) or
  * into dst (receiving) in chunks of at most 64 KiB, waiting for the socket
  * with the time left before a single deadline for the whole call.  A receive
- * that sees EOF fails. */
+ * that sees EOF fails.  Receives are served from the connection's buffer
+ * first; a short one refills the buffer with whatever has arrived (one
+ * recv() per frame: each is a wineserver round trip under Wine). */
 static uint32_t transfer_all(net_conn *c, bool sending, const char *src, char *dst, size_t len, uint32_t timeout_ms)
 {
     if (!c || c->s == INVALID_SOCKET)
@@ -204,8 +210,17 @@ static uint32_t transfer_all(net_conn *c, bool sending, const char *src, char *d
         timeout_ms = NET_DEFAULT_REQUEST_TIMEOUT_MS;
     uint64_t deadline = nt_now_ms() + timeout_ms;
     while (len) {
+        if (!sending && c->rlen > c->rpos) { /* buffered bytes first */
+            size_t k = net_rbuf_take(c->rbuf, &c->rpos, c->rlen, dst, len);
+            dst += k;
+            len -= k;
+            continue;
+        }
+        bool direct = sending || len >= sizeof(c->rbuf);
         int chunk = len > 0x10000 ? 0x10000 : (int)len;
-        int n = sending ? send(c->s, src, chunk, 0) : recv(c->s, dst, chunk, 0);
+        int n = sending  ? send(c->s, src, chunk, 0)
+                : direct ? recv(c->s, dst, chunk, 0)
+                         : recv(c->s, c->rbuf, (int)sizeof(c->rbuf), 0);
         if (n == 0 && !sending)
             return NT_ERROR_NETNAME_DELETED;
         if (n == SOCKET_ERROR) {
@@ -219,6 +234,11 @@ static uint32_t transfer_all(net_conn *c, bool sending, const char *src, char *d
                 continue;
             }
             return map_io_err(e);
+        }
+        if (!direct) {
+            c->rpos = 0;
+            c->rlen = (size_t)n;
+            continue;
         }
         if (sending)
             src += n;
@@ -241,8 +261,8 @@ uint32_t net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms)
 
 bool net_is_dead(net_conn *c)
 {
-    if (!c || c->s == INVALID_SOCKET)
-        return true;
+    if (!c || c->s == INVALID_SOCKET || c->rlen > c->rpos)
+        return true; /* closed, or unsolicited data already buffered */
     /* The socket is already non-blocking (FIONBIO at connect). */
     char b;
     int n = recv(c->s, &b, 1, MSG_PEEK);

@@ -36,6 +36,12 @@ typedef struct np_pipe_ops {
      * nothing is sent (the connection is dead or about to be aborted).
      * May be NULL (nothing to free). */
     void (*close)(void *ctx, bool polite);
+    /* Optional (NULL: reads go one by one): `count` more messages of at
+     * most `each` bytes are certainly coming; request them all now so that
+     * the following reads find them (one round trip for all).  The caller
+     * must never over-count: a read of a message that does not come waits
+     * until the deadline. */
+    uint32_t (*read_ahead)(void *ctx, unsigned count, size_t each);
 } np_pipe_ops;
 
 typedef struct np_pipe {
@@ -55,6 +61,11 @@ static inline uint32_t np_read(const np_pipe *p, uint8_t *out, size_t cap, size_
 {
     *got = 0;
     return p && p->ops && p->ops->read ? p->ops->read(p->ctx, out, cap, got) : NT_ERROR_UNEXP_NET_ERR;
+}
+
+static inline uint32_t np_read_ahead(const np_pipe *p, unsigned count, size_t each)
+{
+    return p && p->ops && p->ops->read_ahead && count ? p->ops->read_ahead(p->ctx, count, each) : NT_OK;
 }
 
 static inline uint32_t np_write(const np_pipe *p, const uint8_t *in, size_t inlen)
@@ -79,7 +90,9 @@ typedef struct np_conn_info {
     uint16_t dialect;     /* e.g. 0x0311; 0 when not applicable */
     bool signing;
     bool encrypting;
-    uint32_t round_trips; /* requests sent since connect */
+    uint32_t round_trips; /* network round trips since connect: requests sent
+                           * together (READs sent ahead) count once */
+    uint32_t requests;    /* requests sent since connect */
 } np_conn_info;
 
 /* A transaction on a named pipe by name (SMB1 TRANSACTION, as RAP uses on
@@ -165,6 +178,7 @@ static inline void np_info(const np_conn *c, np_conn_info *out)
     out->dialect = 0;
     out->signing = out->encrypting = false;
     out->round_trips = 0;
+    out->requests = 0;
     if (c && c->ops && c->ops->info)
         c->ops->info(c->ctx, out);
 }

@@ -67,6 +67,11 @@ uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uin
                               size_t *got);
 /* READ from the pipe; same NT_OK / NT_ERROR_MORE_DATA convention. */
 uint32_t smb2_pipe_read(smb2_pipe *p, uint8_t *out, size_t cap, size_t *got);
+/* Sends `count` READs of `each` bytes now (as many as the credits allow, at
+ * most 64) for pipe messages the caller knows are coming; the following
+ * smb2_pipe_read calls return their answers in order.  Never ask for a
+ * message that may not come: a READ on an empty pipe waits. */
+uint32_t smb2_pipe_read_ahead(smb2_pipe *p, unsigned count, size_t each);
 uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen);
 void smb2_pipe_close(smb2_pipe *p);  /* CLOSE (best effort) and free */
 /* Frees the handle without sending anything (before smb2_abort). */
@@ -86,7 +91,8 @@ uint16_t smb2_dialect(const smb2_conn *c);
 bool smb2_is_signing(const smb2_conn *c);
 bool smb2_is_encrypting(const smb2_conn *c);
 /* Round trips (requests sent) since connect: for tracing and tests. */
-uint32_t smb2_round_trips(const smb2_conn *c);
+uint32_t smb2_round_trips(const smb2_conn *c); /* a batch of READs sent ahead counts once */
+uint32_t smb2_requests(const smb2_conn *c);
 /* NTSTATUS of the last failed response (0 if none): for tracing. */
 uint32_t smb2_last_status(const smb2_conn *c);
 

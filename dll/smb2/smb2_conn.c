@@ -1,8 +1,9 @@
 /* The SMB2 connection: framing, signing and encryption of each message,
  * credits, interim responses and one deadline per request, the
  * expected-response table, and connect/disconnect tying the per-command
- * files together (smb2_conn.h lists them).  One request in flight at a
- * time (the API layer serialises callers). */
+ * files together (smb2_conn.h lists them).  One caller at a time (the API
+ * layer serialises callers); that caller may have several READs in flight
+ * (smb2_send_ahead / smb2_recv_ahead). */
 #include "smb2_conn.h"
 
 #include "../crypto/crypto.h"
@@ -88,6 +89,17 @@ static uint32_t recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen, uint64_t
     return NT_OK;
 }
 
+/* The kept key object for one of the session's keys, made on first use;
+ * NULL (the one-shot path) for HMAC-SHA256 or when it cannot be made. */
+static nt_aes_key *key_of(smb2_conn *c, nt_aes_key **slot, const uint8_t key[16], bool aes)
+{
+    if (!aes || !c->have_keys || c->in_setup)
+        return NULL;
+    if (!*slot && !nt_aes_key_init(slot, key, 16))
+        *slot = NULL;
+    return *slot;
+}
+
 /* Sends the encoded request in w: in a transform when enc, else signed when
  * the session signs.  Transport and crypto failures come back as they are;
  * the caller poisons. */
@@ -101,7 +113,8 @@ static uint32_t send_request(smb2_conn *c, uint16_t cmd, nt_wr *w, bool enc, uin
         memcpy(nonce + 8, c->nonce_salt, c->cipher == SMB2_CIPHER_AES128_CCM ? 3 : 4);
         uint8_t *tf = NULL;
         size_t tflen = 0;
-        st = smb2_encrypt(c->cipher, c->keys.enc, c->session_id, nonce, w->p, w->len, &tf, &tflen);
+        st = smb2_encrypt_k(c->cipher, c->keys.enc, key_of(c, &c->kenc, c->keys.enc, true), c->session_id, nonce,
+                            w->p, w->len, &tf, &tflen);
         if (st)
             return st;
         st = send_frame(c, tf, tflen, deadline);
@@ -109,7 +122,8 @@ static uint32_t send_request(smb2_conn *c, uint16_t cmd, nt_wr *w, bool enc, uin
         return st;
     }
     if (c->signing && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE &&
-        !smb2_sign(c->sign_alg, c->keys.sign, w->p, w->len))
+        !smb2_sign_k(c->sign_alg, c->keys.sign, key_of(c, &c->ksign, c->keys.sign, c->sign_alg != SMB2_SIGN_HMAC_SHA256),
+                     w->p, w->len))
         return NT_ERROR_UNEXP_NET_ERR;
     return send_frame(c, w->p, w->len, deadline);
 }
@@ -128,7 +142,8 @@ static uint32_t unwrap(smb2_conn *c, uint16_t cmd, uint8_t **m, size_t *mlen)
 {
     uint8_t *plain = NULL;
     size_t plen = 0;
-    uint32_t st = c->have_keys ? smb2_decrypt(c->cipher, c->keys.dec, c->session_id, *m, *mlen, &plain, &plen)
+    uint32_t st = c->have_keys ? smb2_decrypt_k(c->cipher, c->keys.dec, key_of(c, &c->kdec, c->keys.dec, true),
+                                                c->session_id, *m, *mlen, &plain, &plen)
                                : NT_ERROR_UNEXP_NET_ERR;
     free(*m);
     *m = plain;
@@ -158,7 +173,8 @@ static uint32_t check_message(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
     if (was_enc || c->in_setup)
         return NT_OK;
     if (rh->flags & SMB2_FLAGS_SIGNED) {
-        if (c->have_keys && !smb2_verify_mut(c->sign_alg, c->keys.sign, m, mlen)) {
+        nt_aes_key *k = key_of(c, &c->ksign, c->keys.sign, c->sign_alg != SMB2_SIGN_HMAC_SHA256);
+        if (c->have_keys && !smb2_verify_mut_k(c->sign_alg, c->keys.sign, k, m, mlen)) {
             nt_trace("smb2: %s: bad response signature", smb2_cmd_name(cmd));
             return NT_ERROR_UNEXP_NET_ERR;
         }
@@ -169,6 +185,49 @@ static uint32_t check_message(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
     return NT_OK;
 }
 
+/* Read-ahead bookkeeping: a response to another request in flight (an
+ * earlier read-ahead, [ahead_lo, ahead_hi)) that arrives first is kept
+ * until asked for; interim responses to them are dropped. */
+static bool stash_take(smb2_conn *c, uint64_t msg_id, uint8_t **m, size_t *mlen, bool *was_enc)
+{
+    for (unsigned i = 0; i < c->nstash; i++)
+        if (c->stash[i].msg_id == msg_id) {
+            *m = c->stash[i].m;
+            *mlen = c->stash[i].len;
+            *was_enc = c->stash[i].was_enc;
+            c->stash[i] = c->stash[--c->nstash];
+            return true;
+        }
+    return false;
+}
+
+/* True when m (mlen >= header) answers another read-ahead and was kept or
+ * dropped; false when it is for the caller to check. */
+static bool stash_other(smb2_conn *c, uint64_t msg_id, uint8_t *m, size_t mlen, bool was_enc, uint32_t *st)
+{
+    *st = NT_OK;
+    if (mlen < SMB2_HDR_LEN)
+        return false;
+    uint64_t id = nt_le64(m + 24);
+    if (id == msg_id || id < c->ahead_lo || id >= c->ahead_hi)
+        return false;
+    if ((nt_le32(m + 16) & SMB2_FLAGS_ASYNC_COMMAND) && nt_le32(m + 8) == STATUS_PENDING) {
+        free(m); /* an interim answer to a read-ahead: its final one follows */
+        return true;
+    }
+    if (c->nstash >= SMB2_MAX_AHEAD) {
+        free(m);
+        *st = NT_ERROR_UNEXP_NET_ERR;
+        return true;
+    }
+    c->stash[c->nstash].msg_id = id;
+    c->stash[c->nstash].m = m;
+    c->stash[c->nstash].len = mlen;
+    c->stash[c->nstash].was_enc = was_enc;
+    c->nstash++;
+    return true;
+}
+
 /* Receives until the final response to (cmd, msg_id): interim
  * STATUS_PENDING responses are dropped, all within deadline. */
 static uint32_t receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, uint64_t t0, uint64_t deadline,
@@ -177,15 +236,24 @@ static uint32_t receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
     for (;;) {
         uint8_t *m = NULL;
         size_t mlen = 0;
-        uint32_t st = recv_frame(c, &m, &mlen, deadline);
-        if (st) {
-            nt_trace("smb2: %s receive failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
-                     (unsigned)(nt_now_ms() - t0));
-            return smb2_poison(c, st);
+        bool was_enc = false;
+        uint32_t st = NT_OK;
+        if (!stash_take(c, msg_id, &m, &mlen, &was_enc)) {
+            st = recv_frame(c, &m, &mlen, deadline);
+            if (st) {
+                nt_trace("smb2: %s receive failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
+                         (unsigned)(nt_now_ms() - t0));
+                return smb2_poison(c, st);
+            }
+            was_enc = m[0] == 0xFD;
+            if (was_enc && (st = unwrap(c, cmd, &m, &mlen)) != NT_OK)
+                return smb2_poison(c, st);
+            if (stash_other(c, msg_id, m, mlen, was_enc, &st)) {
+                if (st)
+                    return smb2_poison(c, st);
+                continue;
+            }
         }
-        bool was_enc = m[0] == 0xFD;
-        if (was_enc && (st = unwrap(c, cmd, &m, &mlen)) != NT_OK)
-            return smb2_poison(c, st);
         st = check_message(c, cmd, msg_id, enc, was_enc, m, mlen, rh);
         if (st) {
             free(m);
@@ -205,18 +273,15 @@ static uint32_t receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
     }
 }
 
-/* smb2_conn.h has the contract. */
-uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth, smb2_hdr *rh,
-                   uint8_t **resp, size_t *resplen)
+/* Encodes the header of the request in w and sends it; its msg_id out. */
+static uint32_t send_one(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth,
+                         uint64_t deadline, uint64_t *msg_id, bool *enc, bool batched)
 {
-    *resp = NULL;
-    *resplen = 0;
     if (c->dead)
         return NT_ERROR_UNEXP_NET_ERR;
     if (w->bad || w->len < SMB2_HDR_LEN)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
     uint64_t t0 = nt_now_ms();
-    uint64_t deadline = request_deadline(c, t0);
     smb2_hdr h;
     memset(&h, 0, sizeof(h));
     h.credit_charge = credit_charge(c);
@@ -226,22 +291,53 @@ uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, ui
         nt_trace("smb2: %s: no credits left", smb2_cmd_name(cmd));
         return smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
     }
+    *msg_id = h.msg_id;
     h.session_id = c->session_id;
     h.tree_id = (cmd == SMB2_NEGOTIATE || cmd == SMB2_SESSION_SETUP || cmd == SMB2_LOGOFF ||
                  cmd == SMB2_TREE_CONNECT) ? 0 : c->tree_id;
     smb2_hdr_encode(&h, w->p);
     if (preauth && !smb2_preauth_update(preauth, w->p, w->len))
         return smb2_poison(c, NT_ERROR_NOT_ENOUGH_MEMORY);
-
-    bool enc = c->encrypting && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;
-    uint32_t st = send_request(c, cmd, w, enc, deadline);
-    c->round_trips++;
+    *enc = c->encrypting && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;
+    uint32_t st = send_request(c, cmd, w, *enc, deadline);
+    c->requests++;
+    if (!batched)
+        c->round_trips++;
     if (st) {
         nt_trace("smb2: %s send failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
                  (unsigned)(nt_now_ms() - t0));
         return smb2_poison(c, st);
     }
-    return receive_final(c, cmd, h.msg_id, enc, t0, deadline, rh, resp, resplen);
+    return NT_OK;
+}
+
+/* smb2_conn.h has the contract. */
+uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth, smb2_hdr *rh,
+                   uint8_t **resp, size_t *resplen)
+{
+    *resp = NULL;
+    *resplen = 0;
+    uint64_t t0 = nt_now_ms();
+    uint64_t deadline = request_deadline(c, t0);
+    uint64_t msg_id = 0;
+    bool enc = false;
+    uint32_t st = send_one(c, cmd, w, credit_req, preauth, deadline, &msg_id, &enc, false);
+    return st ? st : receive_final(c, cmd, msg_id, enc, t0, deadline, rh, resp, resplen);
+}
+
+uint32_t smb2_send_ahead(smb2_conn *c, uint16_t cmd, nt_wr *w, uint64_t *msg_id)
+{
+    bool enc = false;
+    /* the first of a batch is a round trip, the others travel with it */
+    bool batched = c->ahead_hi > c->ahead_lo;
+    uint32_t st = send_one(c, cmd, w, 32, NULL, request_deadline(c, nt_now_ms()), msg_id, &enc, batched);
+    nt_wr_free(w);
+    if (st == NT_OK) {
+        if (c->ahead_hi <= c->ahead_lo)
+            c->ahead_lo = *msg_id;
+        c->ahead_hi = *msg_id + 1;
+    }
+    return st;
 }
 
 /* ---- the expected-response table ---- */
@@ -290,16 +386,11 @@ void smb2_resp_free(smb2_resp *r)
     r->len = 0;
 }
 
-uint32_t smb2_request(smb2_conn *c, uint16_t cmd, nt_wr *w, uint8_t *preauth, smb2_resp *r)
+/* The response in r met its command's expectation (else freed, status out). */
+static uint32_t expect_check(smb2_conn *c, uint16_t cmd, smb2_resp *r)
 {
-    memset(r, 0, sizeof(*r));
-    uint32_t st = cmd < sizeof(EXPECT) / sizeof(EXPECT[0]) && EXPECT[cmd].body_size
-                      ? smb2_call(c, cmd, w, 32, preauth, &r->h, &r->m, &r->len)
-                      : NT_ERROR_INVALID_PARAMETER;
-    nt_wr_free(w);
-    if (st)
-        return st;
     const smb2_expect *e = &EXPECT[cmd];
+    uint32_t st;
     if (r->h.status != STATUS_SUCCESS && r->h.status != e->also_ok) {
         /* An error response must be the 9-byte ERROR body. */
         st = body_start(&r->body, r->m, r->len, 9) ? smb2_map_status(r->h.status)
@@ -314,105 +405,25 @@ uint32_t smb2_request(smb2_conn *c, uint16_t cmd, nt_wr *w, uint8_t *preauth, sm
     return NT_OK;
 }
 
-void smb2_simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid)
+uint32_t smb2_request(smb2_conn *c, uint16_t cmd, nt_wr *w, uint8_t *preauth, smb2_resp *r)
 {
+    memset(r, 0, sizeof(*r));
+    uint32_t st = cmd < sizeof(EXPECT) / sizeof(EXPECT[0]) && EXPECT[cmd].body_size
+                      ? smb2_call(c, cmd, w, 32, preauth, &r->h, &r->m, &r->len)
+                      : NT_ERROR_INVALID_PARAMETER;
+    nt_wr_free(w);
+    return st ? st : expect_check(c, cmd, r);
+}
+
+uint32_t smb2_recv_ahead(smb2_conn *c, uint16_t cmd, uint64_t msg_id, smb2_resp *r)
+{
+    memset(r, 0, sizeof(*r));
     if (c->dead)
-        return;
-    nt_wr w;
-    smb2_req_init(&w, 24);
-    if (cmd == SMB2_CLOSE) {
-        nt_wr_u16(&w, 24);
-        nt_wr_u16(&w, 0);
-        nt_wr_u32(&w, 0);
-        nt_wr_bytes(&w, fid, 16);
-    } else {
-        nt_wr_u16(&w, 4);
-        nt_wr_u16(&w, 0);
-    }
-    smb2_hdr rh;
-    uint8_t *m = NULL;
-    size_t mlen = 0;
-    if (smb2_call(c, cmd, &w, 1, NULL, &rh, &m, &mlen) == NT_OK)
-        free(m);
-    nt_wr_free(&w);
-}
-
-uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out)
-{
-    *out = NULL;
-    if (!o || !o->host || !o->host[0] || !creds)
-        return NT_ERROR_INVALID_PARAMETER;
-    smb2_conn *c = calloc(1, sizeof(*c));
-    if (!c)
-        return NT_ERROR_NOT_ENOUGH_MEMORY;
-    c->timeout_ms = o->timeout_ms ? o->timeout_ms : NET_DEFAULT_REQUEST_TIMEOUT_MS;
-    c->call_deadline = o->deadline_ms;
-    smb2_credits_init(&c->cr);
-    if (!nt_random(c->nonce_salt, sizeof(c->nonce_salt))) {
-        free(c);
-        return NT_ERROR_NOT_ENOUGH_MEMORY;
-    }
+        return NT_ERROR_UNEXP_NET_ERR;
     uint64_t t0 = nt_now_ms();
-    uint32_t cto = o->connect_timeout_ms ? o->connect_timeout_ms : NET_DEFAULT_CONNECT_TIMEOUT_MS;
-    uint32_t left = 0;
-    uint32_t st = NT_ERROR_SEM_TIMEOUT;
-    if (!c->call_deadline || time_left(c->call_deadline, &left))
-        st = net_connect(o->host, o->port ? o->port : NET_DEFAULT_SMB_PORT,
-                         c->call_deadline && left < cto ? left : cto, &c->net);
-    nt_trace("smb2: TCP connect %s:%u -> %u (%u ms)", o->host, (unsigned)(o->port ? o->port : NET_DEFAULT_SMB_PORT),
-             (unsigned)st, (unsigned)(nt_now_ms() - t0));
-    if (st) {
-        free(c);
-        return st;
-    }
-    st = smb2_negotiate(c, o);
-    if (!st)
-        st = smb2_session_setup(c, o->mech, o->unc_server && o->unc_server[0] ? o->unc_server : o->host, creds);
-    if (!st)
-        st = smb2_tree_connect(c, o->unc_server && o->unc_server[0] ? o->unc_server : o->host);
-    if (!st && c->have_keys && (c->dialect == SMB2_DIALECT_300 || c->dialect == SMB2_DIALECT_302))
-        st = smb2_validate_negotiate(c);
-    if (st) {
-        if (c->dead || st == NT_ERROR_INVALID_PARAMETER)
-            smb2_abort(c);
-        else
-            smb2_disconnect(c);
-        return st;
-    }
-    *out = c;
-    return NT_OK;
+    bool enc = c->encrypting && c->have_keys;
+    uint32_t st = receive_final(c, cmd, msg_id, enc, t0, request_deadline(c, t0), &r->h, &r->m, &r->len);
+    if (msg_id + 1 >= c->ahead_hi)
+        c->ahead_lo = c->ahead_hi = 0; /* the last one in flight */
+    return st ? st : expect_check(c, cmd, r);
 }
-
-
-void smb2_abort(smb2_conn *c)
-{
-    if (!c)
-        return;
-    net_close(c->net);
-    nt_wipe(c, sizeof(*c));
-    free(c);
-}
-
-void smb2_disconnect(smb2_conn *c)
-{
-    if (!c)
-        return;
-    if (c->tree_id)
-        smb2_simple_call(c, SMB2_TREE_DISCONNECT, NULL);
-    if (c->session_id)
-        smb2_simple_call(c, SMB2_LOGOFF, NULL);
-    smb2_abort(c);
-}
-
-void smb2_set_deadline(smb2_conn *c, uint64_t deadline_ms)
-{
-    if (c)
-        c->call_deadline = deadline_ms;
-}
-
-bool smb2_is_dead(smb2_conn *c) { return !c || c->dead || net_is_dead(c->net); }
-uint16_t smb2_dialect(const smb2_conn *c) { return c ? c->dialect : 0; }
-bool smb2_is_signing(const smb2_conn *c) { return c && c->signing; }
-bool smb2_is_encrypting(const smb2_conn *c) { return c && c->encrypting; }
-uint32_t smb2_round_trips(const smb2_conn *c) { return c ? c->round_trips : 0; }
-uint32_t smb2_last_status(const smb2_conn *c) { return c ? c->last_status : 0; }

@@ -2,8 +2,9 @@
  * The SMB2 connection as the per-command files share it (not part of the
  * layer's contract; tests use smb2.h and smb2_int.h):
  *   smb2_conn.c       framing, signing/encryption of each message, credits,
- *                     interim responses, the expected-response table,
- *                     connect/disconnect and the accessors
+ *                     interim responses, requests sent ahead, the
+ *                     expected-response table
+ *   smb2_connect.c    connect/disconnect, one-way calls, the accessors
  *   smb2_negotiate.c  NEGOTIATE
  *   smb2_session.c    SESSION_SETUP through the auth interface (auth.h)
  *   smb2_tree.c       TREE_CONNECT IPC$, FSCTL_VALIDATE_NEGOTIATE_INFO
@@ -16,6 +17,9 @@
 #include "smb2_int.h"
 
 #include "../net/net.h"
+
+/* Most requests one caller may have in flight (READs sent ahead). */
+#define SMB2_MAX_AHEAD 64u
 
 struct smb2_conn {
     net_conn *net;
@@ -41,16 +45,39 @@ struct smb2_conn {
     bool encrypting;         /* transform every request, require it on responses */
     bool in_setup;           /* SESSION_SETUP: its caller verifies the signature */
     smb2_keys keys;
+    /* key objects for keys.sign/enc/dec, made on first use after the
+     * session setup (smb2_conn.c key_of), freed by smb2_abort */
+    nt_aes_key *ksign, *kenc, *kdec;
     uint8_t nonce_salt[4];
     uint64_t nonce_ctr;
 
-    uint32_t round_trips;
+    uint32_t round_trips;    /* waits for the network: a batch sent ahead counts once */
+    uint32_t requests;
     uint32_t last_status;
+
+    /* requests sent ahead (smb2_send_ahead): msg ids [ahead_lo, ahead_hi),
+     * responses that arrived before they were asked for */
+    uint64_t ahead_lo, ahead_hi;
+    struct {
+        uint64_t msg_id;
+        uint8_t *m;
+        size_t len;
+        bool was_enc;
+    } stash[SMB2_MAX_AHEAD];
+    unsigned nstash;
 };
 
 struct smb2_pipe {
     smb2_conn *c;
     uint8_t fid[16];
+    /* READs sent ahead (smb2_pipe_read_ahead), answered in order */
+    uint64_t ahead[SMB2_MAX_AHEAD];
+    unsigned nahead, ahead_pos;
+    uint32_t ahead_len;  /* Length of each */
+    /* the rest of a read-ahead answer larger than the caller's buffer */
+    uint8_t *pend;
+    size_t pend_off, pend_len;
+    bool pend_more;      /* it was STATUS_BUFFER_OVERFLOW */
 };
 
 /* Marks the connection unusable after transport or protocol errors; returns st. */
@@ -72,6 +99,12 @@ void smb2_req_init(nt_wr *w, size_t body);
 uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth, smb2_hdr *rh,
                    uint8_t **resp, size_t *resplen);
 
+/* Sends a request (CreditRequest 32) without waiting for its answer; its
+ * message id out; frees w.  The connection's one caller collects the answer
+ * with smb2_recv_ahead (answers to other requests sent ahead that arrive
+ * first are kept).  At most SMB2_MAX_AHEAD in flight. */
+uint32_t smb2_send_ahead(smb2_conn *c, uint16_t cmd, nt_wr *w, uint64_t *msg_id);
+
 /* A response that met its command's expectation. */
 typedef struct smb2_resp {
     smb2_hdr h;
@@ -90,6 +123,9 @@ typedef struct smb2_resp {
  * smb2_resp_free.
  */
 uint32_t smb2_request(smb2_conn *c, uint16_t cmd, nt_wr *w, uint8_t *preauth, smb2_resp *r);
+/* The answer to a request sent with smb2_send_ahead, checked as smb2_request
+ * checks it. */
+uint32_t smb2_recv_ahead(smb2_conn *c, uint16_t cmd, uint64_t msg_id, smb2_resp *r);
 void smb2_resp_free(smb2_resp *r);
 
 /* Sends CLOSE (fid) / TREE_DISCONNECT / LOGOFF and ignores the outcome

@@ -51,7 +51,7 @@ bool smb2_preauth_update(uint8_t h[64], const uint8_t *msg, size_t len)
 }
 
 /* Signature of a message whose signature field is already zero. */
-static bool sig_of(uint16_t alg, const uint8_t key[16], const uint8_t *m, size_t len, uint8_t sig[16])
+static bool sig_of(uint16_t alg, const uint8_t key[16], nt_aes_key *k, const uint8_t *m, size_t len, uint8_t sig[16])
 {
     if (len < SMB2_HDR_LEN || len > SMB2_MAX_MSG)
         return false;
@@ -62,7 +62,7 @@ static bool sig_of(uint16_t alg, const uint8_t key[16], const uint8_t *m, size_t
         memcpy(sig, full, 16);
         nt_wipe(full, sizeof(full));
     } else if (alg == SMB2_SIGN_AES_CMAC) {
-        ok = nt_aes_cmac(key, 16, m, len, sig);
+        ok = k ? nt_aes_key_cmac(k, m, len, sig) : nt_aes_cmac(key, 16, m, len, sig);
     } else if (alg == SMB2_SIGN_AES_GMAC) {
         /* MS-SMB2 3.1.4.1: nonce = MessageId, then a 32-bit word whose bit 0
          * is the role (set for server->client) and bit 1 marks CANCEL. */
@@ -73,7 +73,7 @@ static bool sig_of(uint16_t alg, const uint8_t key[16], const uint8_t *m, size_t
         if (nt_le16(m + 12) == 0x000C /* CANCEL */)
             w |= 2u;
         nt_put_le32(nonce + 8, w);
-        ok = nt_aes_gmac(key, 16, nonce, m, len, sig);
+        ok = k ? nt_aes_key_gmac(k, nonce, m, len, sig) : nt_aes_gmac(key, 16, nonce, m, len, sig);
     }
     return ok;
 }
@@ -88,12 +88,17 @@ static bool compute_sig(uint16_t alg, const uint8_t key[16], const uint8_t *msg,
         return false;
     memcpy(m, msg, len);
     memset(m + 48, 0, 16);
-    bool ok = sig_of(alg, key, m, len, sig);
+    bool ok = sig_of(alg, key, NULL, m, len, sig);
     free(m);
     return ok;
 }
 
 bool smb2_sign(uint16_t sign_alg, const uint8_t key[16], uint8_t *msg, size_t len)
+{
+    return smb2_sign_k(sign_alg, key, NULL, msg, len);
+}
+
+bool smb2_sign_k(uint16_t sign_alg, const uint8_t key[16], nt_aes_key *k, uint8_t *msg, size_t len)
 {
     if (len < SMB2_HDR_LEN)
         return false;
@@ -101,7 +106,7 @@ bool smb2_sign(uint16_t sign_alg, const uint8_t key[16], uint8_t *msg, size_t le
     /* The signature field is zeroed in place: no copy of the message. */
     memset(msg + 48, 0, 16);
     uint8_t sig[16];
-    if (!sig_of(sign_alg, key, msg, len, sig))
+    if (!sig_of(sign_alg, key, k, msg, len, sig))
         return false;
     memcpy(msg + 48, sig, 16);
     return true;
@@ -117,12 +122,17 @@ bool smb2_verify(uint16_t sign_alg, const uint8_t key[16], const uint8_t *msg, s
 
 bool smb2_verify_mut(uint16_t sign_alg, const uint8_t key[16], uint8_t *msg, size_t len)
 {
+    return smb2_verify_mut_k(sign_alg, key, NULL, msg, len);
+}
+
+bool smb2_verify_mut_k(uint16_t sign_alg, const uint8_t key[16], nt_aes_key *k, uint8_t *msg, size_t len)
+{
     if (len < SMB2_HDR_LEN)
         return false;
     uint8_t sent[16], sig[16];
     memcpy(sent, msg + 48, 16);
     memset(msg + 48, 0, 16);
-    bool ok = sig_of(sign_alg, key, msg, len, sig);
+    bool ok = sig_of(sign_alg, key, k, msg, len, sig);
     memcpy(msg + 48, sent, 16);
     return ok && nt_memcmp_ct(sig, sent, 16) == 0;
 }
@@ -131,6 +141,12 @@ bool smb2_verify_mut(uint16_t sign_alg, const uint8_t key[16], uint8_t *msg, siz
 
 uint32_t smb2_encrypt(uint16_t cipher, const uint8_t key[16], uint64_t session_id, const uint8_t nonce[16],
                       const uint8_t *msg, size_t len, uint8_t **out, size_t *outlen)
+{
+    return smb2_encrypt_k(cipher, key, NULL, session_id, nonce, msg, len, out, outlen);
+}
+
+uint32_t smb2_encrypt_k(uint16_t cipher, const uint8_t key[16], nt_aes_key *k, uint64_t session_id,
+                        const uint8_t nonce[16], const uint8_t *msg, size_t len, uint8_t **out, size_t *outlen)
 {
     *out = NULL;
     *outlen = 0;
@@ -148,8 +164,10 @@ uint32_t smb2_encrypt(uint16_t cipher, const uint8_t key[16], uint64_t session_i
     nt_put_le64(b + 44, session_id);
     memcpy(b + SMB2_TF_LEN, msg, len);
     bool ok = cipher == SMB2_CIPHER_AES128_CCM
-                  ? nt_aes_ccm_encrypt(key, 16, b + 20, 11, b + 20, 32, b + SMB2_TF_LEN, len, b + 4)
-                  : nt_aes_gcm_encrypt(key, 16, b + 20, b + 20, 32, b + SMB2_TF_LEN, len, b + 4);
+                  ? (k ? nt_aes_key_ccm_encrypt(k, b + 20, 11, b + 20, 32, b + SMB2_TF_LEN, len, b + 4)
+                       : nt_aes_ccm_encrypt(key, 16, b + 20, 11, b + 20, 32, b + SMB2_TF_LEN, len, b + 4))
+                  : (k ? nt_aes_key_gcm_encrypt(k, b + 20, b + 20, 32, b + SMB2_TF_LEN, len, b + 4)
+                       : nt_aes_gcm_encrypt(key, 16, b + 20, b + 20, 32, b + SMB2_TF_LEN, len, b + 4));
     if (!ok) {
         nt_wipe(b, SMB2_TF_LEN + len);
         free(b);
@@ -162,6 +180,12 @@ uint32_t smb2_encrypt(uint16_t cipher, const uint8_t key[16], uint64_t session_i
 
 uint32_t smb2_decrypt(uint16_t cipher, const uint8_t key[16], uint64_t session_id, const uint8_t *in,
                       size_t inlen, uint8_t **out, size_t *outlen)
+{
+    return smb2_decrypt_k(cipher, key, NULL, session_id, in, inlen, out, outlen);
+}
+
+uint32_t smb2_decrypt_k(uint16_t cipher, const uint8_t key[16], nt_aes_key *k, uint64_t session_id,
+                        const uint8_t *in, size_t inlen, uint8_t **out, size_t *outlen)
 {
     *out = NULL;
     *outlen = 0;
@@ -183,8 +207,10 @@ uint32_t smb2_decrypt(uint16_t cipher, const uint8_t key[16], uint64_t session_i
         return NT_ERROR_NOT_ENOUGH_MEMORY;
     memcpy(m, in + SMB2_TF_LEN, olen);
     bool ok = cipher == SMB2_CIPHER_AES128_CCM
-                  ? nt_aes_ccm_decrypt(key, 16, in + 20, 11, in + 20, 32, m, olen, in + 4)
-                  : nt_aes_gcm_decrypt(key, 16, in + 20, in + 20, 32, m, olen, in + 4);
+                  ? (k ? nt_aes_key_ccm_decrypt(k, in + 20, 11, in + 20, 32, m, olen, in + 4)
+                       : nt_aes_ccm_decrypt(key, 16, in + 20, 11, in + 20, 32, m, olen, in + 4))
+                  : (k ? nt_aes_key_gcm_decrypt(k, in + 20, in + 20, 32, m, olen, in + 4)
+                       : nt_aes_gcm_decrypt(key, 16, in + 20, in + 20, 32, m, olen, in + 4));
     if (!ok) {
         nt_wipe(m, olen);
         free(m);

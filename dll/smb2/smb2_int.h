@@ -197,6 +197,17 @@ uint32_t smb2_encrypt(uint16_t cipher, const uint8_t key[16], uint64_t session_i
 uint32_t smb2_decrypt(uint16_t cipher, const uint8_t key[16], uint64_t session_id, const uint8_t *in,
                       size_t inlen, uint8_t **out, size_t *outlen);
 
+/* The same four with a key object made once per key (crypto.h
+ * nt_aes_key_init; a connection keeps one per session key): k is used for the
+ * AES modes, key only for HMAC-SHA256 signing; k NULL = the one-shot path. */
+typedef struct nt_aes_key nt_aes_key;
+bool smb2_sign_k(uint16_t sign_alg, const uint8_t key[16], nt_aes_key *k, uint8_t *msg, size_t len);
+bool smb2_verify_mut_k(uint16_t sign_alg, const uint8_t key[16], nt_aes_key *k, uint8_t *msg, size_t len);
+uint32_t smb2_encrypt_k(uint16_t cipher, const uint8_t key[16], nt_aes_key *k, uint64_t session_id,
+                        const uint8_t nonce[16], const uint8_t *msg, size_t len, uint8_t **out, size_t *outlen);
+uint32_t smb2_decrypt_k(uint16_t cipher, const uint8_t key[16], nt_aes_key *k, uint64_t session_id,
+                        const uint8_t *in, size_t inlen, uint8_t **out, size_t *outlen);
+
 /* ---- credits ---- */
 typedef struct smb2_credits {
     uint64_t next_msg_id;

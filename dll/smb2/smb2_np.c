@@ -12,6 +12,11 @@ static uint32_t p_read(void *ctx, uint8_t *out, size_t cap, size_t *got)
     return smb2_pipe_read(ctx, out, cap, got);
 }
 
+static uint32_t p_read_ahead(void *ctx, unsigned count, size_t each)
+{
+    return smb2_pipe_read_ahead(ctx, count, each);
+}
+
 static uint32_t p_write(void *ctx, const uint8_t *in, size_t inlen)
 {
     return smb2_pipe_write(ctx, in, inlen);
@@ -25,7 +30,7 @@ static void p_close(void *ctx, bool polite)
         smb2_pipe_free(ctx);
 }
 
-static const np_pipe_ops PIPE_OPS = {p_transceive, p_read, p_write, p_close};
+static const np_pipe_ops PIPE_OPS = {p_transceive, p_read, p_write, p_close, p_read_ahead};
 
 static uint32_t c_open(void *ctx, const char *name, np_pipe *out)
 {
@@ -48,6 +53,7 @@ static void c_info(const void *ctx, np_conn_info *out)
     out->signing = smb2_is_signing(ctx);
     out->encrypting = smb2_is_encrypting(ctx);
     out->round_trips = smb2_round_trips(ctx);
+    out->requests = smb2_requests(ctx);
 }
 
 static void c_close(void *ctx, bool polite)

@@ -59,6 +59,23 @@ uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out)
     return NT_OK;
 }
 
+/* True (and the connection poisoned) when read-ahead answers were left
+ * unread (a server whose alloc_hint promised more than it sent): the
+ * stream is out of step for any other request, and a READ still waiting at
+ * the server would take the next answer.  The caller fails with
+ * NT_ERROR_NETNAME_DELETED before sending anything, so an enumeration is
+ * repeated on a new connection; a deletion never gets here (the connection
+ * reports itself dead to the probe before it, smb2_is_dead). */
+static bool ahead_pending(smb2_pipe *p)
+{
+    if (p->ahead_pos < p->nahead || p->pend_len) {
+        nt_trace("smb2: READs sent ahead were never answered: dropping the connection");
+        smb2_poison(p->c, NT_ERROR_UNEXP_NET_ERR);
+        return true;
+    }
+    return false;
+}
+
 static size_t io_cap(size_t cap, uint32_t server_max)
 {
     size_t n = cap;
@@ -96,6 +113,8 @@ uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uin
     smb2_conn *c = p->c;
     if (inlen > SMB2_MAX_IO || inlen > c->max_transact)
         return NT_ERROR_INVALID_PARAMETER;
+    if (ahead_pending(p))
+        return NT_ERROR_NETNAME_DELETED;
     size_t maxout = io_cap(cap, c->max_transact);
     nt_wr w;
     smb2_req_init(&w, 56 + inlen);
@@ -128,37 +147,120 @@ uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uin
     return finish_data(c, &r, ok, ooff, ocnt, maxout, out, got);
 }
 
+/* A READ request for n bytes. */
+static void read_req(nt_wr *w, const smb2_pipe *p, size_t n)
+{
+    smb2_req_init(w, 49);
+    nt_wr_u16(w, 49);
+    nt_wr_u8(w, 0x50);         /* Padding: data offset hint */
+    nt_wr_u8(w, 0);            /* Flags */
+    nt_wr_u32(w, (uint32_t)n); /* Length */
+    nt_wr_u64(w, 0);           /* Offset */
+    nt_wr_bytes(w, p->fid, 16);
+    nt_wr_u32(w, 0);           /* MinimumCount */
+    nt_wr_u32(w, 0);           /* Channel */
+    nt_wr_u32(w, 0);           /* RemainingBytes */
+    nt_wr_u16(w, 0);
+    nt_wr_u16(w, 0);
+    nt_wr_u8(w, 0);            /* Buffer: one byte */
+}
+
+/* Data of a READ response: offset and length checked against it and n. */
+static bool read_data(const smb2_resp *r, size_t n, uint32_t *off, uint32_t *len)
+{
+    nt_rd b = r->body;
+    uint8_t o = 0, resv = 0;
+    nt_rd_u8(&b, &o);
+    nt_rd_u8(&b, &resv);
+    nt_rd_u32(&b, len);
+    *off = o;
+    return !b.bad && (*len == 0 || (*len <= n && *off >= SMB2_HDR_LEN && *off <= r->len && *len <= r->len - *off));
+}
+
+/* The next read-ahead answer: up to cap bytes to out, the rest kept. */
+static uint32_t read_from_ahead(smb2_pipe *p, uint8_t *out, size_t cap, size_t *got)
+{
+    smb2_conn *c = p->c;
+    if (!p->pend_len) {
+        smb2_resp r;
+        uint32_t st = smb2_recv_ahead(c, SMB2_READ, p->ahead[p->ahead_pos++], &r);
+        if (st)
+            return st;
+        uint32_t off = 0, len = 0;
+        if (!read_data(&r, p->ahead_len, &off, &len)) {
+            smb2_resp_free(&r);
+            return smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
+        }
+        p->pend_more = r.h.status == STATUS_BUFFER_OVERFLOW;
+        free(p->pend);
+        p->pend = r.m; /* kept whole; the data is at off */
+        p->pend_off = off;
+        p->pend_len = len;
+        if (!len) {
+            *got = 0;
+            st = p->pend_more ? NT_ERROR_MORE_DATA : NT_OK;
+            free(p->pend);
+            p->pend = NULL;
+            p->pend_more = false;
+            return st;
+        }
+    }
+    size_t k = p->pend_len < cap ? p->pend_len : cap;
+    memcpy(out, p->pend + p->pend_off, k);
+    p->pend_off += k;
+    p->pend_len -= k;
+    *got = k;
+    uint32_t st = p->pend_len || p->pend_more ? NT_ERROR_MORE_DATA : NT_OK;
+    if (!p->pend_len) {
+        free(p->pend);
+        p->pend = NULL;
+        p->pend_more = false;
+    }
+    return st;
+}
+
 uint32_t smb2_pipe_read(smb2_pipe *p, uint8_t *out, size_t cap, size_t *got)
 {
     *got = 0;
     if (!p || !out || cap == 0)
         return NT_ERROR_INVALID_PARAMETER;
     smb2_conn *c = p->c;
+    if (p->pend_len || p->ahead_pos < p->nahead)
+        return read_from_ahead(p, out, cap, got);
     size_t n = io_cap(cap, c->max_read);
     nt_wr w;
-    smb2_req_init(&w, 49);
-    nt_wr_u16(&w, 49);
-    nt_wr_u8(&w, 0x50);         /* Padding: data offset hint */
-    nt_wr_u8(&w, 0);            /* Flags */
-    nt_wr_u32(&w, (uint32_t)n); /* Length */
-    nt_wr_u64(&w, 0);           /* Offset */
-    nt_wr_bytes(&w, p->fid, 16);
-    nt_wr_u32(&w, 0);           /* MinimumCount */
-    nt_wr_u32(&w, 0);           /* Channel */
-    nt_wr_u32(&w, 0);           /* RemainingBytes */
-    nt_wr_u16(&w, 0);
-    nt_wr_u16(&w, 0);
-    nt_wr_u8(&w, 0);            /* Buffer: one byte */
+    read_req(&w, p, n);
     smb2_resp r;
     uint32_t st = smb2_request(c, SMB2_READ, &w, NULL, &r);
     if (st)
         return st;
-    uint8_t off = 0, resv = 0;
-    uint32_t len = 0;
-    nt_rd_u8(&r.body, &off);
-    nt_rd_u8(&r.body, &resv);
-    nt_rd_u32(&r.body, &len);
-    return finish_data(c, &r, !r.body.bad, off, len, n, out, got);
+    uint32_t off = 0, len = 0;
+    bool ok = read_data(&r, n, &off, &len);
+    return finish_data(c, &r, ok, off, len, n, out, got);
+}
+
+uint32_t smb2_pipe_read_ahead(smb2_pipe *p, unsigned count, size_t each)
+{
+    if (!p || !each)
+        return NT_ERROR_INVALID_PARAMETER;
+    smb2_conn *c = p->c;
+    if (p->ahead_pos < p->nahead || p->pend_len)
+        return NT_OK; /* the earlier read-ahead is still being consumed */
+    p->nahead = p->ahead_pos = 0;
+    p->ahead_len = (uint32_t)io_cap(each, c->max_read);
+    if (count > SMB2_MAX_AHEAD)
+        count = SMB2_MAX_AHEAD;
+    /* keep one credit for the next request of the call */
+    while (p->nahead < count && c->cr.balance > 1) {
+        nt_wr w;
+        read_req(&w, p, p->ahead_len);
+        uint32_t st = smb2_send_ahead(c, SMB2_READ, &w, &p->ahead[p->nahead]);
+        if (st)
+            return st;
+        p->nahead++;
+    }
+    nt_trace("smb2: %u READs of %u bytes sent ahead (%u asked)", p->nahead, (unsigned)p->ahead_len, count);
+    return NT_OK;
 }
 
 uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen)
@@ -168,6 +270,8 @@ uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen)
     smb2_conn *c = p->c;
     if (inlen > SMB2_MAX_IO || inlen > c->max_write)
         return NT_ERROR_INVALID_PARAMETER;
+    if (ahead_pending(p))
+        return NT_ERROR_NETNAME_DELETED;
     nt_wr w;
     smb2_req_init(&w, 48 + inlen + 1);
     nt_wr_u16(&w, 49);
@@ -199,11 +303,15 @@ void smb2_pipe_close(smb2_pipe *p)
 {
     if (!p)
         return;
-    smb2_simple_call(p->c, SMB2_CLOSE, p->fid);
+    if (!ahead_pending(p))
+        smb2_simple_call(p->c, SMB2_CLOSE, p->fid);
+    free(p->pend);
     free(p);
 }
 
 void smb2_pipe_free(smb2_pipe *p)
 {
+    if (p)
+        free(p->pend);
     free(p);
 }

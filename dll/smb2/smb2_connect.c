@@ -1,0 +1,124 @@
+/* The SMB2 connection's life: connect (TCP, NEGOTIATE, SESSION_SETUP,
+ * TREE_CONNECT IPC$, validate negotiate), the best-effort one-way calls on
+ * the way out, disconnect/abort and the accessors.  The per-message
+ * machinery is in smb2_conn.c. */
+#include "smb2_conn.h"
+
+#include "../crypto/crypto.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void smb2_simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid)
+{
+    if (c->dead)
+        return;
+    nt_wr w;
+    smb2_req_init(&w, 24);
+    if (cmd == SMB2_CLOSE) {
+        nt_wr_u16(&w, 24);
+        nt_wr_u16(&w, 0);
+        nt_wr_u32(&w, 0);
+        nt_wr_bytes(&w, fid, 16);
+    } else {
+        nt_wr_u16(&w, 4);
+        nt_wr_u16(&w, 0);
+    }
+    smb2_hdr rh;
+    uint8_t *m = NULL;
+    size_t mlen = 0;
+    if (smb2_call(c, cmd, &w, 1, NULL, &rh, &m, &mlen) == NT_OK)
+        free(m);
+    nt_wr_free(&w);
+}
+
+uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out)
+{
+    *out = NULL;
+    if (!o || !o->host || !o->host[0] || !creds)
+        return NT_ERROR_INVALID_PARAMETER;
+    smb2_conn *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    c->timeout_ms = o->timeout_ms ? o->timeout_ms : NET_DEFAULT_REQUEST_TIMEOUT_MS;
+    c->call_deadline = o->deadline_ms;
+    smb2_credits_init(&c->cr);
+    if (!nt_random(c->nonce_salt, sizeof(c->nonce_salt))) {
+        free(c);
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    }
+    uint64_t t0 = nt_now_ms();
+    uint32_t cto = o->connect_timeout_ms ? o->connect_timeout_ms : NET_DEFAULT_CONNECT_TIMEOUT_MS;
+    uint32_t left = 0;
+    uint32_t st = NT_ERROR_SEM_TIMEOUT;
+    uint64_t now = nt_now_ms();
+    if (c->call_deadline > now)
+        left = c->call_deadline - now > 0xFFFFFFF0u ? 0xFFFFFFF0u : (uint32_t)(c->call_deadline - now);
+    if (!c->call_deadline || c->call_deadline > now)
+        st = net_connect(o->host, o->port ? o->port : NET_DEFAULT_SMB_PORT,
+                         c->call_deadline && left < cto ? left : cto, &c->net);
+    nt_trace("smb2: TCP connect %s:%u -> %u (%u ms)", o->host, (unsigned)(o->port ? o->port : NET_DEFAULT_SMB_PORT),
+             (unsigned)st, (unsigned)(nt_now_ms() - t0));
+    if (st) {
+        free(c);
+        return st;
+    }
+    st = smb2_negotiate(c, o);
+    if (!st)
+        st = smb2_session_setup(c, o->mech, o->unc_server && o->unc_server[0] ? o->unc_server : o->host, creds);
+    if (!st)
+        st = smb2_tree_connect(c, o->unc_server && o->unc_server[0] ? o->unc_server : o->host);
+    if (!st && c->have_keys && (c->dialect == SMB2_DIALECT_300 || c->dialect == SMB2_DIALECT_302))
+        st = smb2_validate_negotiate(c);
+    if (st) {
+        if (c->dead || st == NT_ERROR_INVALID_PARAMETER)
+            smb2_abort(c);
+        else
+            smb2_disconnect(c);
+        return st;
+    }
+    *out = c;
+    return NT_OK;
+}
+
+
+void smb2_abort(smb2_conn *c)
+{
+    if (!c)
+        return;
+    net_close(c->net);
+    for (unsigned i = 0; i < c->nstash; i++)
+        free(c->stash[i].m);
+    nt_aes_key_free(c->ksign);
+    nt_aes_key_free(c->kenc);
+    nt_aes_key_free(c->kdec);
+    nt_wipe(c, sizeof(*c));
+    free(c);
+}
+
+void smb2_disconnect(smb2_conn *c)
+{
+    if (!c)
+        return;
+    if (c->tree_id)
+        smb2_simple_call(c, SMB2_TREE_DISCONNECT, NULL);
+    if (c->session_id)
+        smb2_simple_call(c, SMB2_LOGOFF, NULL);
+    smb2_abort(c);
+}
+
+void smb2_set_deadline(smb2_conn *c, uint64_t deadline_ms)
+{
+    if (c)
+        c->call_deadline = deadline_ms;
+}
+
+/* READs sent ahead and not yet answered also make it unusable for anything
+ * else (smb2_pipe.c ahead_pending). */
+bool smb2_is_dead(smb2_conn *c) { return !c || c->dead || c->ahead_hi > c->ahead_lo || net_is_dead(c->net); }
+uint16_t smb2_dialect(const smb2_conn *c) { return c ? c->dialect : 0; }
+bool smb2_is_signing(const smb2_conn *c) { return c && c->signing; }
+bool smb2_is_encrypting(const smb2_conn *c) { return c && c->encrypting; }
+uint32_t smb2_round_trips(const smb2_conn *c) { return c ? c->round_trips : 0; }
+uint32_t smb2_requests(const smb2_conn *c) { return c ? c->requests : 0; }
+uint32_t smb2_last_status(const smb2_conn *c) { return c ? c->last_status : 0; }
