@@ -228,11 +228,27 @@ static bool stash_other(smb2_conn *c, uint64_t msg_id, uint8_t *m, size_t mlen, 
     return true;
 }
 
+/* True when m answers a request that is no longer outstanding: an id below
+ * the one awaited and outside the read-ahead window (a duplicated or late
+ * response).  MS-SMB2 3.2.5.1.2: such a response is discarded. */
+static bool is_stale(const smb2_conn *c, uint64_t msg_id, const uint8_t *m, size_t mlen)
+{
+    if (mlen < SMB2_HDR_LEN || nt_le32(m) != 0x424D53FEu)
+        return false;
+    uint64_t id = nt_le64(m + 24);
+    return id < msg_id && (id < c->ahead_lo || id >= c->ahead_hi);
+}
+
+/* Stale responses one call discards before it calls the stream broken. */
+#define SMB2_MAX_STALE 64
+
 /* Receives until the final response to (cmd, msg_id): interim
- * STATUS_PENDING responses are dropped, all within deadline. */
+ * STATUS_PENDING responses are dropped, and so are responses to requests no
+ * longer outstanding (at most SMB2_MAX_STALE), all within deadline. */
 static uint32_t receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, uint64_t t0, uint64_t deadline,
                               smb2_hdr *rh, uint8_t **resp, size_t *resplen)
 {
+    unsigned stale = 0;
     for (;;) {
         uint8_t *m = NULL;
         size_t mlen = 0;
@@ -248,6 +264,13 @@ static uint32_t receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
             was_enc = m[0] == 0xFD;
             if (was_enc && (st = unwrap(c, cmd, &m, &mlen)) != NT_OK)
                 return smb2_poison(c, st);
+            if (is_stale(c, msg_id, m, mlen)) {
+                free(m);
+                nt_trace("smb2: %s: dropped a response to no outstanding request", smb2_cmd_name(cmd));
+                if (++stale > SMB2_MAX_STALE)
+                    return smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
+                continue;
+            }
             if (stash_other(c, msg_id, m, mlen, was_enc, &st)) {
                 if (st)
                     return smb2_poison(c, st);

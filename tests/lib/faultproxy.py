@@ -275,13 +275,6 @@ def plan(frames_text, seed, sample=None):
         kinds = {}
         chosen = []
         for c in cases:
-            # a duplicated server frame is left for the NEXT call, whether it
-            # fails depends on timing (known defect: the DLL poisons the
-            # connection on an unexpected MessageId instead of discarding the
-            # response, MS-SMB2 3.2.5.1.2): the full sweep has them, the
-            # deterministic sample does not
-            if c[0] == "dup" and c[1] == "s2c":
-                continue
             kinds.setdefault(c[0], []).append(c)
         for k, n in slow.items():
             pool = kinds.pop(k, [])
