@@ -81,6 +81,10 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
  * (credentials lookup, RPC bind, the cache, retries) runs as usual.  Call
  * api_cache_shutdown before changing it. */
 void api_set_connector(np_connect_fn f);
+/* The default factory: SMB2/3, or SMB1 when enabled (family.c). */
+uint32_t api_connect_family(const np_target *t, const nt_creds *cr, np_conn *out);
+/* NETAPI32_SMB1=1 or HKLM\Software\Wine\netapi32 "Smb1" = 1. */
+bool api_smb1_enabled(void);
 /* Connections opened since the process started (tests: reuse is observable). */
 uint32_t api_connect_count(void);
 /* Per-server memory of levels the server rejected with ERROR_INVALID_LEVEL. */

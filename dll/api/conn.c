@@ -128,10 +128,9 @@ void api_level_set_missing(const api_server *srv, uint32_t level)
 }
 
 /* ---- the connection factory ---- */
-/* The dialect families a connection may speak.  SMB2/3 only today; an SMB1
- * connector goes beside it (and the choice between them) without anything
- * else in this file changing. */
-static np_connect_fn g_connector; /* NULL: smb2_np_connect */
+/* The dialect families a connection may speak: family.c chooses between
+ * SMB2/3 and SMB1 (api_connect_family). */
+static np_connect_fn g_connector; /* NULL: api_connect_family */
 
 void api_set_connector(np_connect_fn f)
 {
@@ -140,8 +139,7 @@ void api_set_connector(np_connect_fn f)
 
 static uint32_t connect_server(const np_target *t, const nt_creds *cr, np_conn *out)
 {
-    np_connect_fn f = g_connector ? g_connector : smb2_np_connect;
-    return f(t, cr, out);
+    return g_connector ? g_connector(t, cr, out) : api_connect_family(t, cr, out);
 }
 
 /* ---- entries ---- */
