@@ -75,6 +75,18 @@ typedef uint32_t (*api_op_fn)(rpc_conn *rpc, void *arg);
  * reached the server and the server then dropped the connection. */
 uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, void *arg,
                        bool *sent_then_dropped);
+/* The same with a RAP form of the operation, run instead of op on a
+ * connection whose server has no srvsvc (api_rap_instead); NULL: such a
+ * connection answers NT_ERROR_NOT_SUPPORTED. */
+typedef uint32_t (*api_rap_fn)(const np_conn *c, void *arg);
+uint32_t api_with_conn_rap(const api_server *srv, api_retry policy, api_op_fn op, api_rap_fn rap, void *arg,
+                           bool *sent_then_dropped);
+/* Whether connection c (just connected; open_status: how opening srvsvc
+ * went, NT_OK before trying) is to be used with RAP instead of srvsvc: the
+ * connection has TRANSACTION (SMB1) and srvsvc does not exist
+ * (NT_RPC_S_SERVER_UNAVAILABLE, STATUS_OBJECT_NAME_NOT_FOUND) or
+ * NETAPI32_FORCE_RAP=1 (diagnostic) asks for it (rap.c). */
+bool api_rap_instead(const np_conn *c, uint32_t open_status);
 /* The connection factory (pipe/pipe.h) new connections come from: NULL
  * restores the default (SMB2/3, smb2_np_connect).  Unit tests pass one that
  * yields a scripted server (tests/fake_srvsvc.h); everything above the pipe

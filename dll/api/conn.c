@@ -32,6 +32,7 @@ typedef struct cache_entry {
     np_conn conn;       /* the connection to the server (ops NULL: none) */
     np_pipe pipe;       /* srvsvc on it */
     rpc_conn rpc;       /* the association bound over pipe */
+    bool rap;           /* no srvsvc: RAP through np_transact (rap.c) */
 } cache_entry;
 
 typedef struct level_memo {
@@ -160,6 +161,7 @@ static void entry_drop(cache_entry *e, bool polite)
     np_pipe_close(&e->pipe, polite);
     np_conn_close(&e->conn, polite);
     memset(&e->rpc, 0, sizeof(e->rpc));
+    e->rap = false;
 }
 
 static cache_entry *entry_get(const char *host, uint16_t port, const uint8_t id[32])
@@ -203,9 +205,11 @@ static uint32_t entry_connect(cache_entry *e, const api_server *srv, const nt_cr
     g_connects++;
     nt_mutex_unlock(&g_lock);
     uint32_t st = connect_server(&tg, cr, &e->conn);
-    if (st == NT_OK)
+    if (st == NT_OK && !(e->rap = api_rap_instead(&e->conn, NT_OK)))
         st = np_open(&e->conn, "srvsvc", &e->pipe);
-    if (st == NT_OK) {
+    if (st != NT_OK && e->conn.ops && (e->rap = api_rap_instead(&e->conn, st)) == true) {
+        st = NT_OK;
+    } else if (st == NT_OK && !e->rap) {
         rpc_init(&e->rpc, &e->pipe);
         st = rpc_bind(&e->rpc, &RPC_SRVSVC_SYNTAX);
     }
@@ -257,6 +261,12 @@ static bool poisons_connection(uint32_t st)
 uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, void *arg,
                        bool *sent_then_dropped)
 {
+    return api_with_conn_rap(srv, policy, op, NULL, arg, sent_then_dropped);
+}
+
+uint32_t api_with_conn_rap(const api_server *srv, api_retry policy, api_op_fn op, api_rap_fn rap, void *arg,
+                           bool *sent_then_dropped)
+{
     if (sent_then_dropped)
         *sent_then_dropped = false;
     nt_creds cr;
@@ -296,7 +306,7 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
         uint32_t rt0 = round_trips(e);
         uint64_t t0 = nt_now_ms();
         np_set_deadline(&e->conn, deadline);
-        st = op(&e->rpc, arg);
+        st = e->rap ? (rap ? rap(&e->conn, arg) : NT_ERROR_NOT_SUPPORTED) : op(&e->rpc, arg);
         np_set_deadline(&e->conn, 0);
         nt_trace("rpc on %s%s: %u round trips, status %u, %llu ms", srv->host,
                  fresh ? " (new connection)" : " (cached connection)", (unsigned)(round_trips(e) - rt0),
