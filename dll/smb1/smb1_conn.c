@@ -4,6 +4,7 @@
  * (the API layer serialises callers). */
 #include "smb1_conn.h"
 
+#include "../common/deadline.h"
 #include "../smb2/smb2_int.h" /* the NTSTATUS values and their Win32 map */
 
 #include <stdlib.h>
@@ -15,20 +16,9 @@ uint32_t smb1_poison(smb1_conn *c, uint32_t st)
     return st;
 }
 
-/* Milliseconds until `deadline`; false when it has passed. */
-static bool ms_until(uint64_t deadline, uint32_t *ms)
-{
-    uint64_t now = nt_now_ms();
-    if (now >= deadline)
-        return false;
-    *ms = deadline - now > 0xFFFFFFF0u ? 0xFFFFFFF0u : (uint32_t)(deadline - now);
-    return true;
-}
-
 static uint64_t deadline_of(const smb1_conn *c)
 {
-    uint64_t d = nt_now_ms() + c->timeout_ms;
-    return c->call_deadline && c->call_deadline < d ? c->call_deadline : d;
+    return nt_request_deadline(c->timeout_ms, c->call_deadline);
 }
 
 void smb1_req_init(nt_wr *w, uint8_t cmd, size_t body)
@@ -61,12 +51,12 @@ static uint32_t send_msg(smb1_conn *c, const uint8_t *m, size_t len, uint64_t de
     uint32_t ms;
     if (len > SMB1_MAX_MSG)
         return NT_ERROR_INVALID_PARAMETER;
-    if (!ms_until(deadline, &ms))
+    if (!nt_ms_left(deadline, &ms))
         return NT_ERROR_SEM_TIMEOUT;
     uint8_t nb[4] = {0, (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len};
     uint32_t st = net_send_all(c->net, nb, 4, ms);
     if (st == NT_OK)
-        st = ms_until(deadline, &ms) ? net_send_all(c->net, m, len, ms) : NT_ERROR_SEM_TIMEOUT;
+        st = nt_ms_left(deadline, &ms) ? net_send_all(c->net, m, len, ms) : NT_ERROR_SEM_TIMEOUT;
     return st;
 }
 
@@ -78,7 +68,7 @@ static uint32_t recv_msg(smb1_conn *c, uint8_t **out, size_t *outlen, uint64_t d
     for (;;) {
         uint8_t h[4];
         uint32_t ms;
-        if (!ms_until(deadline, &ms))
+        if (!nt_ms_left(deadline, &ms))
             return NT_ERROR_SEM_TIMEOUT;
         uint32_t st = net_recv_all(c->net, h, 4, ms);
         if (st)
@@ -91,7 +81,7 @@ static uint32_t recv_msg(smb1_conn *c, uint8_t **out, size_t *outlen, uint64_t d
         uint8_t *b = malloc(len);
         if (!b)
             return NT_ERROR_NOT_ENOUGH_MEMORY;
-        st = ms_until(deadline, &ms) ? net_recv_all(c->net, b, len, ms) : NT_ERROR_SEM_TIMEOUT;
+        st = nt_ms_left(deadline, &ms) ? net_recv_all(c->net, b, len, ms) : NT_ERROR_SEM_TIMEOUT;
         if (st) {
             free(b);
             return st;
@@ -244,7 +234,7 @@ uint32_t smb1_connect(const np_target *t, const nt_creds *creds, smb1_conn **out
     c->pid = (uint16_t)(r16 | 1);
     uint32_t cto = t->connect_timeout_ms ? t->connect_timeout_ms : NET_DEFAULT_CONNECT_TIMEOUT_MS;
     uint32_t ms = 0;
-    if (t->deadline_ms && (!ms_until(t->deadline_ms, &ms) || ms < cto))
+    if (t->deadline_ms && (!nt_ms_left(t->deadline_ms, &ms) || ms < cto))
         cto = ms ? ms : 1;
     uint32_t st = net_connect(t->host, t->port ? t->port : NET_DEFAULT_SMB_PORT, cto, &c->net);
     const char *unc = t->unc_server ? t->unc_server : t->host;

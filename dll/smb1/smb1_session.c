@@ -5,6 +5,7 @@
  * SecurityMode says (its final response must verify with sequence 1). */
 #include "smb1_conn.h"
 
+#include "../auth/auth_cifs.h"
 #include "../smb2/smb2_int.h"
 
 #include <stdlib.h>
@@ -84,30 +85,12 @@ static uint32_t session_trust(smb1_conn *c, auth_ctx *a, smb1_resp *r, const uin
     return NT_OK;
 }
 
-static uint32_t start_auth(const auth_mech *mech, const char *server, const nt_creds *creds, auth_ctx **a,
-                           uint8_t **tok, size_t *toklen)
-{
-    char *ws = nt_hostname();
-    size_t n = strlen(server);
-    char *spn = malloc(n + 6);
-    uint32_t st = NT_ERROR_NOT_ENOUGH_MEMORY;
-    if (spn) {
-        memcpy(spn, "cifs/", 5);
-        memcpy(spn + 5, server, n + 1);
-        auth_target tg = {ws, spn};
-        st = auth_start(mech, creds, &tg, a, tok, toklen);
-    }
-    free(ws);
-    free(spn);
-    return st;
-}
-
 uint32_t smb1_session_setup(smb1_conn *c, const auth_mech *mech, const char *server, const nt_creds *creds)
 {
     auth_ctx *a = NULL;
     uint8_t *tok = NULL;
     size_t toklen = 0;
-    uint32_t st = start_auth(mech, server, creds, &a, &tok, &toklen);
+    uint32_t st = auth_start_cifs(mech, server, creds, &a, &tok, &toklen);
     if (st)
         return st;
     c->ask_signing = !auth_is_anonymous(a); /* FLAGS2 SECURITY_SIGNATURE: we will sign */
