@@ -33,6 +33,12 @@
  * to an application. */
 #define NT_SMB1_SERVER_SPEAKS_SMB2 0x5342u /* outside the Win32 code range we use */
 
+/* Whether the server at t answers an SMB1 NEGOTIATE that offers only the
+ * SMB2 dialects ("SMB 2.002", "SMB 2.???", no SMB1 dialect) in SMB1, i.e.
+ * speaks only SMB1 (as Windows tells "SMB1 disabled" from a broken server).
+ * One connection, no logon; used only after an SMB2 NEGOTIATE failed. */
+bool smb1_server_is_smb1_only(const np_target *t);
+
 /* The SMB1 family's np_connect_fn (pipe.h). */
 uint32_t smb1_np_connect(const np_target *t, const nt_creds *creds, np_conn *out);
 

@@ -9,7 +9,8 @@
 #  - signature tampering: a proxy flips a bit in the server's TRANSACTION /
 #    NT_CREATE_ANDX answers: 59, and the trace says "bad response signature";
 #  - without NETAPI32_SMB1 the SMB1-only server gets 50 and the trace says how
-#    to enable SMB1.
+#    to enable SMB1 (its SMB1 answer to a NEGOTIATE offering only SMB2 dialects
+#    proves it), while a server that just drops the connection stays 59.
 set -u
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
@@ -21,7 +22,7 @@ if ! samba_can_run; then echo "SKIPPED: smb1.samba: $SAMBA_WHY"; exit 0; fi
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1: $(printf '%s' "$2" | tr '\r\n\t' '   ' | cut -c1-300)"; }
 samba_trap
-S2=127.0.0.89 N1=127.0.0.90 N1OFF=127.0.0.91 PROXY=127.0.0.92
+S2=127.0.0.89 N1=127.0.0.90 N1OFF=127.0.0.91 PROXY=127.0.0.92 DROP=127.0.0.93
 samba_start smb2x "$S2" >/dev/null 2>&1 || { fail smb1.start "SMB2 Samba did not start"; exit 1; }
 samba_start_smb1 smb1x "$N1" "server signing = auto" >/dev/null 2>&1 || { fail smb1.start "NT1 Samba did not start"; exit 1; }
 samba_start_smb1 smb1off "$N1OFF" >/dev/null 2>&1 || { fail smb1.start "NT1 Samba (signing off) did not start"; exit 1; }
@@ -35,7 +36,7 @@ NETAPI32_SMB1=1 run "$N1"
 if [ "$st" = 0 ] && echo "$out" | grep -q "connected $N1:445 smb1 dialect=0x0001 signing=1"; then pass smb1.nt1_server_signed
 else fail smb1.nt1_server_signed "status $st: $(echo "$out" | tail -3)"; fi
 run "$N1"
-if [ "$st" = 50 ] && echo "$out" | grep -q "set NETAPI32_SMB1=1"; then pass smb1.disabled_refused_50_with_hint
+if [ "$st" = 50 ] && echo "$out" | grep -q "set NETAPI32_SMB1=1" && echo "$out" | grep -q "answered in SMB1"; then pass smb1.disabled_refused_50_with_hint
 else fail smb1.disabled_refused_50_with_hint "status $st: $(echo "$out" | tail -2)"; fi
 NETAPI32_SMB1=1 run "$N1OFF"
 if [ "$st" = 50 ] && echo "$out" | grep -q "cannot sign SMB1"; then pass smb1.server_without_signing_refused
@@ -48,4 +49,12 @@ NETAPI32_SMB1=1 run "$PROXY"
 if [ "$st" = 59 ] && echo "$out" | grep -q "bad response signature"; then pass smb1.tampered_signature_refused
 else fail smb1.tampered_signature_refused "status $st: $(echo "$out" | tail -3)"; fi
 kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null
+
+/usr/bin/python3 tests/lib/badserver.py "$DROP" 445 drop > "$BUILD/smb1_drop.out" 2>&1 &
+DROP_PID=$!
+for i in $(seq 1 25); do grep -q ready "$BUILD/smb1_drop.out" 2>/dev/null && break; sleep 0.2; done
+run "$DROP"
+if [ "$st" = 59 ] && echo "$out" | grep -q "no SMB1 answer"; then pass smb1.dropping_server_not_taken_for_smb1
+else fail smb1.dropping_server_not_taken_for_smb1 "status $st: $(echo "$out" | tail -3)"; fi
+kill "$DROP_PID" 2>/dev/null; wait "$DROP_PID" 2>/dev/null
 exit 0
