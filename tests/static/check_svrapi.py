@@ -19,7 +19,7 @@ import pe as pelib              # noqa: E402
 import gen_svrapi_def as gen    # noqa: E402
 
 SPEC = os.path.join(HERE, "..", "..", "spec", "svrapi.exports")
-SYSTEM_DLLS = {"kernel32.dll", "advapi32.dll", "bcrypt.dll", "ws2_32.dll", "msvcrt.dll", "ucrtbase.dll"}
+SYSTEM_DLLS = {"kernel32.dll", "advapi32.dll", "bcrypt.dll", "ws2_32.dll", "secur32.dll", "msvcrt.dll", "ucrtbase.dll"}
 SYSTEM_RE = re.compile(r"^api-ms-win-[a-z0-9-]+\.dll$")
 
 
