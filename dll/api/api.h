@@ -75,12 +75,28 @@ typedef uint32_t (*api_op_fn)(rpc_conn *rpc, void *arg);
  * reached the server and the server then dropped the connection. */
 uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, void *arg,
                        bool *sent_then_dropped);
+/* The same with a RAP form of the operation, run instead of op on a
+ * connection whose server has no srvsvc (api_rap_instead); NULL: such a
+ * connection answers NT_ERROR_NOT_SUPPORTED. */
+typedef uint32_t (*api_rap_fn)(const np_conn *c, void *arg);
+uint32_t api_with_conn_rap(const api_server *srv, api_retry policy, api_op_fn op, api_rap_fn rap, void *arg,
+                           bool *sent_then_dropped);
+/* Whether connection c (just connected; open_status: how opening srvsvc
+ * went, NT_OK before trying) is to be used with RAP instead of srvsvc: the
+ * connection has TRANSACTION (SMB1) and srvsvc does not exist
+ * (NT_RPC_S_SERVER_UNAVAILABLE, STATUS_OBJECT_NAME_NOT_FOUND) or
+ * NETAPI32_FORCE_RAP=1 (diagnostic) asks for it (rap.c). */
+bool api_rap_instead(const np_conn *c, uint32_t open_status);
 /* The connection factory (pipe/pipe.h) new connections come from: NULL
  * restores the default (SMB2/3, smb2_np_connect).  Unit tests pass one that
  * yields a scripted server (tests/fake_srvsvc.h); everything above the pipe
  * (credentials lookup, RPC bind, the cache, retries) runs as usual.  Call
  * api_cache_shutdown before changing it. */
 void api_set_connector(np_connect_fn f);
+/* The default factory: SMB2/3, or SMB1 when enabled (family.c). */
+uint32_t api_connect_family(const np_target *t, const nt_creds *cr, np_conn *out);
+/* NETAPI32_SMB1=1 or HKLM\Software\Wine\netapi32 "Smb1" = 1. */
+bool api_smb1_enabled(void);
 /* Connections opened since the process started (tests: reuse is observable). */
 uint32_t api_connect_count(void);
 /* Per-server memory of levels the server rejected with ERROR_INVALID_LEVEL. */

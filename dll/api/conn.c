@@ -42,6 +42,7 @@ typedef struct conn_slot {
     np_conn conn;       /* the connection to the server (ops NULL: none) */
     np_pipe pipe;       /* srvsvc on it */
     rpc_conn rpc;       /* the association bound over pipe */
+    bool rap;           /* no srvsvc: RAP through np_transact (rap.c) */
 } conn_slot;
 
 typedef struct cache_entry {
@@ -148,10 +149,9 @@ void api_level_set_missing(const api_server *srv, uint32_t level)
 }
 
 /* ---- the connection factory ---- */
-/* The dialect families a connection may speak.  SMB2/3 only today; an SMB1
- * connector goes beside it (and the choice between them) without anything
- * else in this file changing. */
-static np_connect_fn g_connector; /* NULL: smb2_np_connect */
+/* The dialect families a connection may speak: family.c chooses between
+ * SMB2/3 and SMB1 (api_connect_family). */
+static np_connect_fn g_connector; /* NULL: api_connect_family */
 
 void api_set_connector(np_connect_fn f)
 {
@@ -160,8 +160,7 @@ void api_set_connector(np_connect_fn f)
 
 static uint32_t connect_server(const np_target *t, const nt_creds *cr, np_conn *out)
 {
-    np_connect_fn f = g_connector ? g_connector : smb2_np_connect;
-    return f(t, cr, out);
+    return g_connector ? g_connector(t, cr, out) : api_connect_family(t, cr, out);
 }
 
 /* ---- entries ---- */
@@ -170,6 +169,7 @@ static void slot_drop(conn_slot *s, bool polite)
     np_pipe_close(&s->pipe, polite);
     np_conn_close(&s->conn, polite);
     memset(&s->rpc, 0, sizeof(s->rpc));
+    s->rap = false;
 }
 
 static cache_entry *entry_get(const char *host, uint16_t port, const uint8_t id[32])
@@ -215,9 +215,11 @@ static uint32_t slot_connect(const cache_entry *e, conn_slot *sl, const api_serv
     g_connects++;
     nt_mutex_unlock(&g_lock);
     uint32_t st = connect_server(&tg, cr, &sl->conn);
-    if (st == NT_OK)
+    if (st == NT_OK && !(sl->rap = api_rap_instead(&sl->conn, NT_OK)))
         st = np_open(&sl->conn, "srvsvc", &sl->pipe);
-    if (st == NT_OK) {
+    if (st != NT_OK && sl->conn.ops && (sl->rap = api_rap_instead(&sl->conn, st)) == true) {
+        st = NT_OK;
+    } else if (st == NT_OK && !sl->rap) {
         rpc_init(&sl->rpc, &sl->pipe);
         st = rpc_bind(&sl->rpc, &RPC_SRVSVC_SYNTAX);
     }
@@ -269,13 +271,13 @@ static bool poisons_connection(uint32_t st)
 
 /* One attempt's op on the open slot s; returns its status and traces it. */
 static uint32_t run_op(conn_slot *s, const api_server *srv, bool fresh, uint64_t deadline, api_op_fn op,
-                       void *arg)
+                       api_rap_fn rap, void *arg)
 {
     uint32_t rq0 = 0, rq1 = 0;
     uint32_t rt0 = round_trips(s, &rq0);
     uint64_t t0 = nt_now_ms();
     np_set_deadline(&s->conn, deadline);
-    uint32_t st = op(&s->rpc, arg);
+    uint32_t st = s->rap ? (rap ? rap(&s->conn, arg) : NT_ERROR_NOT_SUPPORTED) : op(&s->rpc, arg);
     np_set_deadline(&s->conn, 0);
     uint32_t rt1 = round_trips(s, &rq1);
     nt_trace("rpc on %s%s: %u round trips (%u requests), status %u, %llu ms", srv->host,
@@ -289,7 +291,8 @@ static uint32_t run_op(conn_slot *s, const api_server *srv, bool fresh, uint64_t
  * an idempotent op learns of a dead connection from its own send/receive
  * and is repeated on a new one. */
 static uint32_t attempt_on(const cache_entry *e, conn_slot *s, const api_server *srv, api_retry policy,
-                           const nt_creds *cr, uint64_t deadline, api_op_fn op, void *arg, bool *fresh)
+                           const nt_creds *cr, uint64_t deadline, api_op_fn op, api_rap_fn rap, void *arg,
+                           bool *fresh)
 {
     *fresh = false;
     if (slot_open(s) && policy != API_RETRY_IDEMPOTENT && np_is_dead(&s->conn)) {
@@ -302,7 +305,7 @@ static uint32_t attempt_on(const cache_entry *e, conn_slot *s, const api_server 
             return st;
         *fresh = true;
     }
-    return run_op(s, srv, *fresh, deadline, op, arg);
+    return run_op(s, srv, *fresh, deadline, op, rap, arg);
 }
 
 /* A slot of e for this call, its lock held; NULL at the deadline.  The
@@ -366,6 +369,12 @@ static uint32_t take_slot(const api_server *srv, uint16_t port, uint64_t deadlin
 uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, void *arg,
                        bool *sent_then_dropped)
 {
+    return api_with_conn_rap(srv, policy, op, NULL, arg, sent_then_dropped);
+}
+
+uint32_t api_with_conn_rap(const api_server *srv, api_retry policy, api_op_fn op, api_rap_fn rap, void *arg,
+                           bool *sent_then_dropped)
+{
     if (sent_then_dropped)
         *sent_then_dropped = false;
     uint16_t port = smb_port();
@@ -399,7 +408,7 @@ uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, vo
                 break;
             }
         }
-        st = attempt_on(e, s, srv, policy, &cr, deadline, op, arg, &fresh);
+        st = attempt_on(e, s, srv, policy, &cr, deadline, op, rap, arg, &fresh);
         if (fresh || slot_open(s)) {
             if (!poisons_connection(st))
                 break;

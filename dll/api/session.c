@@ -38,13 +38,18 @@ static uint32_t transport_status(const api_server *srv, uint32_t st)
     }
 }
 
-/* Runs op with a connection to srv.  *answered tells whether the server
+static uint32_t op_fetch(rpc_conn *rpc, void *varg);
+static uint32_t op_del(rpc_conn *rpc, void *varg);
+
+/* Runs op with a connection to srv (or its RAP form, rap.c, on a server
+ * without srvsvc).  *answered tells whether the server
  * answered (*ans, filled by op, is then its answer); the result is the
  * folded transport failure or the answer as Windows gives it. */
 static uint32_t ask_server(const api_server *srv, api_retry policy, api_op_fn op, void *arg,
                            const srvs_answer *ans, bool *answered, bool *dropped)
 {
-    uint32_t st = api_with_conn(srv, policy, op, arg, dropped);
+    api_rap_fn rap = op == op_fetch ? api_rap_fetch : op == op_del ? api_rap_del : NULL;
+    uint32_t st = api_with_conn_rap(srv, policy, op, rap, arg, dropped);
     *answered = st == NT_OK;
     return st != NT_OK ? transport_status(srv, st) : srvs_answer_status(ans);
 }
@@ -76,15 +81,6 @@ static const nt_wchar *sendable(const nt_wchar *s)
 }
 
 /* ---- fetching ------------------------------------------------------------------ */
-typedef struct fetch_arg {
-    const api_server *srv;
-    const nt_wchar *client; /* passed to the server (it may or may not filter) */
-    const nt_wchar *user;
-    uint32_t level;
-    sess_list *out;
-    srvs_answer ans;        /* the server's answer */
-} fetch_arg;
-
 /* Whole list at one level, following the server's own paging. */
 static uint32_t op_fetch(rpc_conn *rpc, void *varg)
 {
@@ -375,13 +371,6 @@ uint32_t api_session_getinfo(const nt_wchar *server, const nt_wchar *client, con
 }
 
 /* ---- NetSessionDel ------------------------------------------------------------- */
-typedef struct del_arg {
-    const api_server *srv;
-    const nt_wchar *client;
-    const nt_wchar *user;
-    srvs_answer ans;
-} del_arg;
-
 static uint32_t op_del(rpc_conn *rpc, void *varg)
 {
     del_arg *a = varg;

@@ -7,6 +7,32 @@
 
 #include "api.h"
 
+/* The arguments of the fetch and delete operations (session.c), in their
+ * srvsvc (session.c) and RAP (rap.c) forms. */
+typedef struct fetch_arg {
+    const api_server *srv;
+    const nt_wchar *client; /* passed to the server (it may or may not filter) */
+    const nt_wchar *user;
+    uint32_t level;
+    sess_list *out;
+    srvs_answer ans;        /* the server's answer */
+} fetch_arg;
+
+typedef struct del_arg {
+    const api_server *srv;
+    const nt_wchar *client;
+    const nt_wchar *user;
+    srvs_answer ans;
+} del_arg;
+
+/* RAP forms (api_rap_fn) of the fetch and delete operations (rap.c):
+ * NetSessionEnum at a RAP level serving fetch_arg.level (the whole list;
+ * filters are applied by the caller as for srvsvc), NetSessionDel of the
+ * client name (a user filter or no client name: ERROR_NOT_SUPPORTED, RAP
+ * deletes by client name only). */
+uint32_t api_rap_fetch(const np_conn *c, void *arg);
+uint32_t api_rap_del(const np_conn *c, void *arg);
+
 /* Resume handle = (snapshot id << 16) | index of the next entry. */
 #define SNAP_MAX_ENTRIES 0xFFFFu
 

@@ -84,6 +84,11 @@ uint32_t nbns_sock_send(nbns_sock *s, uint32_t addr, uint16_t port, const uint8_
 uint32_t nbns_sock_recv(nbns_sock *s, uint64_t deadline, uint8_t *buf, size_t cap, size_t *got,
                         uint32_t *from);
 void nbns_sock_close(nbns_sock *s);
+/* A setting: the environment variable `env`, else (DLL) the value `value`
+ * of HKLM\Software\Wine\netapi32 (REG_SZ as is, REG_DWORD as decimal;
+ * either registry view).  malloc'd UTF-8, NULL when unset.  The one
+ * registry-reading helper of the DLL's settings (WinsServer, Smb1, ...). */
+char *nbns_cfg_string(const char *env, const char *value);
 /* The configured WINS servers (see above); count stored. */
 size_t nbns_cfg_wins(uint32_t *out, size_t max);
 /* The broadcast addresses (see above); count stored (0: broadcast off). */

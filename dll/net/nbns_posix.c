@@ -92,6 +92,12 @@ void nbns_sock_close(nbns_sock *s)
     free(s);
 }
 
+char *nbns_cfg_string(const char *env, const char *value)
+{
+    (void)value; /* no registry natively */
+    return nt_getenv(env);
+}
+
 size_t nbns_cfg_wins(uint32_t *out, size_t max)
 {
     char *v = nt_getenv("NETAPI32_WINS");

@@ -9,6 +9,7 @@
 
 #include "nbns.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,7 +102,8 @@ void nbns_sock_close(nbns_sock *s)
     WSACleanup();
 }
 
-/* NETAPI32_<env>, else HKLM\Software\Wine\netapi32 <value> (REG_SZ), as UTF-8. */
+/* NETAPI32_<env>, else HKLM\Software\Wine\netapi32 <value> (REG_SZ, or
+ * REG_DWORD as decimal), as UTF-8. */
 static char *cfg_string(const char *env, const WCHAR *value)
 {
     char *v = nt_getenv(env);
@@ -115,16 +117,32 @@ static char *cfg_string(const char *env, const WCHAR *value)
             ERROR_SUCCESS)
             continue;
         WCHAR buf[256];
-        DWORD size = sizeof(buf) - sizeof(WCHAR);
+        DWORD size = sizeof(buf) - sizeof(WCHAR), type = 0;
         memset(buf, 0, sizeof(buf));
-        LONG r = RegGetValueW(k, NULL, value, RRF_RT_REG_SZ, NULL, buf, &size);
+        LONG r = RegGetValueW(k, NULL, value, RRF_RT_REG_SZ | RRF_RT_REG_DWORD, &type, buf, &size);
         RegCloseKey(k);
+        if (r == ERROR_SUCCESS && type == REG_DWORD) {
+            DWORD d;
+            memcpy(&d, buf, sizeof(d));
+            char *s = malloc(12);
+            if (s)
+                snprintf(s, 12, "%lu", (unsigned long)d);
+            return s;
+        }
         if (r == ERROR_SUCCESS) {
             buf[255] = 0;
             return nt_utf16_to_utf8((const nt_wchar *)buf, nt_wcslen((const nt_wchar *)buf));
         }
     }
     return NULL;
+}
+
+char *nbns_cfg_string(const char *env, const char *value)
+{
+    nt_wchar *w = nt_utf8_to_utf16(value, NULL);
+    char *v = w ? cfg_string(env, (const WCHAR *)w) : nt_getenv(env);
+    free(w);
+    return v;
 }
 
 size_t nbns_cfg_wins(uint32_t *out, size_t max)

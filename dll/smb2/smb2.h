@@ -104,4 +104,10 @@ uint32_t smb2_np_connect(const np_target *t, const nt_creds *creds, np_conn *out
 /* NTSTATUS -> Win32 mapping used by the layer (exposed for tests). */
 uint32_t smb2_map_status(uint32_t ntstatus);
 
+/* smb2_connect's answer when the server did not answer our NEGOTIATE in
+ * SMB2 (closed the connection or sent a non-SMB2 message): possibly an
+ * SMB1-only server.  Internal: the API layer finds out and turns it into
+ * its documented refusal or a protocol error (dll/api/family.c). */
+#define NT_ERROR_SMB1_ONLY_SERVER 0x5331u
+
 #endif

@@ -14,6 +14,12 @@ uint32_t smb2_negotiate(smb2_conn *c, const smb2_opts *o)
     memset(c->preauth, 0, sizeof(c->preauth));
     smb2_resp r;
     uint32_t st = smb2_request(c, SMB2_NEGOTIATE, &w, c->preauth, &r);
+    if (st == NT_ERROR_NETNAME_DELETED || st == NT_ERROR_UNEXP_NET_ERR) {
+        /* Closed, or answered in something that is not SMB2 (an SMB1-only
+         * server: Samba with "server max protocol = NT1" closes). */
+        nt_trace("smb2: NEGOTIATE not answered in SMB2 (%u): the server may speak only SMB1", (unsigned)st);
+        return smb2_poison(c, NT_ERROR_SMB1_ONLY_SERVER);
+    }
     if (st)
         return st;
     smb2_neg_resp nr;

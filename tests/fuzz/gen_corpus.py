@@ -415,6 +415,30 @@ add("rap_getinfo", "l10", rap_seed(18, struct.pack("<HHH", 0, 0, len(rec10)), re
 add("rap_getinfo", "buf_too_small", rap_seed(12, struct.pack("<HHH", 2123, 0, 300)))
 add("rap_getinfo", "del_no_session", rap_seed(12, struct.pack("<HH", 2461, 0)))
 
+# ---- SMB1 (dll/smb1): header + AndX chains, TRANSACTION / READ_ANDX / NEGOTIATE bodies
+def smb1_hdr(cmd, flags2=0xC801):
+    return b"\xffSMB" + bytes([cmd]) + b"\0" * 4 + b"\x98" + struct.pack("<H", flags2) + b"\0" * 12 + \
+        struct.pack("<HHHH", 1, 0x1234, 0x64, 7)
+
+def smb1_andx(wc, next_cmd, next_off, bc):
+    return bytes([wc, next_cmd, 0]) + struct.pack("<H", next_off) + b"\0" * (wc * 2 - 4) + \
+        struct.pack("<H", bc) + b"\xab" * bc
+
+add("smb1_header", "tree_connect", smb1_hdr(0x75) + smb1_andx(3, 0xFF, 0, 8))
+add("smb1_header", "chain2", smb1_hdr(0x75) + smb1_andx(3, 0x75, 32 + 9 + 4, 4) + smb1_andx(3, 0xFF, 0, 2))
+add("smb1_header", "loop", smb1_hdr(0x75) + smb1_andx(3, 0x75, 32, 4))
+add("smb1_header", "error", smb1_hdr(0x2E) + b"\0\0\0")
+def smb1_trans(pc, dc):
+    po = 32 + 1 + 20 + 2 + 1
+    w = struct.pack("<HHHHHHHHHBB", pc, dc, 0, pc, po, 0, dc, po + pc, 0, 0, 0)
+    return smb1_hdr(0x25) + bytes([10]) + w + struct.pack("<H", 1 + pc + dc) + b"\0" + b"\x11" * (pc + dc)
+add("smb1_trans", "trans_rap", smb1_trans(8, 64))
+add("smb1_trans", "trans_pipe", smb1_trans(0, 120))
+rd = struct.pack("<BBHHHHHHH", 0xFF, 0, 0, 0, 0, 0, 16, 32 + 1 + 24 + 2 + 1, 0) + b"\0" * 8
+add("smb1_trans", "read_andx", smb1_hdr(0x2E) + bytes([12]) + rd + struct.pack("<H", 17) + b"\0" + b"\x5a" * 16)
+neg = struct.pack("<HBHHIIIIQhB", 0, 7, 50, 1, 16644, 65536, 0, 0x8080F3FC, 0, 0, 0)
+add("smb1_trans", "negotiate", smb1_hdr(0x72) + bytes([17]) + neg + struct.pack("<H", 26) + b"\x22" * 26)
+
 # ---- write ---------------------------------------------------------------------
 if os.path.isdir(OUT):
     shutil.rmtree(OUT)

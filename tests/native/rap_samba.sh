@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The RAP session codec (dll/rap) against a real SMB1-only Samba on
-# 127.0.0.84 (server min/max protocol = NT1).  Until the SMB1 transport
-# exists, impacket's SMB1 client carries dll/rap's own request bytes
-# (tools/native/raptool) in a TRANSACTION on \PIPE\LANMAN, and raptool
-# decodes Samba's answer: the users it lists must be the ones smbstatus
+# 127.0.0.84 (server min/max protocol = NT1).  An independent SMB1 client
+# (impacket) carries dll/rap's own request bytes (tools/native/raptool) in a
+# TRANSACTION on \PIPE\LANMAN, and raptool decodes Samba's answer (the DLL's
+# own SMB1 transport carries RAP in winetests/smb1/run.sh): the users it lists must be the ones smbstatus
 # shows; Samba's refusals (RAP level 10, GetInfo, Del: ERROR_NOT_SUPPORTED)
 # and a non-administrator's empty list must decode as such.
 #
@@ -12,8 +12,9 @@
 # RAP but not srvsvc: without samba-dcerpcd (`rpc start on demand helpers =
 # no`) the srvsvc pipe is gone (STATUS_OBJECT_NAME_NOT_FOUND) and the RAP
 # answer is an empty success; `rpc_server:srvsvc = disabled` has no effect.
-# A RAP-only server for the API tests must be emulated (e.g. a proxy that
-# refuses the srvsvc pipe) or the client told to use RAP.
+# So the API's RAP path is tested with the client told to use RAP
+# (NETAPI32_FORCE_RAP=1, winetests/smb1/run.sh) and, for the srvsvc-missing
+# fallback itself, over a scripted connection (tests/test_api_rap.c).
 set -u
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"

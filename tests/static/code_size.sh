@@ -17,7 +17,7 @@ if [ -z "$long" ]; then echo "PASS: code_size: no function under dll/ or native/
 else echo "FAIL: code_size: functions over 100 lines: $long"; rc=1; fi
 # Layers, lowest first; a layer may include its own headers and those of
 # layers below it (svrapi and api are callers of the same core).
-order="common net crypto auth pipe smb2 dcerpc srvs api svrapi"
+order="common net crypto auth pipe smb2 smb1 dcerpc srvs rap api svrapi"
 rank() { local i=0; for l in $order; do [ "$l" = "$1" ] && { echo $i; return; }; i=$((i + 1)); done; echo 99; }
 back=""
 for f in dll/*/*.c dll/*/*.h; do

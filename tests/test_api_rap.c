@@ -1,0 +1,214 @@
+/*
+ * The RAP path of the API layer (dll/api/rap.c) over a scripted SMB1-like
+ * connection (the connection factory): its srvsvc pipe does not exist
+ * (open -> RPC_S_SERVER_UNAVAILABLE), so the API must fall back to RAP on
+ * \PIPE\LANMAN through np_transact: NetSessionEnum at every level (a server
+ * refusing RAP level 10 gets level 2), filters, paging into single blocks,
+ * GetInfo, and NetSessionDel (which Samba does not serve over RAP) with the
+ * answers MS-RAP defines: success, NERR_NoSuchSession mapped to
+ * NERR_ClientNameNotFound; a transport failure stays a transport failure.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "rap/rap.h"
+#include "test_hex.h"
+
+/* Samba 4.17's RAP level 2 answer for three sessions (tests/test_rap.c). */
+static const char *L2_PAR = "0000000003000000";
+static const char *L2_DATA =
+    "5a000000650000000100000001000000000000000000000000006e0000007d000000880000000100000001000000"
+    "0000000000000000000091000000a0000000ab000000010000000100000000000000000000000000b4000000"
+    "3132372e302e302e3833006e7473757365723200556e6b6e6f776e20436c69656e74003132372e302e302e3833"
+    "006e747361646d696e00556e6b6e6f776e20436c69656e74003132372e302e302e3833006e74737573657231"
+    "00556e6b6e6f776e20436c69656e7400";
+
+static unsigned g_calls, g_opens, g_dels;
+static uint16_t g_del_status;
+static uint32_t g_fail_transact;
+
+static uint8_t *dup_hex(const char *h, size_t *n)
+{
+    uint8_t *p = malloc(strlen(h) / 2 + 1);
+    *n = test_unhex(h, p, strlen(h) / 2 + 1);
+    return p;
+}
+
+static uint32_t c_open(void *ctx, const char *name, np_pipe *out)
+{
+    (void)ctx;
+    (void)out;
+    g_opens++;
+    assert_string_equal(name, "srvsvc");
+    return NT_RPC_S_SERVER_UNAVAILABLE; /* STATUS_OBJECT_NAME_NOT_FOUND */
+}
+
+static uint32_t c_transact(void *ctx, const np_transact_req *q, np_transact_resp *r)
+{
+    (void)ctx;
+    g_calls++;
+    memset(r, 0, sizeof(*r));
+    assert_string_equal(q->pipe, "\\PIPE\\LANMAN");
+    if (g_fail_transact)
+        return g_fail_transact;
+    assert_true(q->paramlen >= 2);
+    uint16_t op = nt_le16(q->param);
+    const char *pdesc = (const char *)q->param + 2;
+    if (op == RAP_OP_SESSION_ENUM) {
+        assert_string_equal(pdesc, "WrLeh");
+        const char *ddesc = pdesc + strlen(pdesc) + 1;
+        if (strcmp(ddesc, "zzWWWDDDz") != 0) { /* only level 2, as Samba */
+            r->param = dup_hex("32000000", &r->paramlen);
+            return NT_OK;
+        }
+        r->param = dup_hex(L2_PAR, &r->paramlen);
+        r->data = dup_hex(L2_DATA, &r->datalen);
+        return NT_OK;
+    }
+    assert_int_equal(op, RAP_OP_SESSION_DEL);
+    assert_string_equal(pdesc, "zW");
+    assert_string_equal(pdesc + 3, ""); /* no data descriptor */
+    assert_string_equal(pdesc + 4, "\\\\127.0.0.83");
+    g_dels++;
+    r->param = malloc(4);
+    r->paramlen = 4;
+    nt_put_le16(r->param, g_del_status);
+    nt_put_le16(r->param + 2, 0);
+    return NT_OK;
+}
+
+static bool c_dead(void *ctx) { (void)ctx; return false; }
+static void c_info(const void *ctx, np_conn_info *o) { (void)ctx; o->family = "test"; }
+static void c_close(void *ctx, bool polite) { (void)ctx; (void)polite; }
+static const np_conn_ops OPS = {c_open, c_transact, NULL, c_dead, c_info, c_close};
+
+static uint32_t c_connect(const np_target *t, const nt_creds *cr, np_conn *out)
+{
+    (void)t;
+    (void)cr;
+    out->ops = &OPS;
+    out->ctx = &g_calls;
+    return NT_OK;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    unsetenv("NETAPI32_USER");
+    unsetenv("NETAPI32_PASSWORD");
+    unsetenv("NETAPI32_AUTH_FILE");
+    unsetenv("NETAPI32_FORCE_RAP");
+    g_calls = g_opens = g_dels = 0;
+    g_del_status = 0;
+    g_fail_transact = 0;
+    api_set_connector(c_connect);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    api_cache_shutdown();
+    api_snapshots_clear();
+    api_set_connector(NULL);
+    return 0;
+}
+
+static const nt_wchar SRV[] = {'\\', '\\', 'r', 'a', 'p', 0};
+static const nt_wchar USER1[] = {'n', 't', 's', 'u', 's', 'e', 'r', '1', 0};
+static const nt_wchar CLIENT[] = {'\\', '\\', '1', '2', '7', '.', '0', '.', '0', '.', '8', '3', 0};
+
+static void test_enum_every_level(void **state)
+{
+    (void)state;
+    static const uint32_t levels[] = {0, 1, 2, 10, 502};
+    for (size_t i = 0; i < 5; i++) {
+        uint8_t *buf = NULL;
+        uint32_t n = 0, total = 0;
+        assert_int_equal(api_session_enum(SRV, NULL, NULL, levels[i], &buf, 0xFFFFFFFFu, &n, &total, NULL), 0);
+        assert_int_equal(n, 3);
+        assert_int_equal(total, 3);
+        assert_non_null(buf);
+        nt_block_free(buf);
+    }
+    assert_int_equal(g_opens, 1); /* srvsvc tried once; the connection stays in RAP mode */
+}
+
+static void test_enum_filter_and_paging(void **state)
+{
+    (void)state;
+    uint8_t *buf = NULL;
+    uint32_t n = 0, total = 0, resume = 0;
+    assert_int_equal(api_session_enum(SRV, NULL, USER1, 10, &buf, 0xFFFFFFFFu, &n, &total, NULL), 0);
+    assert_int_equal(n, 1);
+    nt_block_free(buf);
+    /* one entry per page */
+    unsigned pages = 0;
+    uint32_t st;
+    do {
+        buf = NULL;
+        st = api_session_enum(SRV, NULL, NULL, 1, &buf, 1, &n, &total, &resume);
+        assert_true(st == 0 || st == NT_ERROR_MORE_DATA);
+        assert_int_equal(n, 1);
+        nt_block_free(buf);
+        pages++;
+    } while (st == NT_ERROR_MORE_DATA && pages < 10);
+    assert_int_equal(pages, 3);
+}
+
+static void test_getinfo(void **state)
+{
+    (void)state;
+    uint8_t *buf = NULL;
+    assert_int_equal(api_session_getinfo(SRV, CLIENT, USER1, 2, &buf), 0);
+    assert_non_null(buf);
+    nt_block_free(buf);
+    static const nt_wchar NOBODY[] = {'x', 0};
+    assert_int_equal(api_session_getinfo(SRV, CLIENT, NOBODY, 1, &buf), NT_NERR_UserNotFound);
+}
+
+static void test_del(void **state)
+{
+    (void)state;
+    assert_int_equal(api_session_del(SRV, CLIENT, NULL), 0);
+    assert_int_equal(g_dels, 1);
+    g_del_status = NT_NERR_NoSuchSession;
+    assert_int_equal(api_session_del(SRV, CLIENT, NULL), NT_NERR_ClientNameNotFound);
+    g_del_status = 5;
+    assert_int_equal(api_session_del(SRV, CLIENT, NULL), NT_ERROR_ACCESS_DENIED);
+    /* RAP deletes by client name only */
+    unsigned before = g_dels;
+    assert_int_equal(api_session_del(SRV, CLIENT, USER1), NT_ERROR_NOT_SUPPORTED);
+    assert_int_equal(g_dels, before);
+}
+
+static void test_transport_failure(void **state)
+{
+    (void)state;
+    g_fail_transact = NT_ERROR_SEM_TIMEOUT;
+    uint8_t *buf = (uint8_t *)1;
+    uint32_t n = 9, total = 9;
+    assert_int_equal(api_session_enum(SRV, NULL, NULL, 1, &buf, 0xFFFFFFFFu, &n, &total, NULL),
+                     NT_ERROR_SEM_TIMEOUT);
+    assert_null(buf);
+    assert_int_equal(n, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_enum_every_level, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_enum_filter_and_paging, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_getinfo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_del, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transport_failure, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
