@@ -4,6 +4,8 @@
  * refusal). */
 #include "smb2_conn.h"
 
+#include "../auth/auth_cifs.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,29 +119,12 @@ static uint32_t setup_round(smb2_conn *c, uint8_t *preauth, uint8_t *tok, size_t
 }
 
 /* Starts the mechanism for cifs/<server> from this machine. */
-static uint32_t start_auth(const auth_mech *mech, const char *server, const nt_creds *creds, auth_ctx **a,
-                           uint8_t **tok, size_t *toklen)
-{
-    char *ws = nt_hostname();
-    char *spn = malloc(strlen(server) + 6);
-    uint32_t st = NT_ERROR_NOT_ENOUGH_MEMORY;
-    if (spn) {
-        strcpy(spn, "cifs/");
-        strcat(spn, server);
-        auth_target tg = {ws, spn};
-        st = auth_start(mech, creds, &tg, a, tok, toklen);
-    }
-    free(ws);
-    free(spn);
-    return st;
-}
-
 uint32_t smb2_session_setup(smb2_conn *c, const auth_mech *mech, const char *server, const nt_creds *creds)
 {
     auth_ctx *a = NULL;
     uint8_t *tok = NULL;
     size_t toklen = 0;
-    uint32_t st = start_auth(mech, server, creds, &a, &tok, &toklen);
+    uint32_t st = auth_start_cifs(mech, server, creds, &a, &tok, &toklen);
     if (st)
         return st;
     uint8_t preauth[64];
