@@ -2,6 +2,7 @@
  * OutputDebugStringA (visible with WINEDEBUG=+debugstr); native: stderr. */
 #include "nt.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,16 +10,20 @@
 #include <windows.h>
 #endif
 
-static int trace_state = -1; /* -1 unknown, 0 off, 1 on; benign race: idempotent */
+/* -1 unknown, 0 off, 1 on; atomic, since the first calls of several threads
+ * may all read the environment (same answer, but not a data race). */
+static _Atomic int trace_state = -1;
 
 bool nt_trace_enabled(void)
 {
-    if (trace_state < 0) {
-        char *v = nt_getenv("NETAPI32_TRACE");
-        trace_state = (v && v[0] && strcmp(v, "0") != 0) ? 1 : 0;
-        free(v);
+    int v = atomic_load_explicit(&trace_state, memory_order_relaxed);
+    if (v < 0) {
+        char *e = nt_getenv("NETAPI32_TRACE");
+        v = (e && e[0] && strcmp(e, "0") != 0) ? 1 : 0;
+        free(e);
+        atomic_store_explicit(&trace_state, v, memory_order_relaxed);
     }
-    return trace_state == 1;
+    return v == 1;
 }
 
 void nt_trace(const char *fmt, ...)

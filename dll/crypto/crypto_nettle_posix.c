@@ -8,6 +8,7 @@
 #include "crypto.h"
 #include "crypto_internal.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,16 +161,20 @@ static nettle_cipher_func *aes_func(const nt_aes_key *k)
  * the portable constant-time GHASH (crypto_gcm.c) is used. */
 static bool nettle_ghash_constant_time(void)
 {
-    static int cached = -1;
-    if (cached < 0) {
+    /* atomic: several threads may ask first (same answer, but a plain int
+     * written by two threads is a data race) */
+    static _Atomic int cached = -1;
+    int v = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (v < 0) {
         int maj = nettle_version_major(), min = nettle_version_minor();
         bool ok = maj > 3 || (maj == 3 && min >= 9);
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
         ok = ok || __builtin_cpu_supports("pclmul");
 #endif
-        cached = ok;
+        v = ok;
+        atomic_store_explicit(&cached, v, memory_order_relaxed);
     }
-    return cached == 1;
+    return v == 1;
 }
 
 nt_gcm_rc nt_aes_key_gcm_backend(nt_aes_key *k, bool enc, const uint8_t nonce[12],
