@@ -243,12 +243,7 @@ static int seam_teardown(void **state)
     return 0;
 }
 
-static nt_wchar *W(const char *s)
-{
-    nt_wchar *w = nt_utf8_to_utf16(s, NULL);
-    assert_non_null(w);
-    return w;
-}
+#include "test_wstr.h"
 
 /* NetSessionEnum of everything at `level` against server "fake". */
 static uint32_t enum_all(uint32_t level, uint32_t *count)

@@ -11,12 +11,7 @@
 
 #include "api/api.h"
 
-static nt_wchar *W(const char *s)
-{
-    nt_wchar *w = nt_utf8_to_utf16(s, NULL);
-    assert_non_null(w);
-    return w;
-}
+#include "test_wstr.h"
 
 static void expect_server(const char *in, uint32_t want_st, const char *host, const char *unc, bool local)
 {

@@ -109,12 +109,7 @@ static int teardown(void **state)
     return 0;
 }
 
-static nt_wchar *W(const char *s)
-{
-    nt_wchar *w = nt_utf8_to_utf16(s, NULL);
-    assert_non_null(w);
-    return w;
-}
+#include "test_wstr.h"
 
 /* The string of field f of entry i in a packed block at `level`. */
 static char *field(const uint8_t *buf, uint32_t level, uint32_t i, sess_field f)

@@ -69,12 +69,7 @@ static const uint8_t SAMBA_DELRESP[] = {
 };
 
 /* ---- helpers -------------------------------------------------------------- */
-static nt_wchar *W(const char *s)
-{
-    nt_wchar *r = nt_utf8_to_utf16(s, NULL);
-    assert_non_null(r);
-    return r;
-}
+#include "test_wstr.h"
 
 static void assert_wstr(const nt_wchar *got, const char *want)
 {

@@ -18,12 +18,7 @@
 #define BASE 0x00400000u   /* pretend address of the caller's buffer */
 #define CANARY 0xA5
 
-static nt_wchar *W(const char *s)
-{
-    nt_wchar *w = nt_utf8_to_utf16(s, NULL);
-    assert_non_null(w);
-    return w;
-}
+#include "test_wstr.h"
 
 /* reads the 9x string pointer at off of rec; NULL pointer -> NULL */
 static const char *str_at(const uint8_t *buf, size_t cb, const uint8_t *rec, size_t off)
