@@ -16,63 +16,15 @@
 # Both are idempotent.  Environment: WINE_DLLDIR64 / WINE_DLLDIR32 (Wine's
 # x86_64-windows / i386-windows dirs) override the search below.
 set -u
-cmd=${1:-}; PREFIX=${2:-}; BUILD=${3:-build}
-if [ -z "$cmd" ] || [ -z "$PREFIX" ] || { [ "$cmd" != install ] && [ "$cmd" != uninstall ]; }; then
-    echo "usage: $0 install|uninstall PREFIX [BUILD]" >&2; exit 2
-fi
-case $PREFIX in /*) ;; *) PREFIX=$PWD/$PREFIX ;; esac
-export WINEPREFIX=$PREFIX WINEDEBUG=-all
-TARGET=wine_netapi32            # tools/gen_spec.py FORWARD_DLL
-STATE=$PREFIX/netapi32-wine     # backup + optional WINEDLLPATH tree
-OVR='HKCU\Software\Wine\DllOverrides'
-
-die() { echo "install.sh: $*" >&2; exit 1; }
-
-find_wine_dir() {   # $1 = x86_64|i386
-    local a=$1 d
-    local var=WINE_DLLDIR64; [ "$a" = i386 ] && var=WINE_DLLDIR32
-    if [ -n "${!var:-}" ]; then [ -f "${!var}/netapi32.dll" ] && echo "${!var}"; return; fi
-    local multi=x86_64-linux-gnu; [ "$a" = i386 ] && multi=i386-linux-gnu
-    for d in /usr/lib/$multi/wine/$a-windows /usr/lib/wine/$a-windows /usr/lib64/wine/$a-windows \
-             /usr/local/lib/wine/$a-windows /opt/wine-stable/lib/wine/$a-windows \
-             /opt/wine-stable/lib64/wine/$a-windows; do
-        [ -f "$d/netapi32.dll" ] && { echo "$d"; return; }
-    done
-}
-
-is_ours() { [ -f "$1" ] && grep -q "$TARGET\." "$1" 2>/dev/null; }
-
-# Keeps the file we are about to replace (once: never back up our own DLL).
-backup() {  # $1 = dir name (system32|syswow64), $2 = file name
-    local src=$PREFIX/drive_c/windows/$1/$2 bdir=$STATE/backup/$1
-    [ -e "$bdir/$2" ] || [ -e "$bdir/$2.absent" ] && return 0
-    mkdir -p "$bdir"
-    if [ -f "$src" ] && ! is_ours "$src"; then cp -p "$src" "$bdir/$2"; else touch "$bdir/$2.absent"; fi
-}
-
-restore() { # $1 = dir name, $2 = file name, $3 = Wine builtin fallback (may be empty)
-    local dst=$PREFIX/drive_c/windows/$1/$2 bdir=$STATE/backup/$1
-    if [ -f "$bdir/$2" ]; then cp -p "$bdir/$2" "$dst"
-    elif [ -e "$bdir/$2.absent" ]; then rm -f "$dst"
-    elif is_ours "$dst"; then
-        if [ -n "$3" ]; then cp "$3" "$dst"; else rm -f "$dst"; fi
-    fi
-}
-
-wine_quiet() { wine "$@" >/dev/null 2>&1; }
-
-prefix_is_64() { grep -q '^#arch=win64' "$PREFIX/system.reg" 2>/dev/null; }
+DLL=netapi32
+source "$(dirname "$0")/install_lib.sh"
 
 if [ "$cmd" = install ]; then
     command -v wine >/dev/null || die "wine not found"
     [ -f "$BUILD/x86_64/netapi32.dll" ] || die "$BUILD/x86_64/netapi32.dll not built"
     W64=$(find_wine_dir x86_64); [ -n "$W64" ] || die "Wine's x86_64-windows/netapi32.dll not found (set WINE_DLLDIR64)"
     W32=$(find_wine_dir i386)
-    if [ ! -f "$PREFIX/system.reg" ]; then
-        echo "creating prefix $PREFIX"
-        wineboot -i >/dev/null 2>&1; wineserver -w
-        [ -f "$PREFIX/system.reg" ] || die "wineboot -i failed for $PREFIX"
-    fi
+    ensure_prefix
     prefix_is_64 || die "$PREFIX is a 32-bit prefix; only 64-bit prefixes are supported"
     SYS64=$PREFIX/drive_c/windows/system32 SYSWOW=$PREFIX/drive_c/windows/syswow64
     backup system32 netapi32.dll
