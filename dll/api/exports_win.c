@@ -96,16 +96,3 @@ NET_API_STATUS WINAPI NetApiBufferSize(LPVOID Buffer, LPDWORD ByteCount)
     *ByteCount = s == (SIZE_T)-1 ? 0 : (DWORD)s;
     return NERR_Success;
 }
-
-BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved)
-{
-    if (reason == DLL_PROCESS_ATTACH) {
-        DisableThreadLibraryCalls(inst);
-    } else if (reason == DLL_PROCESS_DETACH && reserved == NULL) {
-        /* FreeLibrary: close sockets without talking (loader lock held).
-         * At process exit (reserved != NULL) the OS reclaims everything. */
-        api_cache_shutdown();
-        api_snapshots_clear();
-    }
-    return TRUE;
-}

@@ -44,15 +44,3 @@ API_RET_TYPE WINAPI NetSessionDel(const char *pszServer, const char *pszClientNa
 {
     return sv9x_session_del(pszServer, pszClientName, sReserved);
 }
-
-BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved)
-{
-    if (reason == DLL_PROCESS_ATTACH) {
-        DisableThreadLibraryCalls(inst);
-    } else if (reason == DLL_PROCESS_DETACH && reserved == NULL) {
-        /* FreeLibrary: drop cached connections without talking (loader lock) */
-        api_cache_shutdown();
-        api_snapshots_clear();
-    }
-    return TRUE;
-}
