@@ -5,6 +5,7 @@ answers session calls only through RAP (MS-RAP) on \\PIPE\\LANMAN.
 
 usage: rap_server.py IP --state FILE --user NAME:PASSWORD[:admin] ...
                      [--port 445] [--domain RAPDOM] [--name RAPSRV]
+                     [--srvsvc missing|bind-nak|reject]
 
  - NEGOTIATE: only NT LM 0.12 with extended security, signing required
    (SecurityMode 0x0F); an SMB2 NEGOTIATE closes the connection (as an
@@ -17,7 +18,9 @@ usage: rap_server.py IP --state FILE --user NAME:PASSWORD[:admin] ...
    every request must carry a valid signature, else the connection is closed.
  - TREE_CONNECT_ANDX: IPC$ only (else STATUS_BAD_NETWORK_NAME).
  - NT_CREATE_ANDX: \\LANMAN opens (counted as the session's open files);
-   any other name, srvsvc included, is STATUS_OBJECT_NAME_NOT_FOUND.
+   any other name, srvsvc included, is STATUS_OBJECT_NAME_NOT_FOUND.  With
+   --srvsvc bind-nak / reject, srvsvc opens but its bind (TransactNmPipe) is
+   refused: bind_nak, or the presentation context rejected.
  - TRANSACTION on \\PIPE\\LANMAN: RAP (tests/lib/rap_lanman.py); CLOSE,
    ECHO, TREE_DISCONNECT, LOGOFF_ANDX; anything else STATUS_NOT_SUPPORTED.
 
@@ -93,6 +96,7 @@ class Conn:
         self.srv, self.sock, self.peer = srv, sock, peer
         self.negotiated, self.auth, self.uid, self.sess = False, None, 0, None
         self.key, self.seq, self.tids, self.fids, self.closing = None, 0, set(), set(), False
+        self.srvsvc_fids = set()
 
     def shutdown(self):
         try:
@@ -191,8 +195,9 @@ def main():
     ap.add_argument("--user", action="append", default=[])
     ap.add_argument("--domain", default="RAPDOM")
     ap.add_argument("--name", default="RAPSRV")
+    ap.add_argument("--srvsvc", choices=("missing", "bind-nak", "reject"), default="missing")
     a = ap.parse_args()
-    srv = argparse.Namespace(users={}, domain=a.domain, name=a.name, table=Table(a.state))
+    srv = argparse.Namespace(users={}, domain=a.domain, name=a.name, table=Table(a.state), srvsvc=a.srvsvc)
     for u in a.user:
         p = u.split(":")
         srv.users[p[0]] = (p[1], len(p) > 2 and p[2] == "admin")

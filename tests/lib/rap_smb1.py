@@ -128,13 +128,16 @@ def nt_create(c, req, w, b, bs):
         c.send(req, ST_INVALID_PARAMETER)
         return
     name = name_at(req, bs, bs + len(b), min(MAX_NAME, struct.unpack_from("<H", w, 5)[0])).lstrip("\\")
-    if name.lower() != "lanman":
+    srvsvc = name.lower() == "srvsvc" and c.srv.srvsvc != "missing"
+    if name.lower() != "lanman" and not srvsvc:
         c.send(req, ST_NOT_FOUND)
         return
     fid = 0x4000 + len(c.fids)
     while fid in c.fids:
         fid += 1
     c.fids.add(fid)
+    if srvsvc:
+        c.srvsvc_fids.add(fid)
     c.sess["opens"] += 1
     words = ANDX_NONE + struct.pack("<BHI", 0, fid, 1) + b"\0" * 32 + struct.pack("<IQQHHB", 0x80, 4096, 0, 2,
                                                                                     0x05FF, 0)
@@ -148,6 +151,7 @@ def close(c, req, w, b, bs):
         c.send(req, ST_INVALID_HANDLE)
         return
     c.fids.discard(fid)
+    c.srvsvc_fids.discard(fid)
     c.sess["opens"] -= 1
     c.send(req, ST_OK)
     c.srv.table.save()
@@ -169,19 +173,36 @@ def transaction(c, req, w, b, bs):
     z = b.find(b"\0", 0, 64)
     if b[:z].lower() == b"\\pipe\\lanman":
         name = "\\pipe\\lanman"  # ASCII although FLAGS2 says Unicode, as impacket sends it
+    nmpipe = w[26] == 2 and struct.unpack_from("<H", w, 28)[0] == 0x26
+    if name == "\\pipe\\" and nmpipe and struct.unpack_from("<H", w, 30)[0] in c.srvsvc_fids:
+        trans_reply(c, req, b"", bind_refusal(c.srv.srvsvc, req[do:do + dc]))
+        return
     if name != "\\pipe\\lanman" or w[26] != 0:
         c.send(req, ST_INVALID_HANDLE if name == "\\pipe\\" else ST_NOT_FOUND)
         return
     rp, rd, ends = rap_lanman.handle(req[po:po + pc], md, c.sess, c.srv.table.sessions(), time.time())
-    rp, rd = rp[:mp], rd[:md]
-    poff = 56
-    doff = (poff + len(rp) + 3) & ~3
-    words = struct.pack("<HHHHHHHHHBB", len(rp), len(rd), 0, len(rp), poff, 0, len(rd), doff, 0, 0, 0)
-    data = b"\0" + rp + b"\0" * (doff - poff - len(rp)) + rd
-    c.send(req, ST_OK, words, data)
+    trans_reply(c, req, rp[:mp], rd[:md])
     if ends:
         print("NetSessionDel: ending %d session(s)" % len(ends), flush=True)
         c.srv.table.end(ends, keep=c)
+
+
+def trans_reply(c, req, rp, rd):
+    poff = 56
+    doff = (poff + len(rp) + 3) & ~3
+    words = struct.pack("<HHHHHHHHHBB", len(rp), len(rd), 0, len(rp), poff, 0, len(rd), doff, 0, 0, 0)
+    c.send(req, ST_OK, words, b"\0" + rp + b"\0" * (doff - poff - len(rp)) + rd)
+
+
+def bind_refusal(mode, pdu):
+    """--srvsvc bind-nak / reject: the srvsvc pipe exists but refuses the
+    bind: a bind_nak, or a bind_ack whose one context is rejected (abstract
+    syntax not supported).  Anything but a bind is answered the same way."""
+    call_id = pdu[12:16] if len(pdu) >= 16 else b"\0\0\0\0"
+    if mode == "bind-nak":
+        return b"\x05\x00\x0d\x03\x10\0\0\0" + struct.pack("<HH", 20, 0) + call_id + b"\0" * 4
+    body = struct.pack("<HHIH", 4280, 4280, 0x1234, 0) + b"\0\0" + struct.pack("<B3xHH", 1, 2, 1) + b"\0" * 20
+    return b"\x05\x00\x0c\x03\x10\0\0\0" + struct.pack("<HH", 16 + len(body), 0) + call_id + body
 
 
 def echo(c, req, w, b, bs):
