@@ -17,7 +17,7 @@
 
 #include "api/api.h"
 #include "rap/rap.h"
-#include "test_hex.h"
+#include "fake_rap_conn.h"
 
 /* bind_nak, call 1: reason 0, no protocol versions (padded to 20 bytes) */
 static const char *NAK = "05000d0310000000140000000100000000000000";
@@ -31,13 +31,6 @@ static const char *L10_DATA = "10000000180000003c00000005000000312e322e332e34006
 static const char *g_bind_answer;
 static uint32_t g_bind_fail;
 static unsigned g_transacts, g_binds, g_pipe_closes;
-
-static uint8_t *dup_hex(const char *h, size_t *n)
-{
-    uint8_t *p = malloc(strlen(h) / 2 + 1);
-    *n = test_unhex(h, p, strlen(h) / 2 + 1);
-    return p;
-}
 
 static uint32_t p_transceive(void *ctx, const uint8_t *in, size_t inlen, uint8_t *out, size_t cap, size_t *got)
 {
@@ -81,9 +74,6 @@ static uint32_t c_transact(void *ctx, const np_transact_req *q, np_transact_resp
     return NT_OK;
 }
 
-static bool c_dead(void *ctx) { (void)ctx; return false; }
-static void c_info(const void *ctx, np_conn_info *o) { (void)ctx; o->family = "test"; }
-static void c_close(void *ctx, bool polite) { (void)ctx; (void)polite; }
 static const np_conn_ops SMB1_LIKE = {c_open, c_transact, NULL, c_dead, c_info, c_close};
 static const np_conn_ops SMB2_LIKE = {c_open, NULL, NULL, c_dead, c_info, c_close};
 static const np_conn_ops *g_ops;
@@ -100,24 +90,12 @@ static uint32_t c_connect(const np_target *t, const nt_creds *cr, np_conn *out)
 static int setup(void **state)
 {
     (void)state;
-    unsetenv("NETAPI32_USER");
-    unsetenv("NETAPI32_PASSWORD");
-    unsetenv("NETAPI32_AUTH_FILE");
-    unsetenv("NETAPI32_FORCE_RAP");
+    rap_test_env_reset();
     g_transacts = g_binds = g_pipe_closes = 0;
     g_bind_fail = 0;
     g_bind_answer = NAK;
     g_ops = &SMB1_LIKE;
     api_set_connector(c_connect);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    api_cache_shutdown();
-    api_snapshots_clear();
-    api_set_connector(NULL);
     return 0;
 }
 
@@ -195,11 +173,11 @@ static void test_transport_failure_is_no_refusal(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_decision, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bind_nak_uses_rap, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_context_rejected_uses_rap, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_smb2_refusal_stands, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_transport_failure_is_no_refusal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decision, setup, rap_test_teardown),
+        cmocka_unit_test_setup_teardown(test_bind_nak_uses_rap, setup, rap_test_teardown),
+        cmocka_unit_test_setup_teardown(test_context_rejected_uses_rap, setup, rap_test_teardown),
+        cmocka_unit_test_setup_teardown(test_smb2_refusal_stands, setup, rap_test_teardown),
+        cmocka_unit_test_setup_teardown(test_transport_failure_is_no_refusal, setup, rap_test_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,10 +93,19 @@ def _need(level, s, now):
     return len(_record(level, _values(s, now), st)) + sum(len(t) for _, t in st)
 
 
-def _check_level(level, ddesc):
+def _level_args(params, pos, ddesc, caller, max_data):
+    """Level (W) and receive buffer size (L) of Enum/GetInfo: (level, room,
+    status): the level must exist, DataDesc be its descriptor, the caller an
+    administrator; room = what the answer's data block may hold."""
+    level, pos = _u16(params, pos)
+    bufsize, pos = _u16(params, pos)
     if level not in LEVELS:
-        return INVALID_LEVEL
-    return OK if ddesc == LEVELS[level] else INVALID_PARAMETER
+        st = INVALID_LEVEL
+    elif ddesc != LEVELS[level]:
+        st = INVALID_PARAMETER
+    else:
+        st = OK if caller["admin"] else ACCESS_DENIED
+    return level, min(bufsize, max_data, 0xFFFF - CONVERTER), st
 
 
 def handle(params, max_data, caller, sessions, now):
@@ -131,14 +140,9 @@ def handle(params, max_data, caller, sessions, now):
 
 
 def _enum(params, pos, ddesc, max_data, caller, sessions, now):
-    level, pos = _u16(params, pos)
-    bufsize, pos = _u16(params, pos)
-    st = _check_level(level, ddesc)
-    if st == OK and not caller["admin"]:
-        st = ACCESS_DENIED
+    level, room, st = _level_args(params, pos, ddesc, caller, max_data)
     if st != OK:
         return struct.pack("<HHHH", st, 0, 0, 0), b"", []
-    room = min(bufsize, max_data, 0xFFFF - CONVERTER)
     used, fit = 0, []
     for s in sessions:
         n = _need(level, s, now)
@@ -152,17 +156,12 @@ def _enum(params, pos, ddesc, max_data, caller, sessions, now):
 
 
 def _getinfo(params, pos, name, ddesc, max_data, caller, sessions, now):
-    level, pos = _u16(params, pos)
-    bufsize, pos = _u16(params, pos)
-    st = _check_level(level, ddesc)
-    if st == OK and not caller["admin"]:
-        st = ACCESS_DENIED
+    level, room, st = _level_args(params, pos, ddesc, caller, max_data)
     if st != OK:
         return struct.pack("<HHH", st, 0, 0), b"", []
     match = [s for s in sessions if client_key(s["client"]) == client_key(name)]
     if not match:
         return struct.pack("<HHH", CLIENT_NOT_FOUND, 0, 0), b"", []
-    room = min(bufsize, max_data, 0xFFFF - CONVERTER)
     need = _need(level, match[0], now)
     fixed = sum(SIZES[c] for c in LEVELS[level])
     if need <= room:

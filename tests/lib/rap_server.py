@@ -42,8 +42,6 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import rap_lanman  # noqa: E402
-import rap_ntlm  # noqa: E402
 import rap_smb1  # noqa: E402
 
 MAX_MSG = 0x1FFFF
