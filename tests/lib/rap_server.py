@@ -180,6 +180,8 @@ def handle(srv, sock, peer):
         c.serve()
     except (EOFError, OSError, socket.timeout, struct.error):
         pass
+    except Exception as e:  # a bug here must not take the server down: log it, drop the connection
+        print("connection from %s: %r" % (peer, e), flush=True)
     finally:
         srv.table.remove(i)
         sock.close()
