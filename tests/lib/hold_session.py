@@ -9,7 +9,8 @@ smbclient cannot choose its source address; on loopback every client of
 machine, which makes client filters and delete-by-client meaningful.
 Prints "ready" once the tree is connected, then sleeps until killed.
 HOLD_SMB1=1 in the environment speaks SMB1 (NT LM 0.12) only, e.g. with
-SHARE IPC$ for the RAP-only server (tests/lib/rap_server.py).
+SHARE IPC$ for the RAP-only server (tests/lib/rap_server.py); HOLD_OPEN=NAME
+also opens NAME on the share and keeps it open (e.g. LANMAN there).
 """
 import os
 import socket
@@ -41,7 +42,9 @@ try:
     else:
         c = SMBConnection(server, server, sess_port=445, timeout=10)
     c.login(user, password, "")
-    c.connectTree(share)
+    tid = c.connectTree(share)
+    if os.environ.get("HOLD_OPEN"):
+        c.openFile(tid, os.environ["HOLD_OPEN"])  # an open file the session holds
 except Exception as ex:
     print("ERROR: %s" % ex, flush=True)
     sys.exit(1)

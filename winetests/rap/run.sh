@@ -8,7 +8,8 @@
 # NTLMv2 with signing required, srvsvc "object name not found", RAP
 # NetSessionEnum/GetInfo/Del over the connections really logged on to it.
 # Sessions: impacket SMB1 holders (tests/lib/hold_session.py, HOLD_SMB1=1)
-# ntsuser1 from 127.0.0.121 and 127.0.0.123, ntsuser2 from 127.0.0.122.
+# ntsuser1 from 127.0.0.121 and 127.0.0.123 (holding \LANMAN open: one open
+# file), ntsuser2 from 127.0.0.122.
 # Truth: the server's own session table (its --state file).
 #  - wt_enum full / wt_getinfo full: every level, filters, paging, GetInfo;
 #    the trace says RAP was chosen because srvsvc is missing;
@@ -85,8 +86,8 @@ settle() { local i; for i in $(seq 1 25); do "$@" && return 0; sleep 0.2; done; 
 has() { grep -q "^$1	$2	" "$STATE"; }           # CLIENT USER: in the server's table
 gone() { ! has "$@"; }
 count_is() { [ "$(grep -c . "$STATE")" = "$1" ]; }
-hold() { # SOURCE USER PASS
-    HOLD_SMB1=1 /usr/bin/python3 tests/lib/hold_session.py "$R" "$1" "$2" "$3" 'IPC$' >>"$WT/holders.log" 2>&1 &
+hold() { # SOURCE USER PASS [FILE-TO-HOLD-OPEN]
+    HOLD_SMB1=1 HOLD_OPEN="${4:-}" /usr/bin/python3 tests/lib/hold_session.py "$R" "$1" "$2" "$3" 'IPC$' >>"$WT/holders.log" 2>&1 &
     HOLDERS+=($!)
     settle has "$1" "$2"
 }
@@ -97,8 +98,8 @@ fresh() {
     SRV_PID=$!
     settle grep -q ready "$WT/server.log" || { fail server "did not start: $(tail -2 "$WT/server.log")"; return 1; }
     hold "$H1" "$SAMBA_USER1" "$SAMBA_USER1_PASS" && hold "$H2" "$SAMBA_USER2" "$SAMBA_USER2_PASS" &&
-        hold "$H3" "$SAMBA_USER1" "$SAMBA_USER1_PASS" || { fail sessions "holders did not log on: $(tail -2 "$WT/holders.log")"; return 1; }
-    settle count_is 3
+        hold "$H3" "$SAMBA_USER1" "$SAMBA_USER1_PASS" LANMAN || { fail sessions "holders did not log on: $(tail -2 "$WT/holders.log")"; return 1; }
+    settle count_is 3 && settle grep -q "^$H3	$SAMBA_USER1	1	" "$STATE"
 }
 # truth FILE: S lines from the server's table (time = now - logon; our own admin
 # session from $R wildcarded, it exists only while the program runs), U pairs
