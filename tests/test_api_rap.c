@@ -19,7 +19,7 @@
 
 #include "api/api.h"
 #include "rap/rap.h"
-#include "test_hex.h"
+#include "fake_rap_conn.h"
 
 /* Samba 4.17's RAP level 2 answer for three sessions (tests/test_rap.c). */
 static const char *L2_PAR = "0000000003000000";
@@ -33,13 +33,6 @@ static const char *L2_DATA =
 static unsigned g_calls, g_opens, g_dels;
 static uint16_t g_del_status;
 static uint32_t g_fail_transact;
-
-static uint8_t *dup_hex(const char *h, size_t *n)
-{
-    uint8_t *p = malloc(strlen(h) / 2 + 1);
-    *n = test_unhex(h, p, strlen(h) / 2 + 1);
-    return p;
-}
 
 static uint32_t c_open(void *ctx, const char *name, np_pipe *out)
 {
@@ -84,9 +77,6 @@ static uint32_t c_transact(void *ctx, const np_transact_req *q, np_transact_resp
     return NT_OK;
 }
 
-static bool c_dead(void *ctx) { (void)ctx; return false; }
-static void c_info(const void *ctx, np_conn_info *o) { (void)ctx; o->family = "test"; }
-static void c_close(void *ctx, bool polite) { (void)ctx; (void)polite; }
 static const np_conn_ops OPS = {c_open, c_transact, NULL, c_dead, c_info, c_close};
 
 static uint32_t c_connect(const np_target *t, const nt_creds *cr, np_conn *out)
@@ -101,23 +91,11 @@ static uint32_t c_connect(const np_target *t, const nt_creds *cr, np_conn *out)
 static int setup(void **state)
 {
     (void)state;
-    unsetenv("NETAPI32_USER");
-    unsetenv("NETAPI32_PASSWORD");
-    unsetenv("NETAPI32_AUTH_FILE");
-    unsetenv("NETAPI32_FORCE_RAP");
+    rap_test_env_reset();
     g_calls = g_opens = g_dels = 0;
     g_del_status = 0;
     g_fail_transact = 0;
     api_set_connector(c_connect);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    api_cache_shutdown();
-    api_snapshots_clear();
-    api_set_connector(NULL);
     return 0;
 }
 
@@ -204,11 +182,11 @@ static void test_transport_failure(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_enum_every_level, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_enum_filter_and_paging, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_getinfo, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_del, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_transport_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_enum_every_level, setup, rap_test_teardown),
+        cmocka_unit_test_setup_teardown(test_enum_filter_and_paging, setup, rap_test_teardown),
+        cmocka_unit_test_setup_teardown(test_getinfo, setup, rap_test_teardown),
+        cmocka_unit_test_setup_teardown(test_del, setup, rap_test_teardown),
+        cmocka_unit_test_setup_teardown(test_transport_failure, setup, rap_test_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,8 @@
  *       level 502 -> ERROR_INVALID_LEVEL; NULL/empty client or user and NULL
  *       bufptr -> ERROR_INVALID_PARAMETER; no session from the client ->
  *       NERR_ClientNameNotFound; client known, user not -> NERR_UserNotFound.
+ *   --real-cltype (after PREFIX): the server has level 2 itself (RAP-only
+ *       server): cltype_name is the client's, not necessarily "".
  */
 #include "wt_sess.h"
 
@@ -30,9 +32,10 @@ int wmain(int argc, wchar_t **argv)
     const wchar_t *srv;
     char tfile[512];
     static char prefix[128];
+    int real_cltype = argc > 5 && wcscmp(argv[5], L"--real-cltype") == 0;
     int j;
     if (argc < 5 || wcscmp(argv[1], L"full") != 0) {
-        fprintf(stderr, "usage: wt_getinfo full SERVER TRUTHFILE PREFIX\n");
+        fprintf(stderr, "usage: wt_getinfo full SERVER TRUTHFILE PREFIX [--real-cltype]\n");
         return 2;
     }
     srv = argv[2];
@@ -75,7 +78,7 @@ int wmain(int argc, wchar_t **argv)
                 }
                 if (!why) why = wt_unc_ok(lv, buf, 1);
                 if (!why) why = wt_block_ok(lv, buf, 1);
-                if (!why && lv == 2) why = wt_derived_ok(lv, buf, 1);
+                if (!why && lv == 2 && !real_cltype) why = wt_derived_ok(lv, buf, 1);
             }
             WT_CHECK(name, !why, "%s", why);
             NetApiBufferFree(buf);

@@ -87,6 +87,12 @@ uint32_t api_with_conn_rap(const api_server *srv, api_retry policy, api_op_fn op
  * (NT_RPC_S_SERVER_UNAVAILABLE, STATUS_OBJECT_NAME_NOT_FOUND) or
  * NETAPI32_FORCE_RAP=1 (diagnostic) asks for it (rap.c). */
 bool api_rap_instead(const np_conn *c, uint32_t open_status);
+/* Whether connection c, whose srvsvc pipe opened but whose bind failed with
+ * bind_status, is to be used with RAP instead: it has TRANSACTION (SMB1) and
+ * the server refused the interface (bind_nak: NT_RPC_S_SERVER_UNAVAILABLE;
+ * presentation context rejected: NT_RPC_S_UNKNOWN_IF), as servers whose
+ * pipe exists but serves no srvsvc answer.  The caller closes the pipe. */
+bool api_rap_after_bind(const np_conn *c, uint32_t bind_status);
 /* The connection factory (pipe/pipe.h) new connections come from: NULL
  * restores the default (SMB2/3, smb2_np_connect).  Unit tests pass one that
  * yields a scripted server (tests/fake_srvsvc.h); everything above the pipe

@@ -222,6 +222,11 @@ static uint32_t slot_connect(const cache_entry *e, conn_slot *sl, const api_serv
     } else if (st == NT_OK && !sl->rap) {
         rpc_init(&sl->rpc, &sl->pipe);
         st = rpc_bind(&sl->rpc, &RPC_SRVSVC_SYNTAX);
+        if (st != NT_OK && (sl->rap = api_rap_after_bind(&sl->conn, st)) == true) {
+            np_pipe_close(&sl->pipe, true);
+            memset(&sl->rpc, 0, sizeof(sl->rpc));
+            st = NT_OK;
+        }
     }
     if (st != NT_OK) {
         nt_trace("connect %s:%u failed: %u", srv->host, (unsigned)e->port, (unsigned)st);

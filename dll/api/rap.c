@@ -40,6 +40,16 @@ bool api_rap_instead(const np_conn *c, uint32_t open_status)
     return false;
 }
 
+bool api_rap_after_bind(const np_conn *c, uint32_t bind_status)
+{
+    if (!c || !c->ops || !c->ops->transact)
+        return false; /* SMB2: the refusal stands */
+    if (bind_status != NT_RPC_S_SERVER_UNAVAILABLE && bind_status != NT_RPC_S_UNKNOWN_IF)
+        return false; /* transport failures and the like are not a refusal of srvsvc */
+    nt_trace("the server refused the srvsvc bind (%u): using RAP on \\PIPE\\LANMAN", (unsigned)bind_status);
+    return true;
+}
+
 /* One RAP call: the parameter block in w (freed here) out, the answer in r. */
 static uint32_t rap_call(const np_conn *c, nt_wr *w, np_transact_resp *r)
 {

@@ -9,6 +9,9 @@
 #                                run EXE under Wine with a hard timeout; stdout to stdout,
 #                                stderr to $WINE_STDERR (default DIR/last.stderr);
 #                                returns the program's exit code (124 on timeout)
+#   wine_run_env DIR TIMEOUT [VAR=VALUE...] EXE [ARGS...]
+#                                wine_run with the leading VAR=VALUE words in the program's
+#                                environment (a word starting with \ or / is never one)
 #   wine_winpath PATH            the Windows (Z:) path of a Unix path
 #   wine32_usable                0 when 32-bit Windows programs can run here; else sets
 #                                WINE32_WHY (with WINE32_PREFIX=DIR: runs a 32-bit program in DIR)
@@ -70,6 +73,14 @@ wine_run() {
     local err="${WINE_STDERR:-$dir/last.stderr}"
     WINEPREFIX="$dir" DISPLAY= timeout -k 5 "$to" "$WINE_BIN" "$@" 2>"$err" | tr -d '\r'
     return "${PIPESTATUS[0]}"
+}
+
+wine_run_env() {
+    local dir=$1 to=$2; shift 2
+    (
+        while [ $# -gt 0 ] && [[ "$1" == *=* ]] && [[ "$1" != [\\/]* ]]; do export "$1"; shift; done
+        wine_run "$dir" "$to" "$@"
+    )
 }
 
 wine32_usable() {

@@ -12,9 +12,12 @@
 # RAP but not srvsvc: without samba-dcerpcd (`rpc start on demand helpers =
 # no`) the srvsvc pipe is gone (STATUS_OBJECT_NAME_NOT_FOUND) and the RAP
 # answer is an empty success; `rpc_server:srvsvc = disabled` has no effect.
-# So the API's RAP path is tested with the client told to use RAP
-# (NETAPI32_FORCE_RAP=1, winetests/smb1/run.sh) and, for the srvsvc-missing
-# fallback itself, over a scripted connection (tests/test_api_rap.c).
+# (`rpc_server:srvsvc = external`/`embedded` and `dcerpc endpoint servers =
+# -srvsvc` leave the pipe open too.)  So the API's RAP path is tested with the
+# client told to use RAP against Samba (NETAPI32_FORCE_RAP=1,
+# winetests/smb1/run.sh), over scripted connections (tests/test_api_rap.c,
+# tests/test_api_rap_bind.c) and, without NETAPI32_FORCE_RAP, against the
+# scripted RAP-only server tests/lib/rap_server.py (winetests/rap/run.sh).
 set -u
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"

@@ -49,10 +49,8 @@ ADMIN=(NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS")
 
 # wt NAME [VAR=VALUE...] EXE ARGS: the program's PASS/FAIL lines, tagged
 wt() {
-    local name=$1 envs=() out rc; shift
-    while [ $# -gt 0 ] && [[ "$1" == *=* ]] && [[ "$1" != [\\/]* ]]; do envs+=("$1"); shift; done
-    out=$(env "${envs[@]}" WINE_STDERR="$WT/$TAG$name.stderr" bash -c 'source "$1"; shift; wine_run "$@"' _ \
-          "$REPO/tests/lib/wine.sh" "$PREFIX" 180 "$@")
+    local name=$1 out rc; shift
+    out=$(WINE_STDERR="$WT/$TAG$name.stderr" wine_run_env "$PREFIX" 180 "$@")
     rc=$?
     printf '%s\n' "$out" > "$WT/$TAG$name.stdout"
     printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIPPED): ' | sed -E "s/^(PASS|FAIL|SKIPPED): /\1: ${TAG}smb1./"
