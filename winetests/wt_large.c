@@ -28,14 +28,7 @@ static int NT;
 static const char *P = "large";
 static char OWN_USER[64], SRV_IP[64];
 
-static const char *nm(const char *what)
-{
-    static char b[4][200];
-    static int k;
-    char *o = b[k++ & 3];
-    snprintf(o, sizeof(b[0]), "%s.%s", P, what);
-    return o;
-}
+static const char *nm(const char *what) { return wt_name(P, what); }
 
 static int read_truth(const char *path)
 {
