@@ -75,9 +75,9 @@ static uint32_t collect(smb1_conn *c, smb1_resp *r, smb1_trans_acc *a, bool *ove
             st = smb1_trans_acc_add(a, r->m, r->len, &r->b, &done);
         *overflow = *overflow || r->h.status == STATUS_BUFFER_OVERFLOW;
         smb1_resp_free(r);
-        if (st != NT_OK) {
-            nt_trace("smb1: TRANSACTION: malformed response (part %u)", a->parts + 1);
-            return st == NT_ERROR_UNEXP_NET_ERR ? smb1_poison(c, st) : st;
+        if (st != NT_OK) { /* parts may still be coming: the stream is out of step */
+            nt_trace("smb1: TRANSACTION: response part %u refused (%u)", a->parts + 1, (unsigned)st);
+            return smb1_poison(c, st);
         }
         if (done)
             return NT_OK;
