@@ -20,7 +20,8 @@
  * whole entries that did (dll/rap keeps no cut ones) with
  * sess_list.missing set: NetSessionEnum then returns ERROR_MORE_DATA with
  * totalentries counting the missing entries, and its resume handle ends the
- * walk (session.c).
+ * walk (session.c); not one whole entry in 64 KiB (a protocol violation for
+ * MS-RAP; Samba with 2180-2184 sessions) is ERROR_UNEXP_NET_ERR.
  */
 #include "session_int.h"
 
@@ -105,7 +106,7 @@ static uint32_t enum_level(const np_conn *c, fetch_arg *a, uint16_t lv, bool las
         st = enum_once(c, a, lv, RAP_RECV_MAX, status);
     }
     if (st == NT_OK && *status == NT_ERROR_MORE_DATA) {
-        if (a->out->count == 0) /* 64 KiB always hold one whole entry */
+        if (a->out->count == 0) /* not one whole entry in 64 KiB: nothing usable */
             return NT_ERROR_UNEXP_NET_ERR;
         nt_trace("rap: the list does not fit one answer: %u entries, %u more the server could not send",
                  (unsigned)a->out->count, (unsigned)a->out->missing);
