@@ -1,14 +1,14 @@
 #!/usr/bin/python3
 """Hold many SMB sessions open from ONE client process.
 
-usage: hold_many.py SERVER_IP COUNT USER PASS [USER PASS ...]
+usage: hold_many.py [--smb1] SERVER_IP COUNT USER PASS [USER PASS ...]
 
 Opens COUNT connections to SERVER_IP (session setup + tree connect to
 "data"), alternating over the given users, from the loopback source
 addresses 127.0.1.1 .. 127.0.1.SOURCES (SOURCES = ceil(COUNT / 200), any
 127.x address works on Linux without an alias), so that the server sees
 several client machines as it would on a real network.  Logins run on a
-few threads.  Prints "ready N" once N connections are up (N < COUNT when
+few threads.  --smb1: NT LM 0.12 sessions (for an SMB1-only server).  Prints "ready N" once N connections are up (N < COUNT when
 some failed; the errors go to stderr), then sleeps until killed.
 """
 import resource
@@ -17,8 +17,12 @@ import sys
 import threading
 import time
 
-server, count = sys.argv[1], int(sys.argv[2])
-creds = list(zip(sys.argv[3::2], sys.argv[4::2]))
+args = sys.argv[1:]
+smb1 = bool(args) and args[0] == "--smb1"
+if smb1:
+    args = args[1:]
+server, count = args[0], int(args[1])
+creds = list(zip(args[2::2], args[3::2]))
 PER_SOURCE = 200
 sources = ["127.0.1.%d" % (1 + i) for i in range((count + PER_SOURCE - 1) // PER_SOURCE)]
 
@@ -44,6 +48,10 @@ socket.socket.connect = bound_connect
 
 from impacket.smbconnection import SMBConnection  # noqa: E402
 
+dialect = None
+if smb1:
+    from impacket.smb import SMB_DIALECT
+    dialect = SMB_DIALECT
 held = []
 lock = threading.Lock()
 errors = []
@@ -55,7 +63,7 @@ def opener(indices):
         user, password = creds[i % len(creds)]
         for attempt in range(3):
             try:
-                c = SMBConnection(server, server, sess_port=445, timeout=30)
+                c = SMBConnection(server, server, sess_port=445, timeout=30, preferredDialect=dialect)
                 c.login(user, password, "")
                 c.connectTree("data")
                 with lock:

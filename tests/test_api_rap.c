@@ -6,7 +6,9 @@
  * refusing RAP level 10 gets level 2), filters, paging into single blocks,
  * GetInfo, and NetSessionDel (which Samba does not serve over RAP) with the
  * answers MS-RAP defines: success, NERR_NoSuchSession mapped to
- * NERR_ClientNameNotFound; a transport failure stays a transport failure.
+ * NERR_ClientNameNotFound; a transport failure stays a transport failure;
+ * long lists answered as Samba packs them (asked again at 64 KiB; beyond
+ * that ERROR_MORE_DATA with the right totalentries and a walk that ends).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +34,10 @@ static const char *L2_DATA =
     "00556e6b6e6f776e20436c69656e7400";
 
 static unsigned g_calls, g_opens, g_dels;
+/* g_many > 0: the server has that many sessions and packs its level-2
+ * answer as Samba does (rap_many); the buffer sizes asked are recorded */
+static unsigned g_many, g_asks;
+static uint32_t g_asked[8];
 static uint16_t g_del_status;
 static uint32_t g_fail_transact;
 
@@ -41,6 +48,51 @@ static uint32_t c_open(void *ctx, const char *name, np_pipe *out)
     g_opens++;
     assert_string_equal(name, "srvsvc");
     return NT_RPC_S_SERVER_UNAVAILABLE; /* STATUS_OBJECT_NAME_NOT_FOUND */
+}
+
+/* Samba's RAP NetSessionEnum level 2 for g_many sessions in a buffer of
+ * max bytes (source3/smbd/lanman.c, its behaviour as measured): every
+ * fixed record must fit, or the answer is ERROR_NOT_SUPPORTED; strings go
+ * after them while room lasts, the one overflowing is cut to the room
+ * left, later ones get null pointers, and the status is ERROR_MORE_DATA;
+ * EntriesReturned counts every record, EntriesAvailable is 0. */
+static void rap_many(uint32_t max, np_transact_resp *r)
+{
+    r->param = calloc(1, 8);
+    r->paramlen = 8;
+    if ((size_t)g_many * 30 > max) {
+        nt_put_le16(r->param, NT_ERROR_NOT_SUPPORTED);
+        r->paramlen = 4;
+        return;
+    }
+    uint8_t *d = calloc(1, max);
+    size_t used = (size_t)g_many * 30;
+    uint16_t status = 0;
+    for (unsigned i = 0; i < g_many; i++) {
+        char s[3][32];
+        snprintf(s[0], sizeof(s[0]), "10.1.%u.%u", i / 200, i % 200);
+        snprintf(s[1], sizeof(s[1]), "user%u", i % 7);
+        snprintf(s[2], sizeof(s[2]), "Unknown Client");
+        static const unsigned at[3] = {0, 4, 26};
+        for (unsigned k = 0; k < 3; k++) {
+            size_t n = strlen(s[k]) + 1, room = max - used;
+            if (n > room) {
+                status = NT_ERROR_MORE_DATA;
+                n = room;
+            }
+            if (n) {
+                nt_put_le32(d + i * 30 + at[k], (uint32_t)used);
+                memcpy(d + used, s[k], n);
+                d[used + n - 1] = 0;
+                used += n;
+            }
+        }
+        nt_put_le16(d + i * 30 + 8, 1);
+    }
+    nt_put_le16(r->param, status);
+    nt_put_le16(r->param + 4, (uint16_t)g_many);
+    r->data = d;
+    r->datalen = used;
 }
 
 static uint32_t c_transact(void *ctx, const np_transact_req *q, np_transact_resp *r)
@@ -59,6 +111,14 @@ static uint32_t c_transact(void *ctx, const np_transact_req *q, np_transact_resp
         const char *ddesc = pdesc + strlen(pdesc) + 1;
         if (strcmp(ddesc, "zzWWWDDDz") != 0) { /* only level 2, as Samba */
             r->param = dup_hex("32000000", &r->paramlen);
+            return NT_OK;
+        }
+        if (g_many) {
+            const uint8_t *p = (const uint8_t *)ddesc + strlen(ddesc) + 1;
+            assert_int_equal(nt_le16(p + 2), q->max_data); /* ReceiveBufferSize = MaxDataCount */
+            if (g_asks < 8)
+                g_asked[g_asks++] = q->max_data;
+            rap_many(q->max_data, r);
             return NT_OK;
         }
         r->param = dup_hex(L2_PAR, &r->paramlen);
@@ -93,6 +153,7 @@ static int setup(void **state)
     (void)state;
     rap_test_env_reset();
     g_calls = g_opens = g_dels = 0;
+    g_many = g_asks = 0;
     g_del_status = 0;
     g_fail_transact = 0;
     api_set_connector(c_connect);
@@ -179,6 +240,78 @@ static void test_transport_failure(void **state)
     assert_int_equal(n, 0);
 }
 
+/* A list longer than the first 16000-byte ask: ERROR_MORE_DATA, asked once
+ * more at 65535, whole (300 sessions: 19200 bytes); with more fixed records
+ * than 16000 bytes hold (700), Samba's ERROR_NOT_SUPPORTED is asked again
+ * at 65535 too. */
+static void test_enum_long_list(void **state)
+{
+    (void)state;
+    static const unsigned counts[] = {300, 700, 1000};
+    for (size_t k = 0; k < 3; k++) {
+        g_many = counts[k];
+        g_asks = 0;
+        uint8_t *buf = NULL;
+        uint32_t n = 0, total = 0, resume = 0;
+        assert_int_equal(api_session_enum(SRV, NULL, NULL, 1, &buf, 0xFFFFFFFFu, &n, &total, &resume), 0);
+        assert_int_equal(n, counts[k]);
+        assert_int_equal(total, counts[k]);
+        assert_int_equal(resume, 0);
+        nt_block_free(buf);
+        assert_int_equal(g_asks, 2); /* level 1 is refused before any of these: not recorded */
+        assert_int_equal(g_asked[0], 16000);
+        assert_int_equal(g_asked[1], 0xFFFF);
+        api_snapshots_clear();
+    }
+}
+
+/* More than 64 KiB can hold (1100 sessions, 61 bytes each with Samba's
+ * strings): ERROR_MORE_DATA with the whole entries that fit and
+ * totalentries counting all; the resume handle then ends the walk with
+ * nothing more (RAP cannot resume), so the documented loop on
+ * ERROR_MORE_DATA terminates; with prefmaxlen the last page says it. */
+static void test_enum_beyond_64k(void **state)
+{
+    (void)state;
+    g_many = 1100;
+    uint8_t *buf = NULL;
+    uint32_t n = 0, total = 0, resume = 0;
+    assert_int_equal(api_session_enum(SRV, NULL, NULL, 0, &buf, 0xFFFFFFFFu, &n, &total, &resume),
+                     NT_ERROR_MORE_DATA);
+    assert_true(n > 900 && n < 1100);
+    assert_int_equal(total, 1100);
+    assert_int_not_equal(resume, 0);
+    assert_non_null(buf);
+    nt_block_free(buf);
+    buf = (uint8_t *)1;
+    assert_int_equal(api_session_enum(SRV, NULL, NULL, 0, &buf, 0xFFFFFFFFu, &n, &total, &resume), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(total, 0);
+    assert_int_equal(resume, 0);
+    assert_null(buf);
+    /* without a resume handle: the same answer */
+    assert_int_equal(api_session_enum(SRV, NULL, NULL, 10, &buf, 0xFFFFFFFFu, &n, &total, NULL),
+                     NT_ERROR_MORE_DATA);
+    assert_int_equal(total, 1100);
+    nt_block_free(buf);
+    /* pages of 4096 bytes: every page ERROR_MORE_DATA, then the end */
+    uint32_t got = 0, first = 0, calls = 0, st;
+    resume = 0;
+    do {
+        buf = NULL;
+        st = api_session_enum(SRV, NULL, NULL, 1, &buf, 4096, &n, &total, &resume);
+        if (calls++ == 0) {
+            first = n;
+            assert_int_equal(total, 1100);
+        }
+        got += n;
+        nt_block_free(buf);
+    } while (st == NT_ERROR_MORE_DATA && calls < 1000);
+    assert_int_equal(st, 0);
+    assert_true(first < got && got > 900 && got < 1100);
+    assert_int_equal(n, 0); /* the last call only ends the walk */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +320,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_getinfo, setup, rap_test_teardown),
         cmocka_unit_test_setup_teardown(test_del, setup, rap_test_teardown),
         cmocka_unit_test_setup_teardown(test_transport_failure, setup, rap_test_teardown),
+        cmocka_unit_test_setup_teardown(test_enum_long_list, setup, rap_test_teardown),
+        cmocka_unit_test_setup_teardown(test_enum_beyond_64k, setup, rap_test_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -187,6 +187,90 @@ static void test_samba_truncated(void **s)
         assert_int_equal(rap_decode_session_enum(par, k, data, dl, 2, 2, &l, &st), NT_ERROR_UNEXP_NET_ERR);
 }
 
+/* ERROR_MORE_DATA answers (MS-RAP 2.5.11), built from Samba's three level-2
+ * records (30 fixed bytes each; strings from offset 90, 35 bytes a record):
+ * only the leading records that are certainly whole are kept, the rest are
+ * counted as missing. */
+static size_t more_data(uint8_t *par, uint8_t *data, uint16_t returned, uint16_t avail)
+{
+    size_t pl = test_unhex(SAMBA3_PAR, par, 16);
+    test_unhex(SAMBA3_DATA, data, 512);
+    nt_put_le16(par, NT_ERROR_MORE_DATA);
+    nt_put_le16(par + 4, returned);
+    nt_put_le16(par + 6, avail);
+    return pl;
+}
+
+static void null_strings(uint8_t *data, unsigned rec)
+{
+    nt_put_le32(data + rec * 30, 0);
+    nt_put_le32(data + rec * 30 + 4, 0);
+    nt_put_le32(data + rec * 30 + 26, 0);
+}
+
+/* Decodes a MORE_DATA answer at our level `level`: count kept, total, missing. */
+static void kept(const uint8_t *par, size_t pl, const uint8_t *data, size_t dlen, size_t bufsize, uint32_t level,
+                 uint32_t count, uint32_t total, uint32_t missing)
+{
+    sess_list l;
+    uint32_t st;
+    assert_int_equal(rap_decode_session_enum_buf(par, pl, data, dlen, bufsize, 2, level, &l, &st), NT_OK);
+    assert_int_equal(st, NT_ERROR_MORE_DATA);
+    assert_int_equal(l.count, count);
+    assert_true((count == 0) == (l.v == NULL));
+    assert_int_equal(l.total_entries, total);
+    assert_int_equal(l.missing, missing);
+    sess_list_free(&l);
+}
+
+static void test_more_data(void **s)
+{
+    (void)s;
+    uint8_t par[16], data[512];
+    sess_list l;
+    uint32_t st;
+    /* Samba: every fixed record; the string that overflowed cut to the room
+     * left (record 1's client type "Unkn" ending on the last byte of a
+     * 150-byte buffer), record 2 without strings */
+    size_t pl = more_data(par, data, 3, 0);
+    data[149] = 0;
+    null_strings(data, 2);
+    assert_int_equal(rap_decode_session_enum_buf(par, pl, data, 150, 150, 2, 1, &l, &st), NT_OK);
+    assert_int_equal(st, NT_ERROR_MORE_DATA);
+    assert_int_equal(l.count, 1);
+    assert_int_equal(l.total_entries, 3);
+    assert_int_equal(l.missing, 2);
+    assert_true(wstr_is(l.v[0].str[SF_CNAME], "127.0.0.83"));
+    assert_true(wstr_is(l.v[0].str[SF_USERNAME], "ntsuser2"));
+    sess_list_free(&l);
+    /* the same block when the buffer size is not known (or larger): the
+     * string ending on its last byte is taken as whole */
+    kept(par, pl, data, 150, 0, 1, 2, 3, 1);
+    kept(par, pl, data, 150, 4096, 1, 2, 3, 1);
+    /* MS-RAP: strings that did not fit have null pointers; EntriesAvailable
+     * counts what the server has */
+    pl = more_data(par, data, 3, 7);
+    null_strings(data, 1);
+    kept(par, pl, data, 160, 0xFFFF, 10, 1, 7, 6);
+    /* fewer fixed records returned than available, all whole */
+    pl = more_data(par, data, 2, 5);
+    kept(par, pl, data, 195, 0xFFFF, 0, 2, 5, 3);
+    /* nothing whole at all: no entries, every one missing */
+    pl = more_data(par, data, 3, 0);
+    null_strings(data, 0);
+    kept(par, pl, data, 195, 0xFFFF, 1, 0, 3, 3);
+    /* success is the whole list: a null string is kept, nothing missing
+     * even when EntriesAvailable claims more */
+    pl = more_data(par, data, 3, 9);
+    nt_put_le16(par, 0);
+    null_strings(data, 1);
+    assert_int_equal(rap_decode_session_enum_buf(par, pl, data, 195, 195, 2, 1, &l, &st), NT_OK);
+    assert_int_equal(st, 0);
+    assert_int_equal(l.count, 3);
+    assert_int_equal(l.missing, 0);
+    sess_list_free(&l);
+}
+
 static void put32(uint8_t *p, uint32_t v) { nt_put_le32(p, v); }
 
 /* A GetInfo level 2 answer as a LAN Manager server builds it: converter
@@ -348,7 +432,7 @@ int main(void)
         cmocka_unit_test(test_samba_enum),      cmocka_unit_test(test_samba_refusals),
         cmocka_unit_test(test_samba_truncated), cmocka_unit_test(test_getinfo),
         cmocka_unit_test(test_getinfo_hostile), cmocka_unit_test(test_enum_hostile),
-        cmocka_unit_test(test_del),
+        cmocka_unit_test(test_del),             cmocka_unit_test(test_more_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -130,8 +130,10 @@ static void test_walk_truncated(void **state)
     assert_int_equal(b.wordcount, 0);
 }
 
-/* A TRANSACTION response with pc parameter and dc data bytes. */
-static size_t trans_resp(uint8_t *m, uint16_t pc, uint16_t dc, smb1_block *b)
+/* A TRANSACTION response part: pc parameter bytes (value 0x11 + pd + i) at
+ * displacement pd of tpc, dc data bytes (0x22 + dd + i) at dd of tdc. */
+static size_t trans_part(uint8_t *m, uint16_t tpc, uint16_t tdc, uint16_t pc, uint16_t pd, uint16_t dc, uint16_t dd,
+                         smb1_block *b)
 {
     size_t e = hdr(m, SMB1_COM_TRANSACTION);
     uint8_t *w = m + e + 1;
@@ -139,18 +141,29 @@ static size_t trans_resp(uint8_t *m, uint16_t pc, uint16_t dc, smb1_block *b)
     memset(w, 0, 20);
     size_t bytes = e + 1 + 20 + 2;
     size_t po = bytes + 1, dof = po + pc;
-    nt_put_le16(w, pc);
-    nt_put_le16(w + 2, dc);
+    nt_put_le16(w, tpc);
+    nt_put_le16(w + 2, tdc);
     nt_put_le16(w + 6, pc);
     nt_put_le16(w + 8, (uint16_t)po);
+    nt_put_le16(w + 10, pd);
     nt_put_le16(w + 12, dc);
     nt_put_le16(w + 14, (uint16_t)dof);
+    nt_put_le16(w + 16, dd);
     nt_put_le16(m + e + 21, (uint16_t)(1 + pc + dc));
-    memset(m + bytes, 0x11, 1u + pc + dc);
+    m[bytes] = 0;
+    for (uint16_t i = 0; i < pc; i++)
+        m[po + i] = (uint8_t)(0x11 + pd + i);
+    for (uint16_t i = 0; i < dc; i++)
+        m[dof + i] = (uint8_t)(0x22 + dd + i);
     size_t len = dof + dc;
     size_t n;
     assert_int_equal(smb1_walk(m, len, b, 1, &n), NT_OK);
     return len;
+}
+
+static size_t trans_resp(uint8_t *m, uint16_t pc, uint16_t dc, smb1_block *b)
+{
+    return trans_part(m, pc, dc, pc, 0, dc, 0, b);
 }
 
 static void test_trans_parse(void **state)
@@ -160,38 +173,110 @@ static void test_trans_parse(void **state)
     smb1_block b;
     smb1_trans_resp r;
     size_t len = trans_resp(m, 8, 40, &b);
-    assert_int_equal(smb1_trans_parse(m, len, &b, 8, 64, &r), NT_OK);
+    assert_int_equal(smb1_trans_parse(m, len, &b, &r), NT_OK);
     assert_int_equal(r.paramlen, 8);
     assert_int_equal(r.datalen, 40);
+    assert_int_equal(r.total_data, 40);
     assert_ptr_equal(r.param + 8, r.data);
-    /* more than asked for */
-    assert_int_equal(smb1_trans_parse(m, len, &b, 4, 64, &r), NT_ERROR_UNEXP_NET_ERR);
-    assert_int_equal(smb1_trans_parse(m, len, &b, 8, 39, &r), NT_ERROR_UNEXP_NET_ERR);
     uint8_t *w = (uint8_t *)b.words;
-    /* a part of a multi-part answer: total > count, or a displacement */
+    /* a part of a longer answer is fine; beyond its total is not */
     nt_put_le16(w + 2, 80);
-    assert_int_equal(smb1_trans_parse(m, len, &b, 8, 64, &r), NT_ERROR_UNEXP_NET_ERR);
-    nt_put_le16(w + 2, 40);
-    nt_put_le16(w + 16, 4);
-    assert_int_equal(smb1_trans_parse(m, len, &b, 8, 64, &r), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(smb1_trans_parse(m, len, &b, &r), NT_OK);
+    nt_put_le16(w + 16, 40);
+    assert_int_equal(smb1_trans_parse(m, len, &b, &r), NT_OK);
+    assert_int_equal(r.data_disp, 40);
+    nt_put_le16(w + 16, 41);
+    assert_int_equal(smb1_trans_parse(m, len, &b, &r), NT_ERROR_UNEXP_NET_ERR);
+    nt_put_le16(w + 16, 0xFFFF);
+    assert_int_equal(smb1_trans_parse(m, len, &b, &r), NT_ERROR_UNEXP_NET_ERR);
     nt_put_le16(w + 16, 0);
+    nt_put_le16(w + 2, 40);
+    nt_put_le16(w + 10, 1); /* parameter displacement 1 + 8 > total 8 */
+    assert_int_equal(smb1_trans_parse(m, len, &b, &r), NT_ERROR_UNEXP_NET_ERR);
+    nt_put_le16(w + 10, 0);
     /* data past the end, offset into the header or the words */
     uint16_t dof = nt_le16(w + 14);
     nt_put_le16(w + 14, (uint16_t)(dof + 1));
-    assert_int_equal(smb1_trans_parse(m, len, &b, 8, 64, &r), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(smb1_trans_parse(m, len, &b, &r), NT_ERROR_UNEXP_NET_ERR);
     nt_put_le16(w + 14, 4);
-    assert_int_equal(smb1_trans_parse(m, len, &b, 8, 64, &r), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(smb1_trans_parse(m, len, &b, &r), NT_ERROR_UNEXP_NET_ERR);
     nt_put_le16(w + 14, dof);
     nt_put_le16(w + 8, 0xFFFF);
-    assert_int_equal(smb1_trans_parse(m, len, &b, 8, 64, &r), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(smb1_trans_parse(m, len, &b, &r), NT_ERROR_UNEXP_NET_ERR);
     nt_put_le16(w + 8, (uint16_t)(dof - 8));
     /* SetupCount disagreeing with WordCount */
     w[18] = 2;
-    assert_int_equal(smb1_trans_parse(m, len, &b, 8, 64, &r), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(smb1_trans_parse(m, len, &b, &r), NT_ERROR_UNEXP_NET_ERR);
     w[18] = 0;
-    assert_int_equal(smb1_trans_parse(m, len, &b, 8, 64, &r), NT_OK);
+    assert_int_equal(smb1_trans_parse(m, len, &b, &r), NT_OK);
     b.wordcount = 9;
-    assert_int_equal(smb1_trans_parse(m, len, &b, 8, 64, &r), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(smb1_trans_parse(m, len, &b, &r), NT_ERROR_UNEXP_NET_ERR);
+}
+
+/* Feeds one part; returns the status, *done as the accumulator says. */
+static uint32_t feed(smb1_trans_acc *a, uint16_t tpc, uint16_t tdc, uint16_t pc, uint16_t pd, uint16_t dc,
+                     uint16_t dd, bool *done)
+{
+    uint8_t m[512];
+    smb1_block b;
+    size_t len = trans_part(m, tpc, tdc, pc, pd, dc, dd, &b);
+    return smb1_trans_acc_add(a, m, len, &b, done);
+}
+
+static void test_trans_acc(void **state)
+{
+    (void)state;
+    smb1_trans_acc a;
+    bool done;
+    /* a RAP-like answer in three parts: parameters first, data in two */
+    smb1_trans_acc_init(&a, 8, 300);
+    assert_int_equal(feed(&a, 8, 300, 8, 0, 100, 0, &done), NT_OK);
+    assert_false(done);
+    assert_int_equal(feed(&a, 8, 300, 0, 8, 150, 100, &done), NT_OK);
+    assert_false(done);
+    assert_int_equal(feed(&a, 8, 300, 0, 8, 50, 250, &done), NT_OK);
+    assert_true(done);
+    assert_int_equal(a.got_data, 300);
+    assert_int_equal(a.parts, 3);
+    for (unsigned i = 0; i < 300; i++)
+        assert_int_equal(a.data[i], (uint8_t)(0x22 + i));
+    for (unsigned i = 0; i < 8; i++)
+        assert_int_equal(a.param[i], (uint8_t)(0x11 + i));
+    smb1_trans_acc_free(&a);
+
+    /* more than asked for */
+    smb1_trans_acc_init(&a, 8, 299);
+    assert_int_equal(feed(&a, 8, 300, 8, 0, 100, 0, &done), NT_ERROR_UNEXP_NET_ERR);
+    smb1_trans_acc_free(&a);
+    /* out of order (a hole), an overlap, a repeated part */
+    smb1_trans_acc_init(&a, 8, 300);
+    assert_int_equal(feed(&a, 8, 300, 8, 0, 100, 0, &done), NT_OK);
+    assert_int_equal(feed(&a, 8, 300, 0, 8, 50, 150, &done), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(feed(&a, 8, 300, 0, 8, 50, 99, &done), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(feed(&a, 8, 300, 8, 0, 100, 0, &done), NT_ERROR_UNEXP_NET_ERR);
+    /* no progress, totals raised, totals lowered below what arrived */
+    assert_int_equal(feed(&a, 8, 300, 0, 8, 0, 100, &done), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(feed(&a, 8, 301, 0, 8, 50, 100, &done), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(feed(&a, 8, 99, 0, 8, 0, 100, &done), NT_ERROR_UNEXP_NET_ERR);
+    /* totals lowered to what has arrived (MS-CIFS allows it): done */
+    assert_int_equal(feed(&a, 8, 150, 0, 8, 50, 100, &done), NT_OK);
+    assert_true(done);
+    assert_int_equal(a.got_data, 150);
+    smb1_trans_acc_free(&a);
+    /* an empty answer is whole at once */
+    smb1_trans_acc_init(&a, 8, 300);
+    assert_int_equal(feed(&a, 0, 0, 0, 0, 0, 0, &done), NT_OK);
+    assert_true(done);
+    smb1_trans_acc_free(&a);
+    /* at most SMB1_MAX_TRANS_PARTS parts */
+    smb1_trans_acc_init(&a, 0, 0xFFFF);
+    uint32_t st = NT_OK;
+    unsigned k;
+    for (k = 0; k < SMB1_MAX_TRANS_PARTS + 1 && st == NT_OK; k++)
+        st = feed(&a, 0, 0xFFFF, 0, 0, 1, (uint16_t)k, &done);
+    assert_int_equal(st, NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(k, SMB1_MAX_TRANS_PARTS + 1);
+    smb1_trans_acc_free(&a);
 }
 
 static void test_read_parse(void **state)
@@ -269,7 +354,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sign_vector), cmocka_unit_test(test_walk),       cmocka_unit_test(test_walk_truncated),
-        cmocka_unit_test(test_trans_parse), cmocka_unit_test(test_read_parse), cmocka_unit_test(test_neg_parse),
+        cmocka_unit_test(test_trans_parse), cmocka_unit_test(test_trans_acc), cmocka_unit_test(test_read_parse), cmocka_unit_test(test_neg_parse),
         cmocka_unit_test(test_hdr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

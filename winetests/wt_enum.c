@@ -20,14 +20,7 @@
 static wt_truth T;
 static const char *P = "enum";
 
-static const char *nm(const char *what)
-{
-    static char bufs[4][256];
-    static int k;
-    char *b = bufs[k++ & 3];
-    snprintf(b, sizeof(bufs[0]), "%s.%s", P, what);
-    return b;
-}
+static const char *nm(const char *what) { return wt_name(P, what); }
 
 static NET_API_STATUS call(const wchar_t *srv, const wchar_t *cl, const wchar_t *us, DWORD level,
                            LPBYTE *buf, DWORD pref, DWORD *er, DWORD *te, DWORD *rh)

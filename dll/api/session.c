@@ -324,15 +324,22 @@ uint32_t api_session_enum(const nt_wchar *server, const nt_wchar *client, const 
         *entriesread = n;
         *totalentries = l.count - start;
         bool more = start + n < l.count;
+        /* A list the server could not send whole (RAP, rap.c): the page
+         * with its last entry says ERROR_MORE_DATA and counts the missing
+         * ones too; its resume handle ends the walk with nothing more (RAP
+         * cannot resume), so loops on ERROR_MORE_DATA terminate. */
+        bool cut = l.missing && n > 0 && !more;
+        if (l.missing && n > 0)
+            *totalentries += l.missing;
         if (resume_handle) {
             *resume_handle = 0;
-            if (more) {
+            if (more || cut) {
                 id = snap_put(id, key, &l);
                 key = NULL;
                 *resume_handle = ((uint32_t)id << 16) | (start + n);
             }
         }
-        st = more ? NT_ERROR_MORE_DATA : NT_OK;
+        st = more || cut ? NT_ERROR_MORE_DATA : NT_OK;
     }
     free(key);
     sess_list_free(&l);

@@ -83,7 +83,19 @@ uint32_t rap_map_status(uint16_t rap_status);
  * the fixed records, unterminated or over-long strings);
  * NT_ERROR_INVALID_LEVEL when `level` cannot be served from rap_level;
  * NT_ERROR_NOT_ENOUGH_MEMORY.  total_entries = max(EntriesAvailable,
- * EntriesReturned): a hint only (Samba sends 0). */
+ * EntriesReturned): a hint only (Samba sends 0 as EntriesAvailable, and
+ * every fixed record in EntriesReturned even when their strings did not
+ * fit).  With ERROR_MORE_DATA only the leading records that are certainly
+ * whole are kept and out->missing = total_entries - kept (0 on success: a
+ * successful answer is the whole list, whatever its counts say): a null string
+ * pointer ends them (MS-RAP 2.5.11: a string that did not fit), and so does,
+ * when the data block is exactly bufsize bytes (the ReceiveBufferSize
+ * asked; 0 = unknown), a string ending on its last byte (Samba cuts the
+ * string that overflows to the room left). */
+uint32_t rap_decode_session_enum_buf(const uint8_t *par, size_t plen, const uint8_t *data, size_t dlen,
+                                     size_t bufsize, uint16_t rap_level, uint32_t level, sess_list *out,
+                                     uint32_t *status);
+/* The same with bufsize 0. */
 uint32_t rap_decode_session_enum(const uint8_t *par, size_t plen, const uint8_t *data, size_t dlen,
                                  uint16_t rap_level, uint32_t level, sess_list *out, uint32_t *status);
 /* GetInfo: one record into *out.  *needed (optional) receives

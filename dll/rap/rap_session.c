@@ -230,8 +230,44 @@ static uint32_t check_common(const uint8_t *par, size_t plen, uint32_t *status, 
     return NT_OK;
 }
 
+/* In an ERROR_MORE_DATA answer, is the record at rec whole?  The server
+ * ran out of room somewhere: a string it could not place has a null
+ * pointer (MS-RAP 2.5.11), and one it cut to the room left (Samba does)
+ * ends on the last byte of a data block filling the whole buffer asked for
+ * (bufsize; 0 = unknown, no string taken as cut); either ends the usable
+ * records.  A whole string that happens to end there is given up too
+ * (counted as missing, never shown cut). */
+static bool record_whole(const uint8_t *data, size_t dlen, size_t bufsize, size_t rec, uint16_t converter,
+                         const rap_level_def *d)
+{
+    size_t pos = rec;
+    for (unsigned i = 0; d->desc[i]; i++) {
+        if (d->desc[i] == 'z') {
+            uint32_t ptr = nt_le32(data + pos);
+            uint16_t lo = (uint16_t)ptr;
+            if (ptr == 0)
+                return false;
+            if (lo >= converter && (size_t)(lo - converter) < dlen) {
+                size_t off = (size_t)(lo - converter);
+                const uint8_t *z = memchr(data + off, 0, dlen - off);
+                if (z && (size_t)(z - data) == dlen - 1 && dlen == bufsize)
+                    return false;
+            } /* else: decode_record refuses it */
+        }
+        pos += desc_item_size(d->desc[i]);
+    }
+    return true;
+}
+
 uint32_t rap_decode_session_enum(const uint8_t *par, size_t plen, const uint8_t *data, size_t dlen,
                                  uint16_t rap_level, uint32_t level, sess_list *out, uint32_t *status)
+{
+    return rap_decode_session_enum_buf(par, plen, data, dlen, 0, rap_level, level, out, status);
+}
+
+uint32_t rap_decode_session_enum_buf(const uint8_t *par, size_t plen, const uint8_t *data, size_t dlen,
+                                     size_t bufsize, uint16_t rap_level, uint32_t level, sess_list *out,
+                                     uint32_t *status)
 {
     uint16_t conv = 0;
     if (!out)
@@ -251,12 +287,19 @@ uint32_t rap_decode_session_enum(const uint8_t *par, size_t plen, const uint8_t 
     if (n > RAP_MAX_ENTRIES || (n && (!data || (size_t)n * size > dlen)))
         return NT_ERROR_UNEXP_NET_ERR; /* never trust a count beyond the data */
     out->total_entries = avail > n ? avail : n;
-    if (n == 0)
+    uint32_t keep = n;
+    for (uint32_t i = 0; *status == NT_ERROR_MORE_DATA && i < n; i++)
+        if (!record_whole(data, dlen, bufsize, (size_t)i * size, conv, d)) {
+            keep = i;
+            break;
+        }
+    out->missing = *status == NT_ERROR_MORE_DATA ? out->total_entries - keep : 0; /* success: whole */
+    if (keep == 0)
         return NT_OK;
-    out->v = nt_calloc(n, sizeof(sess_info));
+    out->v = nt_calloc(keep, sizeof(sess_info));
     if (!out->v)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < keep; i++) {
         out->count = i + 1;
         st = decode_record(data, dlen, (size_t)i * size, (size_t)n * size, conv, d, &out->v[i]);
         if (st == NT_OK)

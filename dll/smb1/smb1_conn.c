@@ -138,6 +138,32 @@ static uint32_t check_response(smb1_conn *c, uint8_t cmd, uint16_t mid, uint32_t
     return NT_OK;
 }
 
+/* Receives the response to (cmd, mid, seq) into r and checks it: NT_OK, a
+ * mapped error status (the connection stays usable unless the share or
+ * session is gone), or a transport/protocol failure that poisons it. */
+static uint32_t receive(smb1_conn *c, uint8_t cmd, uint16_t mid, uint32_t seq, uint32_t also_ok, uint64_t deadline,
+                        smb1_resp *r)
+{
+    uint32_t st = recv_msg(c, &r->m, &r->len, deadline);
+    if (st == NT_OK)
+        st = check_response(c, cmd, mid, seq, r);
+    if (st) {
+        smb1_resp_free(r);
+        return smb1_poison(c, st);
+    }
+    r->seq = seq;
+    if (r->h.status != STATUS_SUCCESS && r->h.status != also_ok) {
+        uint32_t s = r->h.status;
+        nt_trace("smb1: %s: status 0x%08x", smb1_cmd_name(cmd), (unsigned)s);
+        smb1_resp_free(r);
+        st = smb2_map_status(s);
+        if (st == NT_ERROR_NETNAME_DELETED)
+            smb1_poison(c, st);
+        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
+    }
+    return NT_OK;
+}
+
 uint32_t smb1_request(smb1_conn *c, nt_wr *w, uint32_t also_ok, smb1_resp *r)
 {
     memset(r, 0, sizeof(*r));
@@ -165,24 +191,20 @@ uint32_t smb1_request(smb1_conn *c, nt_wr *w, uint32_t also_ok, smb1_resp *r)
     if (st == NT_OK)
         st = send_msg(c, w->p, w->len, deadline);
     nt_wr_free(w);
-    if (st == NT_OK)
-        st = recv_msg(c, &r->m, &r->len, deadline);
-    if (st == NT_OK)
-        st = check_response(c, cmd, mid, seq, r);
-    if (st) {
-        smb1_resp_free(r);
+    if (st)
         return smb1_poison(c, st);
-    }
-    if (r->h.status != STATUS_SUCCESS && r->h.status != also_ok) {
-        uint32_t s = r->h.status;
-        nt_trace("smb1: %s: status 0x%08x", smb1_cmd_name(cmd), (unsigned)s);
-        smb1_resp_free(r);
-        st = smb2_map_status(s);
-        if (st == NT_ERROR_NETNAME_DELETED)
-            smb1_poison(c, st);
-        return st == NT_OK ? NT_ERROR_UNEXP_NET_ERR : st;
-    }
-    return NT_OK;
+    return receive(c, cmd, mid, seq, also_ok, deadline, r);
+}
+
+uint32_t smb1_response_more(smb1_conn *c, const smb1_resp *first, uint32_t also_ok, smb1_resp *r)
+{
+    uint8_t cmd = first->h.command;
+    uint16_t mid = first->h.mid;
+    uint32_t seq = first->seq;
+    memset(r, 0, sizeof(*r));
+    if (c->dead)
+        return NT_ERROR_NETNAME_DELETED;
+    return receive(c, cmd, mid, seq, also_ok, deadline_of(c), r);
 }
 
 /* Sends a request whose answer only matters as a transport outcome. */

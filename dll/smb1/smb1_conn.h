@@ -43,6 +43,7 @@ typedef struct smb1_resp {
     uint8_t *m;    /* whole message, malloc'd */
     size_t len;
     smb1_block b;  /* the first command block (the chain was validated) */
+    uint32_t seq;  /* signing sequence number of the request it answers */
 } smb1_resp;
 
 /*
@@ -55,6 +56,12 @@ typedef struct smb1_resp {
  * NT_OK the caller frees r with smb1_resp_free.
  */
 uint32_t smb1_request(smb1_conn *c, nt_wr *w, uint32_t also_ok, smb1_resp *r);
+/* A further response to the request `first` answered (a multi-part
+ * TRANSACTION answer): same command and MID, on a signed session verified
+ * with the same sequence number as the first (every part of one answer
+ * carries the request's sequence number + 1), checked and mapped as
+ * smb1_request does, with a fresh per-request deadline. */
+uint32_t smb1_response_more(smb1_conn *c, const smb1_resp *first, uint32_t also_ok, smb1_resp *r);
 void smb1_resp_free(smb1_resp *r);
 /* The same without signing, for the NEGOTIATE: the raw message, whatever
  * its family (an SMB2 answer starts 0xFE 'SMB'). */

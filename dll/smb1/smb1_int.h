@@ -92,20 +92,50 @@ bool smb1_is_andx(uint8_t command);
 bool smb1_sign(const uint8_t *key, size_t keylen, uint32_t seq, uint8_t *msg, size_t len);
 bool smb1_verify(const uint8_t *key, size_t keylen, uint32_t seq, uint8_t *msg, size_t len);
 
-/* A TRANSACTION response's parameter and data bytes (pointing into msg). */
+/* One TRANSACTION response message: a part of the answer (MS-CIFS
+ * 2.2.4.33.2).  param/data point into msg; the displacements say where the
+ * part's bytes go in the whole answer of total_param / total_data bytes. */
 typedef struct smb1_trans_resp {
+    size_t total_param, total_data;
     const uint8_t *param;
-    size_t paramlen;
+    size_t paramlen, param_disp;
     const uint8_t *data;
-    size_t datalen;
+    size_t datalen, data_disp;
 } smb1_trans_resp;
 
-/* Parses the single-part TRANSACTION response block b of msg: counts,
- * offsets and displacements must describe the whole answer in this one
- * message (displacement 0, count == total) inside the message, at most
- * max_param / max_data bytes.  NT_OK or NT_ERROR_UNEXP_NET_ERR. */
-uint32_t smb1_trans_parse(const uint8_t *msg, size_t len, const smb1_block *b, uint32_t max_param,
-                          uint32_t max_data, smb1_trans_resp *out);
+/* Parses the TRANSACTION response block b of msg: WordCount matching the
+ * SetupCount, both byte ranges inside the message past the words, each
+ * part inside its total (displacement + count <= total).  NT_OK or
+ * NT_ERROR_UNEXP_NET_ERR. */
+uint32_t smb1_trans_parse(const uint8_t *msg, size_t len, const smb1_block *b, smb1_trans_resp *out);
+
+/* Most messages one TRANSACTION answer may come in: a 64 KiB answer in
+ * parts of at least 1 KiB (the smallest MaxBufferSize we accept, see
+ * smb1_negotiate.c) is 64 messages, twice that for both blocks. */
+#define SMB1_MAX_TRANS_PARTS 128u
+
+/* Reassembly of a TRANSACTION answer sent in one or more messages.  The
+ * parts must come in order (each displacement equal to what was received
+ * so far: what servers do; anything else is refused, never a hole or an
+ * overlap), each adding at least one byte until the answer is whole; the
+ * totals of the first part must not exceed what was asked for (max_param,
+ * max_data) and later parts may lower them (MS-CIFS allows it) but never
+ * below what has arrived nor raise them; at most SMB1_MAX_TRANS_PARTS
+ * parts. */
+typedef struct smb1_trans_acc {
+    uint32_t max_param, max_data;
+    size_t total_param, total_data;
+    size_t got_param, got_data;
+    uint8_t *param, *data; /* malloc'd, the first part's totals long */
+    unsigned parts;
+} smb1_trans_acc;
+
+void smb1_trans_acc_init(smb1_trans_acc *a, uint32_t max_param, uint32_t max_data);
+/* Adds the part in block b of msg.  NT_OK (*done true once the answer is
+ * whole), NT_ERROR_UNEXP_NET_ERR for a part breaking the rules above,
+ * NT_ERROR_NOT_ENOUGH_MEMORY. */
+uint32_t smb1_trans_acc_add(smb1_trans_acc *a, const uint8_t *msg, size_t len, const smb1_block *b, bool *done);
+void smb1_trans_acc_free(smb1_trans_acc *a);
 
 /* A READ_ANDX response block: the data (pointing into msg). */
 uint32_t smb1_read_parse(const uint8_t *msg, size_t len, const smb1_block *b, size_t cap, const uint8_t **data,

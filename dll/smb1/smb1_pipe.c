@@ -165,7 +165,10 @@ uint32_t smb1_pipe_transceive(smb1_pipe *p, const uint8_t *in, size_t inlen, uin
         return st ? st : smb1_pipe_read(p, out, cap, got);
     }
     uint16_t setup[2] = {SMB1_TRANS_NMPIPE, p->fid};
-    np_transact_req q = {"\\PIPE\\", NULL, 0, in, inlen, 0, (uint32_t)(cap > 0xFFFF ? 0xFFFF : cap)};
+    /* no more than one message of the server's: the rest is read with
+     * READ_ANDX (STATUS_BUFFER_OVERFLOW says there is more) */
+    size_t md = cap < io_room(p->c) ? cap : io_room(p->c);
+    np_transact_req q = {"\\PIPE\\", NULL, 0, in, inlen, 0, (uint32_t)(md > 0xFFFF ? 0xFFFF : md)};
     np_transact_resp rs;
     bool overflow = false;
     uint32_t st = smb1_transact(p->c, "\\PIPE\\", setup, 2, &q, &rs, &overflow);

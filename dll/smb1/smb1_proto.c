@@ -147,8 +147,7 @@ static bool span_ok(size_t len, const smb1_block *b, const uint8_t *m, size_t of
     return cnt == 0 || (off >= min && off <= len && cnt <= len - off);
 }
 
-uint32_t smb1_trans_parse(const uint8_t *m, size_t len, const smb1_block *b, uint32_t max_param,
-                          uint32_t max_data, smb1_trans_resp *out)
+uint32_t smb1_trans_parse(const uint8_t *m, size_t len, const smb1_block *b, smb1_trans_resp *out)
 {
     memset(out, 0, sizeof(*out));
     if (b->wordcount < 10)
@@ -158,15 +157,77 @@ uint32_t smb1_trans_parse(const uint8_t *m, size_t len, const smb1_block *b, uin
     size_t pc = nt_le16(w + 6), po = nt_le16(w + 8), pd = nt_le16(w + 10);
     size_t dc = nt_le16(w + 12), dof = nt_le16(w + 14), dd = nt_le16(w + 16);
     size_t setup = w[18];
-    if (b->wordcount != 10 + setup || pd != 0 || dd != 0 || pc != tpc || dc != tdc || pc > max_param ||
-        dc > max_data)
-        return NT_ERROR_UNEXP_NET_ERR; /* multi-part answers are not asked for */
+    if (b->wordcount != 10 + setup || pd > tpc || pc > tpc - pd || dd > tdc || dc > tdc - dd)
+        return NT_ERROR_UNEXP_NET_ERR;
     if (!span_ok(len, b, m, po, pc) || !span_ok(len, b, m, dof, dc))
         return NT_ERROR_UNEXP_NET_ERR;
+    out->total_param = tpc;
+    out->total_data = tdc;
     out->param = pc ? m + po : NULL;
     out->paramlen = pc;
+    out->param_disp = pd;
     out->data = dc ? m + dof : NULL;
     out->datalen = dc;
+    out->data_disp = dd;
+    return NT_OK;
+}
+
+void smb1_trans_acc_init(smb1_trans_acc *a, uint32_t max_param, uint32_t max_data)
+{
+    memset(a, 0, sizeof(*a));
+    a->max_param = max_param;
+    a->max_data = max_data;
+}
+
+void smb1_trans_acc_free(smb1_trans_acc *a)
+{
+    free(a->param);
+    free(a->data);
+    a->param = a->data = NULL;
+}
+
+/* First part: the totals fix the buffers.  Later ones: totals only shrink,
+ * never below what has arrived. */
+static uint32_t acc_totals(smb1_trans_acc *a, const smb1_trans_resp *t)
+{
+    if (a->parts == 0) {
+        if (t->total_param > a->max_param || t->total_data > a->max_data)
+            return NT_ERROR_UNEXP_NET_ERR; /* more than asked for */
+        if ((t->total_param && !(a->param = malloc(t->total_param))) ||
+            (t->total_data && !(a->data = malloc(t->total_data))))
+            return NT_ERROR_NOT_ENOUGH_MEMORY;
+    } else if (t->total_param > a->total_param || t->total_data > a->total_data ||
+               t->total_param < a->got_param || t->total_data < a->got_data) {
+        return NT_ERROR_UNEXP_NET_ERR;
+    }
+    a->total_param = t->total_param;
+    a->total_data = t->total_data;
+    return NT_OK;
+}
+
+uint32_t smb1_trans_acc_add(smb1_trans_acc *a, const uint8_t *m, size_t len, const smb1_block *b, bool *done)
+{
+    *done = false;
+    smb1_trans_resp t;
+    if (a->parts >= SMB1_MAX_TRANS_PARTS || smb1_trans_parse(m, len, b, &t) != NT_OK)
+        return NT_ERROR_UNEXP_NET_ERR;
+    uint32_t st = acc_totals(a, &t);
+    if (st != NT_OK)
+        return st;
+    /* in order, no hole, no overlap; a part that adds nothing to an
+     * unfinished answer is no progress */
+    if (t.param_disp != a->got_param || t.data_disp != a->got_data)
+        return NT_ERROR_UNEXP_NET_ERR;
+    if (t.paramlen + t.datalen == 0 && (a->got_param < a->total_param || a->got_data < a->total_data))
+        return NT_ERROR_UNEXP_NET_ERR;
+    if (t.paramlen)
+        memcpy(a->param + a->got_param, t.param, t.paramlen);
+    if (t.datalen)
+        memcpy(a->data + a->got_data, t.data, t.datalen);
+    a->got_param += t.paramlen;
+    a->got_data += t.datalen;
+    a->parts++;
+    *done = a->got_param == a->total_param && a->got_data == a->total_data;
     return NT_OK;
 }
 

@@ -1,9 +1,11 @@
 /* SMB1 TRANSACTION on a named pipe: TransactNmPipe on "\PIPE\" (setup
  * words 0x0026, FID) and RAP on "\PIPE\LANMAN" (no setup words).  The
- * request goes in one message and the answer is asked for in one message
- * (MaxDataCount fits the server's MaxBufferSize), so no secondary requests
- * or multi-part answers exist; a server sending one anyway is refused by
- * smb1_trans_parse. */
+ * request goes in one message (it must fit the server's MaxBufferSize: no
+ * secondary requests).  The answer may be longer than one message of the
+ * server's: MaxDataCount is up to 64 KiB (a RAP answer cannot be read in
+ * pieces), and a server sends what exceeds its message size in further
+ * response messages (MS-CIFS 3.3.4.1.2), which smb1_trans_acc puts
+ * together, bounded in size and in number of parts. */
 #include "smb1_conn.h"
 
 #include "../smb2/smb2_int.h"
@@ -58,15 +60,31 @@ static bool encode(nt_wr *w, const char *name, const uint16_t *setup, uint8_t ns
     return !w->bad;
 }
 
-static bool copy_out(const uint8_t *p, size_t n, uint8_t **out)
+/* The parts of the answer after the first response r (freed here). */
+static uint32_t collect(smb1_conn *c, smb1_resp *r, smb1_trans_acc *a, bool *overflow)
 {
-    *out = NULL;
-    if (n == 0)
-        return true;
-    *out = malloc(n);
-    if (*out)
-        memcpy(*out, p, n);
-    return *out != NULL;
+    smb1_resp first = {0};
+    first.h = r->h;
+    first.seq = r->seq;
+    uint32_t st = NT_OK;
+    for (;;) {
+        bool done = false;
+        if (r->h.command != SMB1_COM_TRANSACTION)
+            st = NT_ERROR_UNEXP_NET_ERR;
+        else
+            st = smb1_trans_acc_add(a, r->m, r->len, &r->b, &done);
+        *overflow = *overflow || r->h.status == STATUS_BUFFER_OVERFLOW;
+        smb1_resp_free(r);
+        if (st != NT_OK) { /* parts may still be coming: the stream is out of step */
+            nt_trace("smb1: TRANSACTION: response part %u refused (%u)", a->parts + 1, (unsigned)st);
+            return smb1_poison(c, st);
+        }
+        if (done)
+            return NT_OK;
+        st = smb1_response_more(c, &first, STATUS_BUFFER_OVERFLOW, r);
+        if (st != NT_OK)
+            return st;
+    }
 }
 
 uint32_t smb1_transact(smb1_conn *c, const char *name, const uint16_t *setup, uint8_t nsetup,
@@ -74,13 +92,10 @@ uint32_t smb1_transact(smb1_conn *c, const char *name, const uint16_t *setup, ui
 {
     memset(resp, 0, sizeof(*resp));
     *overflow = false;
-    size_t room = trans_room(c);
-    if (req->paramlen + req->datalen > room)
+    if (req->paramlen + req->datalen > trans_room(c))
         return NT_ERROR_INVALID_PARAMETER;
     uint32_t mp = req->max_param > 0xFFFFu ? 0xFFFFu : req->max_param;
-    uint32_t md = req->max_data;
-    if (md + mp > room)
-        md = mp < room ? (uint32_t)(room - mp) : 0;
+    uint32_t md = req->max_data > 0xFFFFu ? 0xFFFFu : req->max_data;
     nt_wr w;
     smb1_req_init(&w, SMB1_COM_TRANSACTION, 64 + req->paramlen + req->datalen);
     if (!encode(&w, name, setup, nsetup, req, (uint16_t)mp, (uint16_t)md))
@@ -89,21 +104,22 @@ uint32_t smb1_transact(smb1_conn *c, const char *name, const uint16_t *setup, ui
     uint32_t st = smb1_request(c, &w, STATUS_BUFFER_OVERFLOW, &r);
     if (st)
         return st;
-    smb1_trans_resp tr;
-    if (r.h.command != SMB1_COM_TRANSACTION || smb1_trans_parse(r.m, r.len, &r.b, mp, md, &tr) != NT_OK) {
-        nt_trace("smb1: TRANSACTION: malformed response");
-        smb1_resp_free(&r);
-        return smb1_poison(c, NT_ERROR_UNEXP_NET_ERR);
+    smb1_trans_acc a;
+    smb1_trans_acc_init(&a, mp, md);
+    st = collect(c, &r, &a, overflow);
+    if (st == NT_OK && a.parts > 1)
+        nt_trace("smb1: TRANSACTION: answer of %zu+%zu bytes in %u parts", a.got_param, a.got_data, a.parts);
+    if (st != NT_OK) {
+        smb1_trans_acc_free(&a);
+        return st;
     }
-    *overflow = r.h.status == STATUS_BUFFER_OVERFLOW;
-    if (!copy_out(tr.param, tr.paramlen, &resp->param) || !copy_out(tr.data, tr.datalen, &resp->data)) {
-        free(resp->param);
-        resp->param = NULL;
-        smb1_resp_free(&r);
-        return NT_ERROR_NOT_ENOUGH_MEMORY;
-    }
-    resp->paramlen = tr.paramlen;
-    resp->datalen = tr.datalen;
-    smb1_resp_free(&r);
+    resp->param = a.got_param ? a.param : NULL;
+    resp->paramlen = a.got_param;
+    resp->data = a.got_data ? a.data : NULL;
+    resp->datalen = a.got_data;
+    if (!resp->param)
+        free(a.param);
+    if (!resp->data)
+        free(a.data);
     return NT_OK;
 }

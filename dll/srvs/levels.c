@@ -132,6 +132,7 @@ void sess_list_free(sess_list *l)
     l->v = NULL;
     l->count = 0;
     l->total_entries = 0;
+    l->missing = 0;
     l->resume_handle = 0;
     l->has_resume = false;
 }

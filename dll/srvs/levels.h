@@ -72,6 +72,8 @@ typedef struct sess_list {
     sess_info *v;
     uint32_t count;
     uint32_t total_entries;   /* the server's claim (a hint only) */
+    uint32_t missing;         /* entries the server has but could not send
+                               * (a RAP answer is at most 64 KiB); 0 = whole */
     uint32_t resume_handle;
     bool has_resume;
     uint32_t level;           /* the level the data was decoded at */

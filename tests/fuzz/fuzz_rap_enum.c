@@ -1,4 +1,4 @@
-/* rap_decode_session_enum: the TRANSACTION parameter and data blocks of a
+/* rap_decode_session_enum_buf: the TRANSACTION parameter and data blocks of a
  * RAP NetSessionEnum answer.  data[0] picks the (RAP level, our level) pair
  * (including pairs that must be refused), data[1] the parameter block
  * length; then the parameter block, then the data block. */
@@ -12,13 +12,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     sess_list l;
     uint32_t status = 0xDEADBEEFu;
-    uint32_t st = rap_decode_session_enum(in.par, in.plen, in.data, in.dlen, in.rap_level, in.level, &l,
-                                          &status);
+    /* the buffer asked for: unknown, or exactly the data block (then a
+     * string ending on its last byte may be a cut one) */
+    size_t bufsize = (in.dlen & 1) ? in.dlen : 0;
+    uint32_t st = rap_decode_session_enum_buf(in.par, in.plen, in.data, in.dlen, bufsize, in.rap_level, in.level,
+                                              &l, &status);
     if (st == NT_OK) {
         const sess_level *lv = sess_level_find(in.level);
         FUZZ_CHECK(lv != NULL && l.level == in.level);
         FUZZ_CHECK((l.count == 0) == (l.v == NULL));
         FUZZ_CHECK(l.total_entries >= l.count);
+        FUZZ_CHECK(l.missing == (status == NT_ERROR_MORE_DATA ? l.total_entries - l.count : 0));
         if (status != NT_OK && status != NT_ERROR_MORE_DATA)
             FUZZ_CHECK(l.count == 0);
         FUZZ_CHECK((size_t)l.count * rap_session_record_size(in.rap_level) <= in.dlen);

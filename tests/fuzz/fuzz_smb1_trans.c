@@ -1,5 +1,6 @@
-/* The SMB1 response bodies: TRANSACTION (TransactNmPipe and RAP answers),
- * READ_ANDX and NEGOTIATE, each parsed from the first block of the message;
+/* The SMB1 response bodies: TRANSACTION (TransactNmPipe and RAP answers:
+ * one part, and its reassembly), READ_ANDX and NEGOTIATE, each parsed from
+ * the first block of the message;
  * whatever they accept lies inside the message and within the caps. */
 #include <string.h>
 
@@ -19,11 +20,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (smb1_walk(data, size, &b, 1, &n) != NT_OK)
         return 0;
     smb1_trans_resp tr;
-    if (smb1_trans_parse(data, size, &b, 8, 4280, &tr) == NT_OK) {
-        FUZZ_CHECK(tr.paramlen <= 8 && tr.datalen <= 4280);
+    if (smb1_trans_parse(data, size, &b, &tr) == NT_OK) {
+        FUZZ_CHECK(tr.param_disp + tr.paramlen <= tr.total_param && tr.data_disp + tr.datalen <= tr.total_data);
         inside(data, size, tr.param, tr.paramlen);
         inside(data, size, tr.data, tr.datalen);
     }
+    /* the same message fed twice to one reassembly (a first part, then a
+     * "next part" that must continue where the first ended) */
+    smb1_trans_acc a;
+    smb1_trans_acc_init(&a, 8, 4280);
+    bool done = false;
+    for (int k = 0; k < 2 && !done && smb1_trans_acc_add(&a, data, size, &b, &done) == NT_OK; k++)
+        FUZZ_CHECK(a.got_param <= a.total_param && a.total_param <= 8 && a.got_data <= a.total_data &&
+                   a.total_data <= 4280 && a.parts <= SMB1_MAX_TRANS_PARTS);
+    smb1_trans_acc_free(&a);
     const uint8_t *d;
     size_t dl;
     if (smb1_read_parse(data, size, &b, 4096, &d, &dl) == NT_OK) {

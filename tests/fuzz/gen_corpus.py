@@ -428,12 +428,13 @@ add("smb1_header", "tree_connect", smb1_hdr(0x75) + smb1_andx(3, 0xFF, 0, 8))
 add("smb1_header", "chain2", smb1_hdr(0x75) + smb1_andx(3, 0x75, 32 + 9 + 4, 4) + smb1_andx(3, 0xFF, 0, 2))
 add("smb1_header", "loop", smb1_hdr(0x75) + smb1_andx(3, 0x75, 32, 4))
 add("smb1_header", "error", smb1_hdr(0x2E) + b"\0\0\0")
-def smb1_trans(pc, dc):
+def smb1_trans(pc, dc, tdc=None):
     po = 32 + 1 + 20 + 2 + 1
-    w = struct.pack("<HHHHHHHHHBB", pc, dc, 0, pc, po, 0, dc, po + pc, 0, 0, 0)
+    w = struct.pack("<HHHHHHHHHBB", pc, tdc or dc, 0, pc, po, 0, dc, po + pc, 0, 0, 0)
     return smb1_hdr(0x25) + bytes([10]) + w + struct.pack("<H", 1 + pc + dc) + b"\0" + b"\x11" * (pc + dc)
 add("smb1_trans", "trans_rap", smb1_trans(8, 64))
 add("smb1_trans", "trans_pipe", smb1_trans(0, 120))
+add("smb1_trans", "trans_first_of_two", smb1_trans(8, 64, 128))
 rd = struct.pack("<BBHHHHHHH", 0xFF, 0, 0, 0, 0, 0, 16, 32 + 1 + 24 + 2 + 1, 0) + b"\0" * 8
 add("smb1_trans", "read_andx", smb1_hdr(0x2E) + bytes([12]) + rd + struct.pack("<H", 17) + b"\0" + b"\x5a" * 16)
 neg = struct.pack("<HBHHIIIIQhB", 0, 7, 50, 1, 16644, 65536, 0, 0x8080F3FC, 0, 0, 0)

@@ -53,6 +53,16 @@ static void wt_skip(const char *name, const char *why)
     fflush(stdout);
 }
 
+/* "prefix.what" in a rotating static buffer (check names). */
+static const char *wt_name(const char *prefix, const char *what)
+{
+    static char bufs[4][256];
+    static int k;
+    char *b = bufs[k++ & 3];
+    snprintf(b, sizeof(bufs[0]), "%s.%s", prefix, what);
+    return b;
+}
+
 /* check helper: cond true -> PASS, else FAIL with the formatted reason */
 #define WT_CHECK(name, cond, ...) \
     do { if (cond) wt_pass(name); else wt_fail(name, __VA_ARGS__); } while (0)

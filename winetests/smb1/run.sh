@@ -12,6 +12,9 @@
 #    serve RAP without srvsvc, see tests/native/rap_samba.sh): every level lists
 #    exactly smbstatus's users; NetSessionDel answers what Samba's RAP answers
 #    (ERROR_NOT_SUPPORTED: Samba has no RAP NetSessionDel).
+#  - long lists (winetests/smb1/large.sh): 300, 700 and 1100 real SMB1
+#    sessions, srvsvc and RAP, every session exactly once or, where RAP's
+#    64 KiB cannot hold them, ERROR_MORE_DATA with the right totalentries.
 set -u
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
@@ -27,7 +30,9 @@ wine_available || skip_all "wine is not installed"
 WT="$REPO/$BUILD/winetests-smb1"
 mkdir -p "$WT"
 T64=(x86_64/netapi32.dll x86_64/winetests/wt_enum.exe x86_64/winetests/wt_getinfo.exe x86_64/winetests/wt_del.exe
-     i686/netapi32.dll i686/winetests/wt_enum.exe i686/winetests/wt_getinfo.exe i686/winetests/wt_del.exe)
+     x86_64/winetests/wt_large.exe
+     i686/netapi32.dll i686/winetests/wt_enum.exe i686/winetests/wt_getinfo.exe i686/winetests/wt_del.exe
+     i686/winetests/wt_large.exe)
 if ! make -s -f Makefile.mingw BUILD="$BUILD" "${T64[@]/#/$BUILD/}" >"$WT/build.log" 2>&1; then
     fail winetests.smb1.build "$(tail -3 "$WT/build.log")"; exit 1
 fi
@@ -117,4 +122,7 @@ if WINE32_PREFIX="$PREFIX" wine32_usable; then
 else
     echo "SKIPPED: x86.smb1: $WINE32_WHY"
 fi
+TAG=""
+source "$REPO/winetests/smb1/large.sh"
+large_all
 exit 0
