@@ -194,11 +194,19 @@ static uint32_t chain_answers(smb2_pipe *p, unsigned n, uint64_t first_id, const
     smb2_resp r[3];
     for (unsigned i = 0; i < n; i++)
         rs[i] = smb2_recv_ahead(c, cmds[i], first_id + i, &r[i]);
-    if (c->dead) {
+    if (c->inq_pos < c->inq_n) {
+        nt_trace("smb2: compound answered with more responses than requests");
+        smb2_inq_free(c);
+        smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
+    }
+    if (c->dead) { /* the first transport or protocol failure */
+        uint32_t st = NT_OK;
         for (unsigned i = 0; i < n; i++)
             if (rs[i] == NT_OK)
                 smb2_resp_free(&r[i]);
-        return NT_ERROR_UNEXP_NET_ERR;
+            else if (st == NT_OK)
+                st = rs[i];
+        return st ? st : NT_ERROR_UNEXP_NET_ERR;
     }
     unsigned k = 0;
     if (n == 3) {
