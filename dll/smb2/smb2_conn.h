@@ -9,6 +9,8 @@
  *   smb2_session.c    SESSION_SETUP through the auth interface (auth.h)
  *   smb2_tree.c       TREE_CONNECT IPC$, FSCTL_VALIDATE_NEGOTIATE_INFO
  *   smb2_pipe.c       CREATE / IOCTL FSCTL_PIPE_TRANSCEIVE / READ / WRITE / CLOSE
+ *   smb2_compound.c   related compounds: TREE_CONNECT + CREATE + the first
+ *                     transceive in one message; compound responses cut
  *   smb2_np.c         all of it as the pipe-transport interface (pipe/pipe.h)
  */
 #ifndef NT_SMB2_CONN_H
