@@ -50,7 +50,7 @@ stats() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (!NR) { print "? ? ?"; exi
 read -r m1 lo1 hi1 n1 < <(stats "$OUT/on")
 read -r m0 lo0 hi0 n0 < <(stats "$OUT/off")
 rts() { # COMPOUND: "connect C + first enumeration E"
-    NETAPI32_TRACE=1 NETAPI32_SMB2_COMPOUND=$1 WINE_STDERR="$OUT/trace.$1" \
+    NETAPI32_TRACE=1 WINEDEBUG=+debugstr NETAPI32_SMB2_COMPOUND=$1 WINE_STDERR="$OUT/trace.$1" \
         wine_run "$PFX" 120 "$OUT/enum_win.exe" loop "$SRV" 0 1 >/dev/null
     echo "connect $(sed -n 's/.*connected .*round_trips=\([0-9]*\).*/\1/p' "$OUT/trace.$1" | head -1)" \
         "+ first enumeration $(sed -n 's/.*rpc on .*(new connection): \([0-9]*\) round trips.*/\1/p' "$OUT/trace.$1" | head -1)"
