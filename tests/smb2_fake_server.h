@@ -22,6 +22,8 @@
 /* ---- the scripted server ------------------------------------------------------ */
 
 enum { VN_OK, VN_MISMATCH, VN_UNSIGNED, VN_NOT_SUPPORTED, VN_DENIED };
+/* hostile shapes of a compound response (smb2_fake_compound.h) */
+enum { CM_NONE, CM_NEXT_MISALIGNED, CM_NEXT_PAST_END, CM_BAD_SIG, CM_UNSIGNED, CM_EXTRA, CM_MISSING, CM_PENDING };
 
 typedef struct srv {
     /* script */
@@ -59,6 +61,11 @@ typedef struct srv {
     uint8_t *held;            /* a held READ answer (swap_reads) */
     size_t held_len;
     unsigned reads;
+    /* compounds (smb2_fake_compound.h) */
+    bool chain_split;         /* answer each element in a frame of its own */
+    int chain_fail;           /* 1-based element answered STATUS_INVALID_PARAMETER (and the related ones after it) */
+    int chain_mangle;         /* CM_* */
+    unsigned compounds, transceives;
     /* bytes queued for the client */
     uint8_t *rx;
     size_t rxlen, rxpos;
@@ -405,6 +412,8 @@ static void on_read(srv *s, const uint8_t *req, size_t len)
     }
 }
 
+static void on_transceive(srv *s, const uint8_t *req, size_t len);
+
 static void srv_handle(srv *s, const uint8_t *req, size_t len)
 {
     assert_true(len >= 64);
@@ -424,7 +433,10 @@ static void srv_handle(srv *s, const uint8_t *req, size_t len)
         on_tree_connect(s, req);
         break;
     case SMB2_IOCTL:
-        on_ioctl(s, req, len);
+        if (nt_le32(req + 64 + 4) == FSCTL_PIPE_TRANSCEIVE)
+            on_transceive(s, req, len);
+        else
+            on_ioctl(s, req, len);
         break;
     case SMB2_CREATE:
         on_create(s, req);
@@ -444,6 +456,8 @@ static void srv_handle(srv *s, const uint8_t *req, size_t len)
         }
     }
 }
+
+#include "smb2_fake_compound.h"
 
 /* ---- net.h, replaced ------------------------------------------------------------ */
 
@@ -473,7 +487,7 @@ uint32_t net_send_all(net_conn *c, const void *buf, size_t len, uint32_t timeout
     assert_true(timeout_ms > 0);
     assert_true(len >= 4 + 64);
     assert_int_equal(((size_t)b[1] << 16) | ((size_t)b[2] << 8) | b[3], len - 4);
-    srv_handle(&g_srv, b + 4, len - 4);
+    srv_handle_frame(&g_srv, b + 4, len - 4);
     return NT_OK;
 }
 

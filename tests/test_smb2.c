@@ -232,10 +232,12 @@ static void test_hdr_parse_rejects(void **s)
     assert_int_equal(smb2_hdr_parse(t, n, &h), NT_ERROR_UNEXP_NET_ERR);
     memcpy(t, m, n); nt_put_le32(t + 16, 0);          /* not a response */
     assert_int_equal(smb2_hdr_parse(t, n, &h), NT_ERROR_UNEXP_NET_ERR);
-    memcpy(t, m, n); nt_put_le32(t + 20, 80);         /* NextCommand */
+    memcpy(t, m, n); nt_put_le32(t + 20, (uint32_t)n + 8); /* NextCommand: not this element's length */
     assert_int_equal(smb2_hdr_parse(t, n, &h), NT_ERROR_UNEXP_NET_ERR);
-    memcpy(t, m, n); nt_put_le32(t + 16, 1 | SMB2_FLAGS_RELATED);
-    assert_int_equal(smb2_hdr_parse(t, n, &h), NT_ERROR_UNEXP_NET_ERR);
+    memcpy(t, m, n); nt_put_le32(t + 20, (uint32_t)n); /* an element cut to its NextCommand */
+    assert_int_equal(smb2_hdr_parse(t, n, &h), NT_OK);
+    memcpy(t, m, n); nt_put_le32(t + 16, 1 | SMB2_FLAGS_RELATED); /* a later element of a compound */
+    assert_int_equal(smb2_hdr_parse(t, n, &h), NT_OK);
     assert_int_equal(smb2_hdr_parse(m, 63, &h), NT_ERROR_UNEXP_NET_ERR);
     assert_int_equal(smb2_hdr_parse(NULL, 0, &h), NT_ERROR_UNEXP_NET_ERR);
 }

@@ -50,15 +50,23 @@ typedef struct smb2_opts {
     uint16_t min_dialect;    /* 0 = 0x0202 (tests narrow the range) */
     uint16_t max_dialect;    /* 0 = 0x0311 */
     const auth_mech *mech;   /* how to authenticate; NULL = AUTH_MECH_NTLMSSP (auth.h) */
+    bool compound;           /* TREE_CONNECT IPC$ and a pipe's CREATE wait for the pipe's first
+                              * transceive and go with it in one compound (one round trip;
+                              * smb2_compound.c); a server that refuses is asked one request
+                              * at a time.  smb2_np_connect sets it (NETAPI32_SMB2_COMPOUND=0
+                              * turns it off). */
 } smb2_opts;
 
 typedef struct smb2_conn smb2_conn;
 typedef struct smb2_pipe smb2_pipe;
 
 /* TCP connect, NEGOTIATE, SESSION_SETUP, TREE_CONNECT IPC$ (and on a signed
- * 3.0/3.0.2 session FSCTL_VALIDATE_NEGOTIATE_INFO). */
+ * 3.0/3.0.2 session FSCTL_VALIDATE_NEGOTIATE_INFO); with o->compound the
+ * TREE_CONNECT waits for the first pipe (its errors come from there). */
 uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out);
-/* CREATE of a named pipe on IPC$ ("srvsvc"). */
+/* CREATE of a named pipe on IPC$ ("srvsvc"); on a compounding connection it
+ * goes with the first transceive (or read/write), whose errors then
+ * include the CREATE's (and the deferred TREE_CONNECT's). */
 uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out);
 /* Writes `in` and returns the first part of the reply in out (up to cap).
  * NT_OK: *got bytes; NT_ERROR_MORE_DATA: *got bytes and the message has more

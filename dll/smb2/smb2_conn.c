@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint16_t credit_charge(const smb2_conn *c)
+uint16_t smb2_credit_charge(const smb2_conn *c)
 {
     return c->dialect == SMB2_DIALECT_202 || c->dialect == 0 ? 0 : 1;
 }
@@ -62,7 +62,7 @@ static uint32_t send_frame(smb2_conn *c, const uint8_t *msg, size_t len, uint64_
     return st;
 }
 
-static uint32_t recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen, uint64_t deadline)
+uint32_t smb2_recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen, uint64_t deadline)
 {
     uint8_t h[4];
     uint32_t ms = 0;
@@ -101,8 +101,9 @@ static nt_aes_key *key_of(smb2_conn *c, nt_aes_key **slot, const uint8_t key[16]
 }
 
 /* Sends the encoded request in w: in a transform when enc, else signed when
- * the session signs.  Transport and crypto failures come back as they are;
- * the caller poisons. */
+ * the session signs (each element of a compound on its own, MS-SMB2
+ * 3.2.4.1.1: its NextCommand says where the next starts).  Transport and
+ * crypto failures come back as they are; the caller poisons. */
 static uint32_t send_request(smb2_conn *c, uint16_t cmd, nt_wr *w, bool enc, uint64_t deadline)
 {
     uint32_t st;
@@ -121,10 +122,15 @@ static uint32_t send_request(smb2_conn *c, uint16_t cmd, nt_wr *w, bool enc, uin
         free(tf);
         return st;
     }
-    if (c->signing && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE &&
-        !smb2_sign_k(c->sign_alg, c->keys.sign, key_of(c, &c->ksign, c->keys.sign, c->sign_alg != SMB2_SIGN_HMAC_SHA256),
-                     w->p, w->len))
-        return NT_ERROR_UNEXP_NET_ERR;
+    for (size_t off = 0; c->signing && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;) {
+        size_t next = nt_le32(w->p + off + 20), n = next ? next : w->len - off;
+        if (!smb2_sign_k(c->sign_alg, c->keys.sign,
+                         key_of(c, &c->ksign, c->keys.sign, c->sign_alg != SMB2_SIGN_HMAC_SHA256), w->p + off, n))
+            return NT_ERROR_UNEXP_NET_ERR;
+        if (!next)
+            break;
+        off += next;
+    }
     return send_frame(c, w->p, w->len, deadline);
 }
 
@@ -138,7 +144,7 @@ static bool unsigned_ok(uint32_t status)
 }
 
 /* Decrypts a transform message in place of *m (its own keys or none). */
-static uint32_t unwrap(smb2_conn *c, uint16_t cmd, uint8_t **m, size_t *mlen)
+uint32_t smb2_unwrap(smb2_conn *c, uint16_t cmd, uint8_t **m, size_t *mlen)
 {
     uint8_t *plain = NULL;
     size_t plen = 0;
@@ -255,15 +261,12 @@ static uint32_t receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
         bool was_enc = false;
         uint32_t st = NT_OK;
         if (!stash_take(c, msg_id, &m, &mlen, &was_enc)) {
-            st = recv_frame(c, &m, &mlen, deadline);
+            st = smb2_next_message(c, cmd, deadline, &m, &mlen, &was_enc);
             if (st) {
                 nt_trace("smb2: %s receive failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
                          (unsigned)(nt_now_ms() - t0));
                 return smb2_poison(c, st);
             }
-            was_enc = m[0] == 0xFD;
-            if (was_enc && (st = unwrap(c, cmd, &m, &mlen)) != NT_OK)
-                return smb2_poison(c, st);
             if (is_stale(c, msg_id, m, mlen)) {
                 free(m);
                 nt_trace("smb2: %s: dropped a response to no outstanding request", smb2_cmd_name(cmd));
@@ -307,7 +310,7 @@ static uint32_t send_one(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_r
     uint64_t t0 = nt_now_ms();
     smb2_hdr h;
     memset(&h, 0, sizeof(h));
-    h.credit_charge = credit_charge(c);
+    h.credit_charge = smb2_credit_charge(c);
     h.command = cmd;
     h.credits = credit_req;
     if (!smb2_credits_take(&c->cr, 1, &h.msg_id)) {
@@ -361,6 +364,25 @@ uint32_t smb2_send_ahead(smb2_conn *c, uint16_t cmd, nt_wr *w, uint64_t *msg_id)
         c->ahead_hi = *msg_id + 1;
     }
     return st;
+}
+
+uint32_t smb2_send_chain(smb2_conn *c, nt_wr *w, unsigned n, uint64_t first_id)
+{
+    if (c->dead || c->ahead_hi > c->ahead_lo)
+        return NT_ERROR_UNEXP_NET_ERR;
+    uint64_t t0 = nt_now_ms();
+    uint16_t cmd = nt_le16(w->p + 12);
+    uint32_t st = send_request(c, cmd, w, c->encrypting && c->have_keys, request_deadline(c, t0));
+    c->requests += n;
+    c->round_trips++;
+    if (st) {
+        nt_trace("smb2: compound of %u send failed: %u", n, (unsigned)st);
+        return smb2_poison(c, st);
+    }
+    c->ahead_lo = first_id;
+    c->ahead_hi = first_id + n;
+    nt_trace("smb2: compound of %u requests (%s first) sent as one message", n, smb2_cmd_name(cmd));
+    return NT_OK;
 }
 
 /* ---- the expected-response table ---- */

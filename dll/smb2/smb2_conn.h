@@ -9,6 +9,8 @@
  *   smb2_session.c    SESSION_SETUP through the auth interface (auth.h)
  *   smb2_tree.c       TREE_CONNECT IPC$, FSCTL_VALIDATE_NEGOTIATE_INFO
  *   smb2_pipe.c       CREATE / IOCTL FSCTL_PIPE_TRANSCEIVE / READ / WRITE / CLOSE
+ *   smb2_compound.c   related compounds: TREE_CONNECT + CREATE + the first
+ *                     transceive in one message; compound responses cut
  *   smb2_np.c         all of it as the pipe-transport interface (pipe/pipe.h)
  */
 #ifndef NT_SMB2_CONN_H
@@ -65,11 +67,27 @@ struct smb2_conn {
         bool was_enc;
     } stash[SMB2_MAX_AHEAD];
     unsigned nstash;
+    /* elements of a received compound not yet looked at, in arrival order */
+    struct {
+        uint8_t *m;
+        size_t len;
+        bool was_enc;
+    } inq[SMB2_MAX_CHAIN];
+    unsigned inq_pos, inq_n;
+
+    /* compounding (smb2_compound.c): allowed by the options and not yet
+     * refused by this server; the TREE_CONNECT IPC$ still to send (with the
+     * first pipe's CREATE) for tree_server */
+    bool compound;
+    bool tree_pending;
+    char *tree_server;
 };
 
 struct smb2_pipe {
     smb2_conn *c;
     uint8_t fid[16];
+    /* CREATE not sent yet: it goes with the first transceive (smb2_compound.c) */
+    char *deferred;
     /* READs sent ahead (smb2_pipe_read_ahead), answered in order */
     uint64_t ahead[SMB2_MAX_AHEAD];
     unsigned nahead, ahead_pos;
@@ -127,6 +145,39 @@ uint32_t smb2_request(smb2_conn *c, uint16_t cmd, nt_wr *w, uint8_t *preauth, sm
  * checks it. */
 uint32_t smb2_recv_ahead(smb2_conn *c, uint16_t cmd, uint64_t msg_id, smb2_resp *r);
 void smb2_resp_free(smb2_resp *r);
+
+/* The compound machinery's view of smb2_conn.c: a request's CreditCharge;
+ * sends a compound the caller encoded in w (n requests, message ids from
+ * first_id on, signed element by element unless the chain is encrypted) as
+ * one message, one round trip; the answers come with smb2_recv_ahead.  Does
+ * not free w. */
+uint16_t smb2_credit_charge(const smb2_conn *c);
+uint32_t smb2_send_chain(smb2_conn *c, nt_wr *w, unsigned n, uint64_t first_id);
+/* The next received message for receive_final: a queued element of an
+ * earlier compound, or a frame from the wire (decrypted, its compound
+ * elements queued, the first returned).  smb2_compound.c. */
+uint32_t smb2_next_message(smb2_conn *c, uint16_t cmd, uint64_t deadline, uint8_t **m, size_t *mlen, bool *was_enc);
+/* Frees the queued elements (smb2_abort). */
+void smb2_inq_free(smb2_conn *c);
+/* The frame and transform primitives of smb2_conn.c that smb2_next_message uses. */
+uint32_t smb2_recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen, uint64_t deadline);
+uint32_t smb2_unwrap(smb2_conn *c, uint16_t cmd, uint8_t **m, size_t *mlen);
+
+/* Request bodies and response parsers shared by the one-by-one and the
+ * compound paths (smb2_tree.c, smb2_pipe.c).  The *_req functions start w;
+ * tree_req returns false when the name cannot be encoded. */
+bool smb2_tree_req(nt_wr *w, const char *server);
+uint32_t smb2_tree_resp(smb2_conn *c, smb2_resp *r);
+bool smb2_create_req(nt_wr *w, const char *name);
+uint32_t smb2_create_resp(smb2_conn *c, smb2_resp *r, uint8_t fid[16]);
+size_t smb2_ioctl_req(nt_wr *w, const smb2_pipe *p, const uint8_t *fid, const uint8_t *in, size_t inlen, size_t cap);
+uint32_t smb2_ioctl_resp(smb2_pipe *p, smb2_resp *r, const uint8_t *fid, size_t maxout, uint8_t *out, size_t *got);
+/* The pipe's CREATE now, on its own (a deferred one that cannot compound). */
+uint32_t smb2_pipe_create_now(smb2_pipe *p);
+/* The deferred CREATE (and TREE_CONNECT) with the first transceive as one
+ * compound; falls back to one request at a time (smb2_compound.c). */
+uint32_t smb2_chain_open_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uint8_t *out, size_t cap,
+                                    size_t *got);
 
 /* Sends CLOSE (fid) / TREE_DISCONNECT / LOGOFF and ignores the outcome
  * beyond transport errors (best effort on the way out). */

@@ -32,6 +32,22 @@ void smb2_simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid)
     nt_wr_free(&w);
 }
 
+/* With compounding the TREE_CONNECT IPC$ waits for the first pipe's CREATE
+ * (smb2_compound.c); not on 3.0/3.0.2, whose downgrade check needs the tree
+ * before anything else is trusted. */
+static uint32_t defer_tree(smb2_conn *c, const smb2_opts *o, bool validate)
+{
+    c->compound = o->compound;
+    if (!o->compound || validate)
+        return NT_OK;
+    const char *srv = o->unc_server && o->unc_server[0] ? o->unc_server : o->host;
+    if (!(c->tree_server = malloc(strlen(srv) + 1)))
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    strcpy(c->tree_server, srv);
+    c->tree_pending = true;
+    return NT_OK;
+}
+
 uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out)
 {
     *out = NULL;
@@ -66,9 +82,12 @@ uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out
     st = smb2_negotiate(c, o);
     if (!st)
         st = smb2_session_setup(c, o->mech, o->unc_server && o->unc_server[0] ? o->unc_server : o->host, creds);
+    bool validate = c->have_keys && (c->dialect == SMB2_DIALECT_300 || c->dialect == SMB2_DIALECT_302);
     if (!st)
+        st = defer_tree(c, o, validate);
+    if (!st && !c->tree_pending)
         st = smb2_tree_connect(c, o->unc_server && o->unc_server[0] ? o->unc_server : o->host);
-    if (!st && c->have_keys && (c->dialect == SMB2_DIALECT_300 || c->dialect == SMB2_DIALECT_302))
+    if (!st && validate)
         st = smb2_validate_negotiate(c);
     if (st) {
         if (c->dead || st == NT_ERROR_INVALID_PARAMETER)
@@ -89,6 +108,8 @@ void smb2_abort(smb2_conn *c)
     net_close(c->net);
     for (unsigned i = 0; i < c->nstash; i++)
         free(c->stash[i].m);
+    smb2_inq_free(c);
+    free(c->tree_server);
     nt_aes_key_free(c->ksign);
     nt_aes_key_free(c->kenc);
     nt_aes_key_free(c->kdec);

@@ -114,8 +114,19 @@ typedef struct smb2_hdr {
 /* Encodes a sync request header (flags as given; async never sent). */
 void smb2_hdr_encode(const smb2_hdr *h, uint8_t out[SMB2_HDR_LEN]);
 /* Parses and validates a response header: protocol id, StructureSize 64,
- * SERVER_TO_REDIR set, NextCommand 0.  NT_OK or NT_ERROR_UNEXP_NET_ERR. */
+ * SERVER_TO_REDIR set, NextCommand 0 or len (an element of a compound cut
+ * by smb2_chain_split).  NT_OK or NT_ERROR_UNEXP_NET_ERR. */
 uint32_t smb2_hdr_parse(const uint8_t *msg, size_t len, smb2_hdr *h);
+
+/* ---- compounds (MS-SMB2 3.2.4.1.4; smb2_compound.c) ---- */
+/* Most elements in a compound we send or accept in one message. */
+#define SMB2_MAX_CHAIN 16u
+/* Cuts a received message into its compound elements: element i is
+ * [off[i], off[i] + lens[i]).  Every NextCommand but the last is a multiple
+ * of 8, at least a header, and leaves at least a header after it; the last
+ * is 0; at most max (<= SMB2_MAX_CHAIN) elements.  NT_OK or
+ * NT_ERROR_UNEXP_NET_ERR (nothing out). */
+uint32_t smb2_chain_split(const uint8_t *m, size_t len, size_t *off, size_t *lens, unsigned max, unsigned *n);
 
 /* ---- negotiate ---- */
 typedef struct smb2_neg_req {

@@ -2,6 +2,9 @@
  * (pipe/pipe.h): smb2_np_connect is the SMB2 family's np_connect_fn. */
 #include "smb2.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 static uint32_t p_transceive(void *ctx, const uint8_t *in, size_t inlen, uint8_t *out, size_t cap, size_t *got)
 {
     return smb2_pipe_transceive(ctx, in, inlen, out, cap, got);
@@ -81,6 +84,9 @@ uint32_t smb2_np_connect(const np_target *t, const nt_creds *creds, np_conn *out
     o.timeout_ms = t->timeout_ms;
     o.deadline_ms = t->deadline_ms;
     o.mech = t->mech;
+    char *env = nt_getenv("NETAPI32_SMB2_COMPOUND");
+    o.compound = !env || strcmp(env, "0") != 0;
+    free(env);
     smb2_conn *c = NULL;
     uint32_t st = smb2_connect(&o, creds, &c);
     if (st == NT_OK) {

@@ -6,57 +6,84 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool smb2_create_req(nt_wr *w, const char *name)
+{
+    size_t units = 0;
+    nt_wchar *wn = nt_utf8_to_utf16(name, &units);
+    if (!wn || units * 2 > 0xFFFF) {
+        free(wn);
+        return false;
+    }
+    smb2_req_init(w, 56 + units * 2);
+    nt_wr_u16(w, 57);
+    nt_wr_u8(w, 0);            /* SecurityFlags */
+    nt_wr_u8(w, 0);            /* RequestedOplockLevel: none */
+    nt_wr_u32(w, 2);           /* ImpersonationLevel: Impersonation */
+    nt_wr_u64(w, 0);           /* SmbCreateFlags */
+    nt_wr_u64(w, 0);           /* Reserved */
+    nt_wr_u32(w, 0x00000083u); /* FILE_READ_DATA | FILE_WRITE_DATA | FILE_READ_ATTRIBUTES */
+    nt_wr_u32(w, 0);           /* FileAttributes */
+    nt_wr_u32(w, 0x00000003u); /* FILE_SHARE_READ | FILE_SHARE_WRITE */
+    nt_wr_u32(w, 1);           /* FILE_OPEN */
+    nt_wr_u32(w, 0);           /* CreateOptions */
+    nt_wr_u16(w, SMB2_HDR_LEN + 56);
+    nt_wr_u16(w, (uint16_t)(units * 2));
+    nt_wr_u32(w, 0);
+    nt_wr_u32(w, 0);
+    for (size_t i = 0; i < units; i++)
+        nt_wr_u16(w, wn[i]);
+    free(wn);
+    return true;
+}
+
+/* The CREATE response r (met its expectation): the FileId.  Frees r. */
+uint32_t smb2_create_resp(smb2_conn *c, smb2_resp *r, uint8_t fid[16])
+{
+    nt_rd_skip(&r->body, 62);
+    nt_rd_bytes(&r->body, fid, 16);
+    bool ok = !r->body.bad;
+    smb2_resp_free(r);
+    return ok ? NT_OK : smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
+}
+
+uint32_t smb2_pipe_create_now(smb2_pipe *p)
+{
+    nt_wr w;
+    if (!smb2_create_req(&w, p->deferred))
+        return NT_ERROR_INVALID_PARAMETER;
+    smb2_resp r;
+    uint32_t st = smb2_request(p->c, SMB2_CREATE, &w, NULL, &r);
+    if (st == NT_OK)
+        st = smb2_create_resp(p->c, &r, p->fid);
+    if (st == NT_OK) {
+        free(p->deferred);
+        p->deferred = NULL;
+    }
+    return st;
+}
+
+/* With compounding the CREATE waits for the first transceive (and goes
+ * with it, smb2_compound.c); a name that cannot be encoded fails now. */
 uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out)
 {
     *out = NULL;
-    if (!c || !name || !name[0])
-        return NT_ERROR_INVALID_PARAMETER;
-    size_t units = 0;
-    nt_wchar *wn = nt_utf8_to_utf16(name, &units);
-    if (!wn)
-        return NT_ERROR_INVALID_PARAMETER;
-    if (units * 2 > 0xFFFF) {
-        free(wn);
-        return NT_ERROR_INVALID_PARAMETER;
-    }
     nt_wr w;
-    smb2_req_init(&w, 56 + units * 2);
-    nt_wr_u16(&w, 57);
-    nt_wr_u8(&w, 0);            /* SecurityFlags */
-    nt_wr_u8(&w, 0);            /* RequestedOplockLevel: none */
-    nt_wr_u32(&w, 2);           /* ImpersonationLevel: Impersonation */
-    nt_wr_u64(&w, 0);           /* SmbCreateFlags */
-    nt_wr_u64(&w, 0);           /* Reserved */
-    nt_wr_u32(&w, 0x00000083u); /* FILE_READ_DATA | FILE_WRITE_DATA | FILE_READ_ATTRIBUTES */
-    nt_wr_u32(&w, 0);           /* FileAttributes */
-    nt_wr_u32(&w, 0x00000003u); /* FILE_SHARE_READ | FILE_SHARE_WRITE */
-    nt_wr_u32(&w, 1);           /* FILE_OPEN */
-    nt_wr_u32(&w, 0);           /* CreateOptions */
-    nt_wr_u16(&w, SMB2_HDR_LEN + 56);
-    nt_wr_u16(&w, (uint16_t)(units * 2));
-    nt_wr_u32(&w, 0);
-    nt_wr_u32(&w, 0);
-    for (size_t i = 0; i < units; i++)
-        nt_wr_u16(&w, wn[i]);
-    free(wn);
-    smb2_resp r;
-    uint32_t st = smb2_request(c, SMB2_CREATE, &w, NULL, &r);
-    if (st)
-        return st;
-    nt_rd_skip(&r.body, 62);
-    uint8_t fid[16];
-    nt_rd_bytes(&r.body, fid, 16);
-    bool ok = !r.body.bad;
-    smb2_resp_free(&r);
-    if (!ok)
-        return smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
+    if (!c || !name || !name[0] || !smb2_create_req(&w, name))
+        return NT_ERROR_INVALID_PARAMETER;
+    nt_wr_free(&w);
     smb2_pipe *p = calloc(1, sizeof(*p));
-    if (!p)
+    if (!p || !(p->deferred = malloc(strlen(name) + 1))) {
+        free(p);
         return NT_ERROR_NOT_ENOUGH_MEMORY;
+    }
+    strcpy(p->deferred, name);
     p->c = c;
-    memcpy(p->fid, fid, 16);
-    *out = p;
-    return NT_OK;
+    uint32_t st = c->compound ? NT_OK : smb2_pipe_create_now(p);
+    if (st)
+        smb2_pipe_free(p);
+    else
+        *out = p;
+    return st;
 }
 
 /* True (and the connection poisoned) when read-ahead answers were left
@@ -104,6 +131,44 @@ static uint32_t finish_data(smb2_conn *c, smb2_resp *r, bool body_ok, uint32_t o
     return status == STATUS_BUFFER_OVERFLOW ? NT_ERROR_MORE_DATA : NT_OK;
 }
 
+size_t smb2_ioctl_req(nt_wr *w, const smb2_pipe *p, const uint8_t *fid, const uint8_t *in, size_t inlen, size_t cap)
+{
+    size_t maxout = io_cap(cap, p->c->max_transact);
+    smb2_req_init(w, 56 + inlen);
+    nt_wr_u16(w, 57);
+    nt_wr_u16(w, 0);
+    nt_wr_u32(w, FSCTL_PIPE_TRANSCEIVE);
+    nt_wr_bytes(w, fid, 16);
+    nt_wr_u32(w, inlen ? SMB2_HDR_LEN + 56 : 0); /* InputOffset */
+    nt_wr_u32(w, (uint32_t)inlen);
+    nt_wr_u32(w, 0);                            /* MaxInputResponse */
+    nt_wr_u32(w, 0);                            /* OutputOffset */
+    nt_wr_u32(w, 0);                            /* OutputCount */
+    nt_wr_u32(w, (uint32_t)maxout);             /* MaxOutputResponse */
+    nt_wr_u32(w, SMB2_0_IOCTL_IS_FSCTL);
+    nt_wr_u32(w, 0);
+    nt_wr_bytes(w, in, inlen);
+    return maxout;
+}
+
+/* The IOCTL response r (met its expectation): its FileId is the pipe's or
+ * (a related request's answer) the one it was sent with.  Frees r. */
+uint32_t smb2_ioctl_resp(smb2_pipe *p, smb2_resp *r, const uint8_t *fid_sent, size_t maxout, uint8_t *out,
+                         size_t *got)
+{
+    uint32_t ctl = 0, ioff = 0, icnt = 0, ooff = 0, ocnt = 0;
+    nt_rd_skip(&r->body, 2);
+    nt_rd_u32(&r->body, &ctl);
+    const uint8_t *fid = nt_rd_ptr(&r->body, 16);
+    nt_rd_u32(&r->body, &ioff);
+    nt_rd_u32(&r->body, &icnt);
+    nt_rd_u32(&r->body, &ooff);
+    nt_rd_u32(&r->body, &ocnt);
+    bool ok = !r->body.bad && ctl == FSCTL_PIPE_TRANSCEIVE && fid &&
+              (memcmp(fid, p->fid, 16) == 0 || memcmp(fid, fid_sent, 16) == 0);
+    return finish_data(p->c, r, ok, ooff, ocnt, maxout, out, got);
+}
+
 uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uint8_t *out, size_t cap,
                               size_t *got)
 {
@@ -113,38 +178,15 @@ uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uin
     smb2_conn *c = p->c;
     if (inlen > SMB2_MAX_IO || inlen > c->max_transact)
         return NT_ERROR_INVALID_PARAMETER;
+    if (p->deferred)
+        return smb2_chain_open_transceive(p, in, inlen, out, cap, got);
     if (ahead_pending(p))
         return NT_ERROR_NETNAME_DELETED;
-    size_t maxout = io_cap(cap, c->max_transact);
     nt_wr w;
-    smb2_req_init(&w, 56 + inlen);
-    nt_wr_u16(&w, 57);
-    nt_wr_u16(&w, 0);
-    nt_wr_u32(&w, FSCTL_PIPE_TRANSCEIVE);
-    nt_wr_bytes(&w, p->fid, 16);
-    nt_wr_u32(&w, inlen ? SMB2_HDR_LEN + 56 : 0); /* InputOffset */
-    nt_wr_u32(&w, (uint32_t)inlen);
-    nt_wr_u32(&w, 0);                            /* MaxInputResponse */
-    nt_wr_u32(&w, 0);                            /* OutputOffset */
-    nt_wr_u32(&w, 0);                            /* OutputCount */
-    nt_wr_u32(&w, (uint32_t)maxout);             /* MaxOutputResponse */
-    nt_wr_u32(&w, SMB2_0_IOCTL_IS_FSCTL);
-    nt_wr_u32(&w, 0);
-    nt_wr_bytes(&w, in, inlen);
+    size_t maxout = smb2_ioctl_req(&w, p, p->fid, in, inlen, cap);
     smb2_resp r;
     uint32_t st = smb2_request(c, SMB2_IOCTL, &w, NULL, &r);
-    if (st)
-        return st;
-    uint32_t ctl = 0, ioff = 0, icnt = 0, ooff = 0, ocnt = 0;
-    nt_rd_skip(&r.body, 2);
-    nt_rd_u32(&r.body, &ctl);
-    const uint8_t *fid = nt_rd_ptr(&r.body, 16);
-    nt_rd_u32(&r.body, &ioff);
-    nt_rd_u32(&r.body, &icnt);
-    nt_rd_u32(&r.body, &ooff);
-    nt_rd_u32(&r.body, &ocnt);
-    bool ok = !r.body.bad && ctl == FSCTL_PIPE_TRANSCEIVE && fid && memcmp(fid, p->fid, 16) == 0;
-    return finish_data(c, &r, ok, ooff, ocnt, maxout, out, got);
+    return st ? st : smb2_ioctl_resp(p, &r, p->fid, maxout, out, got);
 }
 
 /* A READ request for n bytes. */
@@ -225,13 +267,16 @@ uint32_t smb2_pipe_read(smb2_pipe *p, uint8_t *out, size_t cap, size_t *got)
     if (!p || !out || cap == 0)
         return NT_ERROR_INVALID_PARAMETER;
     smb2_conn *c = p->c;
+    uint32_t st = p->deferred ? smb2_chain_open_transceive(p, NULL, 0, NULL, 0, NULL) : NT_OK;
+    if (st)
+        return st;
     if (p->pend_len || p->ahead_pos < p->nahead)
         return read_from_ahead(p, out, cap, got);
     size_t n = io_cap(cap, c->max_read);
     nt_wr w;
     read_req(&w, p, n);
     smb2_resp r;
-    uint32_t st = smb2_request(c, SMB2_READ, &w, NULL, &r);
+    st = smb2_request(c, SMB2_READ, &w, NULL, &r);
     if (st)
         return st;
     uint32_t off = 0, len = 0;
@@ -270,6 +315,9 @@ uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen)
     smb2_conn *c = p->c;
     if (inlen > SMB2_MAX_IO || inlen > c->max_write)
         return NT_ERROR_INVALID_PARAMETER;
+    uint32_t st = p->deferred ? smb2_chain_open_transceive(p, NULL, 0, NULL, 0, NULL) : NT_OK;
+    if (st)
+        return st;
     if (ahead_pending(p))
         return NT_ERROR_NETNAME_DELETED;
     nt_wr w;
@@ -288,7 +336,7 @@ uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen)
     if (inlen == 0)
         nt_wr_u8(&w, 0);
     smb2_resp r;
-    uint32_t st = smb2_request(c, SMB2_WRITE, &w, NULL, &r);
+    st = smb2_request(c, SMB2_WRITE, &w, NULL, &r);
     if (st)
         return st;
     uint32_t count = 0;
@@ -303,15 +351,16 @@ void smb2_pipe_close(smb2_pipe *p)
 {
     if (!p)
         return;
-    if (!ahead_pending(p))
+    if (!p->deferred && !ahead_pending(p))
         smb2_simple_call(p->c, SMB2_CLOSE, p->fid);
-    free(p->pend);
-    free(p);
+    smb2_pipe_free(p);
 }
 
 void smb2_pipe_free(smb2_pipe *p)
 {
-    if (p)
+    if (p) {
         free(p->pend);
+        free(p->deferred);
+    }
     free(p);
 }

@@ -67,8 +67,10 @@ uint32_t smb2_hdr_parse(const uint8_t *msg, size_t len, smb2_hdr *h)
     memcpy(h->sig, msg + 48, 16);
     if (!(h->flags & SMB2_FLAGS_SERVER_TO_REDIR))
         return NT_ERROR_UNEXP_NET_ERR;  /* not a response */
-    if (h->next != 0 || (h->flags & SMB2_FLAGS_RELATED))
-        return NT_ERROR_UNEXP_NET_ERR;  /* we never send compounds */
+    /* an element of a compound response comes cut to its NextCommand
+     * (smb2_chain_split); a whole message says 0 */
+    if (h->next != 0 && h->next != len)
+        return NT_ERROR_UNEXP_NET_ERR;
     return NT_OK;
 }
 

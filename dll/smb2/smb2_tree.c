@@ -23,34 +23,36 @@ static nt_wchar *ipc_path(const char *server, size_t *units)
     return wpath;
 }
 
-uint32_t smb2_tree_connect(smb2_conn *c, const char *server)
+bool smb2_tree_req(nt_wr *w, const char *server)
 {
     size_t units = 0;
     nt_wchar *wpath = ipc_path(server, &units);
     if (!wpath)
-        return NT_ERROR_INVALID_PARAMETER;
-    nt_wr w;
-    smb2_req_init(&w, 8 + units * 2);
-    nt_wr_u16(&w, 9);
-    nt_wr_u16(&w, 0);
-    nt_wr_u16(&w, SMB2_HDR_LEN + 8);
-    nt_wr_u16(&w, (uint16_t)(units * 2));
+        return false;
+    smb2_req_init(w, 8 + units * 2);
+    nt_wr_u16(w, 9);
+    nt_wr_u16(w, 0);
+    nt_wr_u16(w, SMB2_HDR_LEN + 8);
+    nt_wr_u16(w, (uint16_t)(units * 2));
     for (size_t i = 0; i < units; i++)
-        nt_wr_u16(&w, wpath[i]);
+        nt_wr_u16(w, wpath[i]);
     free(wpath);
-    smb2_resp r;
-    uint32_t st = smb2_request(c, SMB2_TREE_CONNECT, &w, NULL, &r);
-    if (st)
-        return st;
+    return true;
+}
+
+/* The TREE_CONNECT response r (met its expectation): the tree id, a pipe
+ * share, encryption when the share asks for it.  Frees r. */
+uint32_t smb2_tree_resp(smb2_conn *c, smb2_resp *r)
+{
     uint8_t type = 0, resv = 0;
     uint32_t flags = 0;
-    nt_rd_u8(&r.body, &type);
-    nt_rd_u8(&r.body, &resv);
-    nt_rd_u32(&r.body, &flags);
-    bool ok = !r.body.bad && type == SMB2_SHARE_TYPE_PIPE && r.h.tree_id != 0 &&
-              !(r.h.flags & SMB2_FLAGS_ASYNC_COMMAND);
-    c->tree_id = r.h.tree_id;
-    smb2_resp_free(&r);
+    nt_rd_u8(&r->body, &type);
+    nt_rd_u8(&r->body, &resv);
+    nt_rd_u32(&r->body, &flags);
+    bool ok = !r->body.bad && type == SMB2_SHARE_TYPE_PIPE && r->h.tree_id != 0 &&
+              !(r->h.flags & SMB2_FLAGS_ASYNC_COMMAND);
+    c->tree_id = r->h.tree_id;
+    smb2_resp_free(r);
     if (!ok)
         return smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
     if (flags & SMB2_SHAREFLAG_ENCRYPT_DATA) {
@@ -59,6 +61,16 @@ uint32_t smb2_tree_connect(smb2_conn *c, const char *server)
         c->encrypting = true;
     }
     return NT_OK;
+}
+
+uint32_t smb2_tree_connect(smb2_conn *c, const char *server)
+{
+    nt_wr w;
+    if (!smb2_tree_req(&w, server))
+        return NT_ERROR_INVALID_PARAMETER;
+    smb2_resp r;
+    uint32_t st = smb2_request(c, SMB2_TREE_CONNECT, &w, NULL, &r);
+    return st ? st : smb2_tree_resp(c, &r);
 }
 
 /* FSCTL_VALIDATE_NEGOTIATE_INFO on the IPC$ tree (signed: the session is).

@@ -7,7 +7,10 @@
  * FSCTL_PIPE_TRANSCEIVE (+ READs while the server says BUFFER_OVERFLOW),
  * CLOSE, TREE_DISCONNECT, LOGOFF.
  *   data[0] bit 0: transceive a 0-byte request instead of 72 bytes;
- *           bits 1-2: reply buffer 16, 1024, 4280 or 65536 bytes. */
+ *           bits 1-2: reply buffer 16, 1024, 4280 or 65536 bytes;
+ *           bit 3: smb2_opts.compound: TREE_CONNECT + CREATE + the
+ *           transceive go as one compound, so the bytes are (hostile)
+ *           compound responses (dll/smb2/smb2_compound.c). */
 #include <string.h>
 
 #include "fuzz_common.h"
@@ -70,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     g_data = data + 1;
     g_len = size - 1;
-    smb2_opts o = {.host = "srv", .unc_server = "srv", .timeout_ms = 1000};
+    smb2_opts o = {.host = "srv", .unc_server = "srv", .timeout_ms = 1000, .compound = (data[0] & 8) != 0};
     nt_creds anon = {0};
     smb2_conn *c = NULL;
     uint32_t st = smb2_connect(&o, &anon, &c);

@@ -367,6 +367,47 @@ add("smb2_conn", "anon_311_pending", b"\x04" + conversation(bytes(neg_plain)).re
     nbt(smb2_msg(3, 3, struct.pack("<HBBIII", 16, 2, 0, 0, 0, 0x1F01FF), tree_id=1)),
     nbt(smb2_msg(3, 3, struct.pack("<HBB", 9, 0, 0) + b"\0" * 5, status=0x103, flags=3)) +
     nbt(smb2_msg(3, 3, struct.pack("<HBBIII", 16, 2, 0, 0, 0, 0x1F01FF), tree_id=1))))
+
+
+def chain(msgs):
+    """Messages as one compound response: each but the last padded to 8, its NextCommand set."""
+    out = b""
+    for i, m in enumerate(msgs):
+        m = bytearray(m)
+        if i + 1 < len(msgs):
+            m += b"\0" * (-len(m) % 8)
+            m[20:24] = u32(len(m))
+        if i:
+            m[16] |= 0x04  # SMB2_FLAGS_RELATED_OPERATIONS
+        out += bytes(m)
+    return out
+
+
+def compound_conversation(dialect_resp, split_pending=False):
+    """The TREE_CONNECT + CREATE + IOCTL answers of a compound as one frame
+    (or, split_pending, the IOCTL's interim and final answers after it)."""
+    frames = []
+    rest = conversation(dialect_resp)
+    pos = 0
+    while pos < len(rest):
+        n = struct.unpack(">I", rest[pos:pos + 4])[0]
+        frames.append(rest[pos + 4:pos + 4 + n])
+        pos += 4 + n
+    tc, create, ioctl = frames[3], frames[4], frames[5]
+    if split_pending:
+        interim = smb2_msg(11, 5, struct.pack("<HBB", 9, 0, 0) + b"\0" * 5, status=0x103, flags=3)
+        mid = nbt(chain([tc, create, interim])) + nbt(ioctl)
+    else:
+        mid = nbt(chain([tc, create, ioctl]))
+    return b"".join(nbt(f) for f in frames[:3]) + mid + b"".join(nbt(f) for f in frames[6:])
+
+
+add("smb2_conn", "compound_311", b"\x0c" + compound_conversation(bytes(neg_plain)))
+add("smb2_conn", "compound_210_pending", b"\x0c" + compound_conversation(bytes(n210c), True))
+add("smb2_chain", "three", b"\x0f" + chain([smb2_msg(3, 3, b"\0" * 16), smb2_msg(5, 4, b"\0" * 89),
+                                             smb2_msg(11, 5, b"\0" * 49)]))
+add("smb2_chain", "one", b"\x00" + smb2_msg(11, 5, b"\0" * 49))
+
 add("smb2_conn", "logon_failure", b"\x04" + nbt(bytes(neg_plain)) +
     nbt(smb2_msg(1, 1, struct.pack("<HBB", 9, 0, 0) + b"\0" * 5, status=0xC000006D)))
 

@@ -33,6 +33,13 @@ It never checks a password and never signs.  Modes:
   signed_ok   the same with a correct mechListMIC: the control case, which
               must succeed (it proves the signing and the MIC are right, so
               that nomic fails for the missing MIC alone)
+  nocompound  answers every element of a compounded request (MS-SMB2
+              3.3.5.2.7) with STATUS_INVALID_PARAMETER ("refused" in LOG),
+              single requests normally: the client must fall back to one
+              request at a time and get the two invented sessions
+
+Compounded requests are taken apart (NextCommand) and each element is
+answered in a frame of its own, as a server may (MS-SMB2 3.3.4.1.3).
 """
 import hashlib
 import hmac
@@ -52,12 +59,13 @@ except ImportError:
 
 MODES = ["guest", "null", "unsigned", "pending", "paging", "repeat", "werror8", "werror59", "fault5",
          "ndr_count", "ndr_maxcount", "ndr_strlen", "ndr_nullbuf", "ndr_trunc", "ndr_referent",
-         "nomic", "signed_ok"]
+         "nomic", "signed_ok", "nocompound"]
 
 STATUS_SUCCESS = 0
 STATUS_PENDING = 0x103
 STATUS_MORE_PROCESSING = 0xC0000016
 STATUS_NOT_SUPPORTED = 0xC00000BB
+STATUS_INVALID_PARAMETER = 0xC000000D
 STATUS_BUFFER_OVERFLOW = 0x80000005
 FLAG_RESPONSE, FLAG_ASYNC = 0x1, 0x2
 NDR_SYNTAX = bytes.fromhex("045d888aeb1cc9119fe808002b104860")
@@ -431,7 +439,16 @@ class Conn:
                 msg = self.s.recv(n, socket.MSG_WAITALL) if n else b""
                 if len(msg) < n or n < 64 or msg[:4] != b"\xfeSMB":
                     break
-                self.handle(msg)
+                elements = split_compound(msg)
+                if elements is None:
+                    break
+                if len(elements) > 1 and self.mode == "nocompound":
+                    log_event("refused", self.mode)
+                    for el in elements:
+                        self.error(el, STATUS_INVALID_PARAMETER)
+                    continue
+                for el in elements:
+                    self.handle(el)
         except (OSError, struct.error, IndexError):
             pass
         finally:
@@ -440,6 +457,23 @@ class Conn:
                 self.s.close()
             except OSError:
                 pass
+
+
+def split_compound(msg):
+    """The elements of a (possibly compounded) request, or None when its
+    NextCommand chain is malformed."""
+    out, pos = [], 0
+    while True:
+        if len(msg) - pos < 64 or msg[pos:pos + 4] != b"\xfeSMB" or len(out) >= 16:
+            return None
+        nxt = u32(msg, pos + 20)
+        if nxt == 0:
+            out.append(msg[pos:])
+            return out
+        if nxt % 8 or nxt < 64 or pos + nxt > len(msg):
+            return None
+        out.append(msg[pos:pos + nxt])
+        pos += nxt
 
 
 def listen(ip, port, mode):

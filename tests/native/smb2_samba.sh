@@ -163,6 +163,15 @@ USRARGS=(--user "$USR" --password "$PASS_USR")
 if start_samba "" ""; then
     probe "anonymous" ok "signing=0" "$IP"
     probe "user login (admin)" ok "signing=1 encryption=0" "$IP" "${ADMARGS[@]}"
+    # TREE_CONNECT + CREATE + bind as one compound: NEGOTIATE, 2 SESSION_SETUPs, the compound
+    probe "compound: connect + bind in 4 round trips" ok "bind_ack=.* round_trips=4" "$IP" "${ADMARGS[@]}"
+    probe "no compound: connect + bind in 6 round trips" ok "bind_ack=.* round_trips=6" "$IP" "${ADMARGS[@]}" --compound 0
+    out=$(NETAPI32_TRACE=1 timeout 60 "$PROBE" "$IP" "${ADMARGS[@]}" 2>&1)
+    if grep -q '^OK ' <<<"$out" && ! grep -q 'compound refused' <<<"$out"; then
+        pass "compound accepted by Samba"
+    else
+        fail "compound accepted by Samba" "$(grep -E '^OK|^ERROR|compound' <<<"$out" | tr '\n' ' ')"
+    fi
     probe "user login (normal user)" ok "signing=1" "$IP" "${USRARGS[@]}"
     probe "user login DOMAIN\\user" ok "signing=1" "$IP" --user "SMB2TEST\\$USR" --password "$PASS_USR"
     for d in 0x0202 0x0210 0x0300 0x0302 0x0311; do
@@ -221,6 +230,7 @@ if start_samba "    server smb encrypt = required" ""; then
     for d in 0x0300 0x0302 0x0311; do
         probe "encrypt required dialect $d" ok "dialect=$d signing=1 encryption=1" "$IP" --min-dialect "$d" --max-dialect "$d" "${ADMARGS[@]}"
     done
+    probe "encrypt required: one encrypted compound (4 round trips)" ok "encryption=1 bind_ack=.* round_trips=4" "$IP" "${ADMARGS[@]}"
     probe "encrypt required, 2.1 only -> refused" 5 "" "$IP" --max-dialect 0x0210 "${ADMARGS[@]}"
     probe "encrypt required, anonymous -> refused" 5 "" "$IP"
 else
@@ -232,6 +242,7 @@ if start_samba "" "    smb encrypt = required"; then
     for d in 0x0300 0x0311; do
         probe "share encrypt dialect $d" ok "dialect=$d signing=1 encryption=1" "$IP" --min-dialect "$d" --max-dialect "$d" "${USRARGS[@]}"
     done
+    probe "share encrypt, no compound" ok "signing=1 encryption=1" "$IP" "${USRARGS[@]}" --compound 0
 else
     fail "start samba (share encrypt)" "smbd did not come up"
 fi

@@ -3,14 +3,15 @@
  *
  *   smbprobe HOST [--port N] [--user U --password P] [--unc NAME]
  *            [--min-dialect 0x0202] [--max-dialect 0x0311] [--timeout MS]
- *            [--hold N --seconds S]
+ *            [--hold N --seconds S] [--compound 0|1]
  *
  * Connects (anonymous without --user), opens \PIPE\srvsvc, sends a hand-built
  * DCE/RPC BIND (srvsvc v3.0, NDR 2.0) through FSCTL_PIPE_TRANSCEIVE and
  * prints the dialect, signing/encryption state and the bind_ack length.
  * With --hold N it opens N sessions in parallel (sequentially set up), keeps
  * them for S seconds, then closes them: the test harness uses it to create
- * sessions to enumerate.
+ * sessions to enumerate.  --compound 0 sends TREE_CONNECT, CREATE and the
+ * bind one at a time instead of as one compound (the default, as the DLL).
  *
  * Output: "OK dialect=0x0311 signing=1 encryption=0 bind_ack=68" per session,
  * or "ERROR <win32 code>".  Exit status: 0 on success, else the Win32 code
@@ -38,7 +39,8 @@ static const uint8_t bind_pdu[72] = {
 static void usage(void)
 {
     fprintf(stderr, "usage: smbprobe HOST [--port N] [--user U --password P] [--unc NAME]\n"
-                    "       [--min-dialect 0xNNNN] [--max-dialect 0xNNNN] [--timeout MS] [--hold N --seconds S]\n");
+                    "       [--min-dialect 0xNNNN] [--max-dialect 0xNNNN] [--timeout MS] [--hold N --seconds S]\n"
+                    "       [--compound 0|1]\n");
     exit(2);
 }
 
@@ -93,6 +95,7 @@ int main(int argc, char **argv)
     smb2_opts o;
     memset(&o, 0, sizeof(o));
     o.host = argv[1];
+    o.compound = true;
     const char *user = NULL, *password = NULL;
     unsigned hold = 0, seconds = 0;
     for (int i = 2; i < argc; i++) {
@@ -118,6 +121,8 @@ int main(int argc, char **argv)
             hold = (unsigned)strtoul(v, NULL, 0);
         else if (!strcmp(a, "--seconds"))
             seconds = (unsigned)strtoul(v, NULL, 0);
+        else if (!strcmp(a, "--compound"))
+            o.compound = strcmp(v, "0") != 0;
         else
             usage();
         i++;

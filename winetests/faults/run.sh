@@ -221,6 +221,8 @@ CASES="$WT/cases.txt"
         echo "rogue rogue.werror59 $R $(rport werror59) no 59 -1 1"
         echo "rogue rogue.werror59_again $R $(rport werror59) no 59 -1 1"
         echo "rogue rogue.rpc_fault_access_denied $R $(rport fault5) no 5 -1 1"
+        # a server refusing every compounded request: one request at a time
+        echo "rogue rogue.compound_refused_falls_back $R $(rport nocompound) no 0 2 1"
         for m in ndr_count ndr_maxcount ndr_strlen ndr_nullbuf ndr_trunc ndr_referent; do
             echo "rogue rogue.hostile_$m $R $(rport $m) no 59 -1 1"
         done
@@ -237,11 +239,13 @@ check_reuse() { # PREFIX
     [ $ROGUE = 1 ] || return 0
     local m c ev
     for m in guest null unsigned nomic signed_ok pending paging repeat werror8 werror59 fault5 \
-             ndr_count ndr_maxcount ndr_strlen ndr_nullbuf ndr_trunc ndr_referent; do
+             ndr_count ndr_maxcount ndr_strlen ndr_nullbuf ndr_trunc ndr_referent nocompound; do
         ev=served; case $m in guest|null|unsigned|nomic) ev=setup ;; esac
         if grep -q "^$ev $m\$" "$LOG/rogue.accepts"; then pass "$1.rogue.${m}_delivered"
         else fail "$1.rogue.${m}_delivered" "the rogue server never reached '$ev' in mode $m (harness or protocol error)"; fi
     done
+    if grep -q "^refused nocompound\$" "$LOG/rogue.accepts"; then pass "$1.rogue.nocompound_refused_a_compound"
+    else fail "$1.rogue.nocompound_refused_a_compound" "the DLL never sent the rogue server a compound"; fi
     for m in werror8 werror59; do
         c=$(grep -c "^accept $m\$" "$LOG/rogue.accepts")
         if [ "$c" = 1 ]; then pass "$1.rogue.${m}_keeps_connection"
