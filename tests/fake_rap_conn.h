@@ -12,7 +12,7 @@
 #include "api/api.h"
 #include "test_hex.h"
 
-static uint8_t *dup_hex(const char *h, size_t *n)
+static inline uint8_t *dup_hex(const char *h, size_t *n)
 {
     uint8_t *p = malloc(strlen(h) / 2 + 1);
     *n = test_unhex(h, p, strlen(h) / 2 + 1);

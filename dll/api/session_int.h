@@ -25,13 +25,17 @@ typedef struct del_arg {
     srvs_answer ans;
 } del_arg;
 
-/* RAP forms (api_rap_fn) of the fetch and delete operations (rap.c):
+/* RAP forms (api_rap_fn) of the fetch and delete operations:
  * NetSessionEnum at a RAP level serving fetch_arg.level (the whole list;
- * filters are applied by the caller as for srvsvc), NetSessionDel of the
- * client name (a user filter or no client name: ERROR_NOT_SUPPORTED, RAP
- * deletes by client name only). */
+ * filters are applied by the caller as for srvsvc; rap.c), NetSessionDel
+ * (rap_del.c): by client name one RAP NetSessionDel; with a user name the
+ * clients whose sessions are all that user's, each by client name (RAP
+ * deletes by client name only); neither: ERROR_NOT_SUPPORTED. */
 uint32_t api_rap_fetch(const np_conn *c, void *arg);
 uint32_t api_rap_del(const np_conn *c, void *arg);
+/* One RAP NetSessionDel of a client name (rap.c): the transport's status,
+ * the server's mapped answer in *status. */
+uint32_t api_rap_del_client(const np_conn *c, const nt_wchar *client, uint32_t *status);
 
 /* Resume handle = (snapshot id << 16) | index of the next entry. */
 #define SNAP_MAX_ENTRIES 0xFFFFu
