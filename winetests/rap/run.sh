@@ -14,8 +14,10 @@
 #  - wt_enum full / wt_getinfo full: every level, filters, paging, GetInfo;
 #    the trace says RAP was chosen because srvsvc is missing;
 #  - the seeds' sample programs (enum_003, getinfo_004, del_001) and netsess;
-#  - NetSessionDel by client really ends that client's connections;
-#    by user is ERROR_NOT_SUPPORTED (RAP deletes by client name only);
+#  - NetSessionDel by client really ends that client's connections; by user
+#    (and client) ends exactly that user's sessions (RAP deletes by client, so
+#    a client shared with another user's session is kept: 50; ntsuser2 then
+#    also logs on from 127.0.0.121), no session of that user is 2312;
 #  - wrong password 1326, non-administrator 5, SMB1 not enabled 50;
 #  - the server's own ERROR_MORE_DATA with a small RAP receive buffer;
 #  - netsess and the error codes against an SMB2 Samba holding the same sessions;
