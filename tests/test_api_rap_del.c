@@ -115,22 +115,11 @@ static uint32_t c_transact(void *ctx, const np_transact_req *q, np_transact_resp
             any = true;
         }
     }
-    r->param = calloc(1, 4);
-    r->paramlen = 4;
-    nt_put_le16(r->param, any ? 0 : NT_NERR_ClientNameNotFound);
+    rap_status_answer(r, any ? 0 : NT_NERR_ClientNameNotFound);
     return NT_OK;
 }
 
 static const np_conn_ops OPS = {c_open, c_transact, NULL, c_dead, c_info, c_close};
-
-static uint32_t c_connect(const np_target *t, const nt_creds *cr, np_conn *out)
-{
-    (void)t;
-    (void)cr;
-    out->ops = &OPS;
-    out->ctx = &g_n;
-    return NT_OK;
-}
 
 /* alice from A and B, bob from C; carol and alice share D; dave from E. */
 static int setup(void **state)
@@ -147,7 +136,8 @@ static int setup(void **state)
     add("10.0.0.4", "carol");
     add("10.0.0.4", "Alice");
     add("10.0.0.5", "dave");
-    api_set_connector(c_connect);
+    *fake_rap_ops() = &OPS;
+    api_set_connector(fake_rap_connect);
     return 0;
 }
 
