@@ -23,7 +23,7 @@
 #include "rap/rap.h"
 #include "fake_rap_conn.h"
 
-#define MAX_SESS 8
+#define MAX_SESS 16
 typedef struct fake_sess {
     const char *client, *user;
     bool alive;
@@ -34,9 +34,14 @@ static unsigned g_n, g_enums, g_dels;
 static char g_deleted[MAX_SESS][32]; /* the names the deletes carried, in order */
 static uint16_t g_enum_status;       /* 5: refused; 234: a partial list */
 static int g_fail_at_del;            /* > 0: that delete (1-based) fails in the transport */
+static bool g_dead;                  /* our own client was deleted: the connection is gone */
+static bool g_enum_drops;            /* the enumeration loses the connection */
+static bool g_own_silent;            /* deleting our client ends the connection unanswered */
+#define OWN "10.0.0.9"               /* our own client (deleting it ends our connection) */
 
 static void add(const char *client, const char *user)
 {
+    assert_true(g_n < MAX_SESS);
     g_tab[g_n].client = client;
     g_tab[g_n].user = user;
     g_tab[g_n++].alive = true;
@@ -95,9 +100,13 @@ static uint32_t c_transact(void *ctx, const np_transact_req *q, np_transact_resp
     (void)ctx;
     memset(r, 0, sizeof(*r));
     assert_string_equal(q->pipe, "\\PIPE\\LANMAN");
+    if (g_dead)
+        return NT_ERROR_NETNAME_DELETED;
     uint16_t op = nt_le16(q->param);
     if (op == RAP_OP_SESSION_ENUM) {
         g_enums++;
+        if (g_enum_drops)
+            return NT_ERROR_NETNAME_DELETED;
         answer_enum(q, r);
         return NT_OK;
     }
@@ -115,11 +124,23 @@ static uint32_t c_transact(void *ctx, const np_transact_req *q, np_transact_resp
             any = true;
         }
     }
+    g_dead = !strcmp(name + 2, OWN); /* answered, then the connection ends */
+    if (g_dead && g_own_silent)
+        return NT_ERROR_NETNAME_DELETED;
     rap_status_answer(r, any ? 0 : NT_NERR_ClientNameNotFound);
     return NT_OK;
 }
 
 static const np_conn_ops OPS = {c_open, c_transact, NULL, c_dead, c_info, c_close};
+
+/* A new connection after ours was ended: our new session, from OWN again. */
+static uint32_t c_connect(const np_target *t, const nt_creds *cr, np_conn *out)
+{
+    if (g_dead)
+        add(OWN, "admin");
+    g_dead = false;
+    return fake_rap_connect(t, cr, out);
+}
 
 /* alice from A and B, bob from C; carol and alice share D; dave from E. */
 static int setup(void **state)
@@ -129,6 +150,7 @@ static int setup(void **state)
     g_n = g_enums = g_dels = 0;
     g_enum_status = 0;
     g_fail_at_del = 0;
+    g_dead = g_enum_drops = g_own_silent = false;
     memset(g_deleted, 0, sizeof(g_deleted));
     add("10.0.0.1", "alice");
     add("10.0.0.2", "alice");
@@ -137,7 +159,7 @@ static int setup(void **state)
     add("10.0.0.4", "Alice");
     add("10.0.0.5", "dave");
     *fake_rap_ops() = &OPS;
-    api_set_connector(fake_rap_connect);
+    api_set_connector(c_connect);
     return 0;
 }
 
@@ -229,6 +251,52 @@ static void test_transport_failure_midway(void **state)
     assert_int_equal(alive("10.0.0.2", "alice"), 0);
 }
 
+/* The caller is the user: deleting our own client (listed first) ends our
+ * connection before the user's other client is deleted; the deletion goes
+ * on once on a new connection, skipping our client (our new session). */
+static void test_own_session_first(void **state)
+{
+    (void)state;
+    static const nt_wchar ADMIN[] = {'a', 'd', 'm', 'i', 'n', 0};
+    add(OWN, "admin");
+    add("10.0.0.6", "admin");
+    assert_int_equal(api_session_del(SRV, NULL, ADMIN), 0);
+    assert_int_equal(alive("10.0.0.6", "admin"), 0);
+    assert_int_equal(alive(OWN, "admin"), 1); /* the new connection's */
+    assert_int_equal(g_dels, 2); /* ours, then (on the new connection) 10.0.0.6 */
+    assert_string_equal(g_deleted[1], "\\\\10.0.0.6");
+    assert_int_equal(alive("10.0.0.3", "bob") + alive("10.0.0.1", "alice"), 2);
+}
+
+/* The same when the server ends our connection instead of answering the
+ * delete of our client: the second round deletes 10.0.0.6 first and our
+ * client (the one the first round lost) last, which ends the new
+ * connection too: success, as session.c says for our own session. */
+static void test_own_session_unanswered(void **state)
+{
+    (void)state;
+    static const nt_wchar ADMIN[] = {'a', 'd', 'm', 'i', 'n', 0};
+    g_own_silent = true;
+    add(OWN, "admin");
+    add("10.0.0.6", "admin");
+    assert_int_equal(api_session_del(SRV, NULL, ADMIN), 0);
+    assert_int_equal(alive("10.0.0.6", "admin") + alive(OWN, "admin"), 0);
+    assert_int_equal(g_dels, 3);
+    assert_string_equal(g_deleted[1], "\\\\10.0.0.6");
+    assert_string_equal(g_deleted[2], "\\\\" OWN);
+    assert_int_equal(alive("10.0.0.3", "bob") + alive("10.0.0.1", "alice"), 2);
+}
+
+/* The connection lost while listing: nothing was deleted, so no success. */
+static void test_drop_before_any_delete(void **state)
+{
+    (void)state;
+    g_enum_drops = true;
+    assert_int_equal(api_session_del(SRV, NULL, BOB), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(g_dels, 0);
+    assert_int_equal(alive("10.0.0.3", "bob"), 1);
+}
+
 static void test_neither(void **state)
 {
     (void)state;
@@ -245,6 +313,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_match, setup, rap_test_teardown),
         cmocka_unit_test_setup_teardown(test_enum_refused_or_partial, setup, rap_test_teardown),
         cmocka_unit_test_setup_teardown(test_transport_failure_midway, setup, rap_test_teardown),
+        cmocka_unit_test_setup_teardown(test_own_session_first, setup, rap_test_teardown),
+        cmocka_unit_test_setup_teardown(test_own_session_unanswered, setup, rap_test_teardown),
+        cmocka_unit_test_setup_teardown(test_drop_before_any_delete, setup, rap_test_teardown),
         cmocka_unit_test_setup_teardown(test_neither, setup, rap_test_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

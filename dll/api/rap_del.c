@@ -34,6 +34,18 @@
  * it; the clients already deleted stay deleted).  A server that says
  * NERR_ClientNameNotFound for one client (its sessions ended meanwhile)
  * counts that client as done.
+ *
+ * Our own session: when the caller is logged on as that user, one of the
+ * clients is ours, and its delete ends our connection (the server drops it
+ * after or instead of answering), which may come before the user's other
+ * clients.  The client names sent are kept (rap_del_sent); when the
+ * connection is lost after a delete was sent, session.c runs the deletion
+ * once more on a new connection (api_rap_del_dropped), which lists again
+ * and skips the clients already sent (ours is among them, and our new
+ * connection is from it again): the result is then that second round's,
+ * with "nothing left" being success.  A connection lost before any delete
+ * was sent deleted nothing: ERROR_UNEXP_NET_ERR, not session.c's "our own
+ * session ended" success.
  */
 #include "session_int.h"
 
@@ -41,6 +53,17 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#define RAP_DEL_KEEP 64u /* client names kept for a second round */
+
+struct rap_del_sent {
+    nt_wchar *name[RAP_DEL_KEEP]; /* first round: deletes the server answered */
+    unsigned n;
+    nt_wchar *lost;      /* first round: the delete the connection was lost in */
+    unsigned sent_round; /* deletes sent in the current round */
+    bool overflow;       /* more names answered than kept: no second round */
+    bool round2;
+};
 
 static const nt_wchar *bare(const nt_wchar *s)
 {
@@ -103,6 +126,45 @@ static const nt_wchar *del_name(const del_arg *a, const nt_wchar *listed, nt_wch
     return w;
 }
 
+static bool same_name(const nt_wchar *a, const nt_wchar *b)
+{
+    return a && b && nt_wcsicmp(bare(a), bare(b)) == 0;
+}
+
+/* Second round: whether the server answered a delete of client `listed` in
+ * the first round (its sessions now are our new connection's). */
+static bool sent_before(const rap_del_sent *r, const nt_wchar *listed)
+{
+    for (unsigned i = 0; r->round2 && i < r->n; i++)
+        if (same_name(r->name[i], listed))
+            return true;
+    return false;
+}
+
+static nt_wchar *wdup(const nt_wchar *s)
+{
+    size_t n = nt_wcslen(s);
+    nt_wchar *w = nt_calloc(n + 1, sizeof(nt_wchar));
+    if (w)
+        memcpy(w, s, n * sizeof(nt_wchar));
+    return w;
+}
+
+/* First round: keeps the name of a delete sent, answered (st 0) or lost. */
+static void note_sent(rap_del_sent *r, const nt_wchar *name, uint32_t st)
+{
+    r->sent_round++;
+    if (r->round2)
+        return;
+    nt_wchar *w = (st != NT_OK || r->n < RAP_DEL_KEEP) ? wdup(name) : NULL;
+    if (!w)
+        r->overflow = true;
+    else if (st != NT_OK)
+        r->lost = w;
+    else
+        r->name[r->n++] = w;
+}
+
 /* One matched client deleted by name: the transport's status; the
  * server's refusal in *refused (0: deleted, or already gone). */
 static uint32_t del_one(const np_conn *c, const del_arg *a, const nt_wchar *listed, uint32_t *refused)
@@ -114,47 +176,74 @@ static uint32_t del_one(const np_conn *c, const del_arg *a, const nt_wchar *list
         return NT_ERROR_NOT_ENOUGH_MEMORY;
     uint32_t status = 0;
     uint32_t st = api_rap_del_client(c, name, &status);
+    note_sent(a->rap, name, st);
     free(owned);
     if (st == NT_OK && status != 0 && status != NT_NERR_ClientNameNotFound)
         *refused = status;
     return st;
 }
 
-/* The deletes over the whole list l (see the top of the file). */
+/* Deletes client cname; false (with *st, and a->ans.werr the server's
+ * refusal) when the deletion is to stop there. */
+static bool del_step(const np_conn *c, del_arg *a, const nt_wchar *cname, unsigned *ended, uint32_t *st)
+{
+    uint32_t refused = 0;
+    *st = del_one(c, a, cname, &refused);
+    if (*st != NT_OK || refused) {
+        nt_trace("rap: NetSessionDel by user: a client's delete failed (transport %u, server %u) after %u deleted",
+                 (unsigned)*st, (unsigned)refused, *ended);
+        a->ans.werr = refused;
+        return false;
+    }
+    (*ended)++;
+    return true;
+}
+
+/* The deletes over the whole list l (see the top of the file).  In a second
+ * round the client whose delete lost the first round's connection (ours,
+ * or the one after ours) goes last. */
 static uint32_t del_matching(const np_conn *c, del_arg *a, const sess_list *l)
 {
-    unsigned matched = 0, ended = 0, kept = 0;
+    unsigned matched = 0, ended = 0, kept = 0, skipped = 0;
+    const nt_wchar *last = NULL;
+    uint32_t st = NT_OK;
     for (uint32_t i = 0; i < l->count; i++) {
-        const sess_info *s = &l->v[i];
-        if (!matches(s, a))
+        const nt_wchar *cname = l->v[i].str[SF_CNAME];
+        if (!matches(&l->v[i], a))
             continue;
         matched++;
-        if (!s->str[SF_CNAME] || !s->str[SF_CNAME][0] || shared_client(l, s->str[SF_CNAME], a->user)) {
+        if (cname && sent_before(a->rap, cname)) {
+            skipped++; /* deleted in the first round: now our new connection's */
+            continue;
+        }
+        if (!cname || !cname[0] || shared_client(l, cname, a->user)) {
             kept++; /* no name to delete by, or another user's session shares the client */
             continue;
         }
         if (!first_of_client(l, i, a))
             continue;
-        uint32_t refused = 0;
-        uint32_t st = del_one(c, a, s->str[SF_CNAME], &refused);
-        if (st != NT_OK || refused) {
-            nt_trace("rap: NetSessionDel by user: a client's delete failed (transport %u, server %u) after %u "
-                     "deleted", (unsigned)st, (unsigned)refused, ended);
-            a->ans.werr = refused;
+        if (a->rap->round2 && same_name(a->rap->lost, cname))
+            last = cname;
+        else if (!del_step(c, a, cname, &ended, &st))
             return st;
-        }
-        ended++;
     }
-    a->ans.werr = matched == 0 ? NT_NERR_ClientNameNotFound : kept ? NT_ERROR_NOT_SUPPORTED : NT_OK;
-    nt_trace("rap: NetSessionDel by user%s: %u of %u sessions matched, %u clients deleted, %u "
-             "sessions kept (their client has another user's sessions) -> %u", a->client ? " and client" : "",
-             matched, l->count, ended, kept, (unsigned)a->ans.werr);
+    if (last && !del_step(c, a, last, &ended, &st))
+        return st;
+    bool none = matched == 0 && !a->rap->round2; /* a second round finding none: all done */
+    a->ans.werr = none ? NT_NERR_ClientNameNotFound : kept ? NT_ERROR_NOT_SUPPORTED : NT_OK;
+    nt_trace("rap: NetSessionDel by user%s%s: %u of %u sessions matched, %u clients deleted, %u sessions "
+             "kept (their client has another user's sessions), %u skipped (sent before) -> %u",
+             a->client ? " and client" : "", a->rap->round2 ? " (second round)" : "", matched, l->count, ended,
+             kept, skipped, (unsigned)a->ans.werr);
     return NT_OK;
 }
 
 /* NetSessionDel with a user name: the list, then del_matching. */
 static uint32_t del_user(const np_conn *c, del_arg *a)
 {
+    if (!a->rap && !(a->rap = nt_calloc(1, sizeof(*a->rap))))
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    a->rap->sent_round = 0;
     sess_list l;
     memset(&l, 0, sizeof(l));
     fetch_arg f = {a->srv, NULL, NULL, 10, &l, {0, 0}};
@@ -189,4 +278,28 @@ uint32_t api_rap_del(const np_conn *c, void *varg)
         return NT_OK;
     }
     return api_rap_del_client(c, a->client, &a->ans.werr);
+}
+
+rap_drop api_rap_del_dropped(del_arg *a)
+{
+    rap_del_sent *r = a->rap;
+    if (!r)
+        return RAP_DROP_NOT_RAP;
+    if (r->sent_round == 0)
+        return RAP_DROP_NOTHING_SENT;
+    if (r->round2 || r->overflow)
+        return RAP_DROP_NOT_RAP; /* session.c's rule: the delete sent ended our session */
+    r->round2 = true;
+    return RAP_DROP_GO_ON;
+}
+
+void api_rap_del_free(del_arg *a)
+{
+    if (!a->rap)
+        return;
+    for (unsigned i = 0; i < a->rap->n; i++)
+        free(a->rap->name[i]);
+    free(a->rap->lost);
+    free(a->rap);
+    a->rap = NULL;
 }

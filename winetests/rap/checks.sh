@@ -83,6 +83,13 @@ del_user_checks() {
         pass netsess.delete_by_user_shared_client_kept_50
     else fail netsess.delete_by_user_shared_client_kept_50 "[$out] [$err] got [$(rows)] want [$want]"; fi
     wt del_user_gone "${ADMIN[@]}" "$DEL" expect "\\\\$R" "\\\\$H2" "$U2" 2312 del.by_user_and_client.ended_2312
+    # our own user: the administrator also logs on from H2; deleting the
+    # administrator's sessions ends ours too (success, the next call reconnects)
+    hold "$H2" "$SAMBA_ADMIN_USER" "$SAMBA_ADMIN_PASS" || { fail del.own.holder "$(tail -2 "$WT/holders.log")"; return 0; }
+    wt del_own_user "${ADMIN[@]}" NETAPI32_TRACE=1 WINEDEBUG=+debugstr "$DEL" own "\\\\$R" - "$SAMBA_ADMIN_USER" del.by_user.own_user
+    want="$H1 $U1;$H1 $U2;"
+    settle rows_are "$want" && pass del.by_user.own_user.exactly_those_ended ||
+        fail del.by_user.own_user.exactly_those_ended "got [$(rows)] want [$want]"
 }
 
 run_arch() {
