@@ -7,7 +7,9 @@
  * user's other clients were deleted), user + client, no match (2312), the
  * enumeration refused (5), a list the server could not send whole (50,
  * nothing deleted), a transport failure mid-way (returned; the client
- * already deleted stays deleted), and neither name (50).
+ * already deleted stays deleted), our own client ending the connection
+ * (answered or not: the rest on a new connection), the connection lost
+ * while listing (59), and neither name (every client).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -223,8 +225,10 @@ static void test_no_match(void **state)
     assert_int_equal(g_enums, 1);
 }
 
-/* The enumeration refused: its answer, nothing deleted; a partial list: 50. */
-static void test_enum_refused_or_partial(void **state)
+/* The enumeration refused: its answer, nothing deleted; a partial list: 50;
+ * the connection lost while listing: nothing was deleted, so no success
+ * (ERROR_UNEXP_NET_ERR, not session.c's "our own session ended"). */
+static void test_enum_refused_partial_or_lost(void **state)
 {
     (void)state;
     g_enum_status = 5;
@@ -232,6 +236,9 @@ static void test_enum_refused_or_partial(void **state)
     assert_int_equal(g_dels, 0);
     g_enum_status = 234;
     assert_int_equal(api_session_del(SRV, NULL, BOB), NT_ERROR_NOT_SUPPORTED);
+    g_enum_status = 0;
+    g_enum_drops = true;
+    assert_int_equal(api_session_del(SRV, NULL, BOB), NT_ERROR_UNEXP_NET_ERR);
     assert_int_equal(g_dels, 0);
     assert_int_equal(alive("10.0.0.3", "bob"), 1);
 }
@@ -251,57 +258,58 @@ static void test_transport_failure_midway(void **state)
     assert_int_equal(alive("10.0.0.2", "alice"), 0);
 }
 
-/* The caller is the user: deleting our own client (listed first) ends our
- * connection before the user's other client is deleted; the deletion goes
- * on once on a new connection, skipping our client (our new session). */
-static void test_own_session_first(void **state)
+/* The caller is the user "admin", from OWN (listed first) and 10.0.0.6:
+ * NetSessionDel(NULL, "admin") succeeds, 10.0.0.6 is deleted on the new
+ * connection our own delete made necessary, nobody else is touched. */
+static void del_own_user_first(void)
 {
-    (void)state;
     static const nt_wchar ADMIN[] = {'a', 'd', 'm', 'i', 'n', 0};
     add(OWN, "admin");
     add("10.0.0.6", "admin");
     assert_int_equal(api_session_del(SRV, NULL, ADMIN), 0);
     assert_int_equal(alive("10.0.0.6", "admin"), 0);
-    assert_int_equal(alive(OWN, "admin"), 1); /* the new connection's */
-    assert_int_equal(g_dels, 2); /* ours, then (on the new connection) 10.0.0.6 */
     assert_string_equal(g_deleted[1], "\\\\10.0.0.6");
     assert_int_equal(alive("10.0.0.3", "bob") + alive("10.0.0.1", "alice"), 2);
 }
 
-/* The same when the server ends our connection instead of answering the
- * delete of our client: the second round deletes 10.0.0.6 first and our
- * client (the one the first round lost) last, which ends the new
- * connection too: success, as session.c says for our own session. */
+/* The server answers the delete of our client, then ends the connection:
+ * the second round skips our client (now our new session). */
+static void test_own_session_first(void **state)
+{
+    (void)state;
+    del_own_user_first();
+    assert_int_equal(alive(OWN, "admin"), 1); /* the new connection's */
+    assert_int_equal(g_dels, 2);              /* ours, then 10.0.0.6 */
+}
+
+/* The server ends our connection instead of answering: the second round
+ * deletes 10.0.0.6 first and our client (the one the first round lost)
+ * last, which ends the new connection too: success, as session.c says for
+ * our own session. */
 static void test_own_session_unanswered(void **state)
 {
     (void)state;
-    static const nt_wchar ADMIN[] = {'a', 'd', 'm', 'i', 'n', 0};
     g_own_silent = true;
-    add(OWN, "admin");
-    add("10.0.0.6", "admin");
-    assert_int_equal(api_session_del(SRV, NULL, ADMIN), 0);
-    assert_int_equal(alive("10.0.0.6", "admin") + alive(OWN, "admin"), 0);
+    del_own_user_first();
+    assert_int_equal(alive(OWN, "admin"), 0);
     assert_int_equal(g_dels, 3);
-    assert_string_equal(g_deleted[1], "\\\\10.0.0.6");
     assert_string_equal(g_deleted[2], "\\\\" OWN);
-    assert_int_equal(alive("10.0.0.3", "bob") + alive("10.0.0.1", "alice"), 2);
 }
 
-/* The connection lost while listing: nothing was deleted, so no success. */
-static void test_drop_before_any_delete(void **state)
-{
-    (void)state;
-    g_enum_drops = true;
-    assert_int_equal(api_session_del(SRV, NULL, BOB), NT_ERROR_UNEXP_NET_ERR);
-    assert_int_equal(g_dels, 0);
-    assert_int_equal(alive("10.0.0.3", "bob"), 1);
-}
-
+/* Neither name: every client listed is deleted, ours (listed first) too;
+ * the second round (our new connection) ends the rest. */
 static void test_neither(void **state)
 {
     (void)state;
-    assert_int_equal(api_session_del(SRV, NULL, NULL), NT_ERROR_NOT_SUPPORTED);
-    assert_int_equal(g_dels + g_enums, 0);
+    g_n = 0;
+    add(OWN, "admin");
+    add("10.0.0.1", "alice");
+    add("10.0.0.4", "carol");
+    add("10.0.0.4", "alice");
+    assert_int_equal(api_session_del(SRV, NULL, NULL), 0);
+    assert_int_equal(alive("10.0.0.1", "alice") + alive("10.0.0.4", "carol") + alive("10.0.0.4", "alice"), 0);
+    assert_int_equal(alive(OWN, "admin"), 1); /* the new connection's */
+    assert_int_equal(g_dels, 3);
 }
 
 int main(void)
@@ -311,11 +319,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_user_shared_client, setup, rap_test_teardown),
         cmocka_unit_test_setup_teardown(test_user_and_client, setup, rap_test_teardown),
         cmocka_unit_test_setup_teardown(test_no_match, setup, rap_test_teardown),
-        cmocka_unit_test_setup_teardown(test_enum_refused_or_partial, setup, rap_test_teardown),
+        cmocka_unit_test_setup_teardown(test_enum_refused_partial_or_lost, setup, rap_test_teardown),
         cmocka_unit_test_setup_teardown(test_transport_failure_midway, setup, rap_test_teardown),
         cmocka_unit_test_setup_teardown(test_own_session_first, setup, rap_test_teardown),
         cmocka_unit_test_setup_teardown(test_own_session_unanswered, setup, rap_test_teardown),
-        cmocka_unit_test_setup_teardown(test_drop_before_any_delete, setup, rap_test_teardown),
         cmocka_unit_test_setup_teardown(test_neither, setup, rap_test_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,9 +15,8 @@
  *    another user's session is left alone, since deleting it would end that
  *    other user's session too.  Names compare case-insensitively, without
  *    a leading "\\";
- *  - neither: ERROR_NOT_SUPPORTED (ending every session would end our own
- *    connection in the middle of the walk; srvsvc's "all sessions" has no
- *    safe RAP form).
+ *  - neither (srvsvc: every session on the server): the same walk with
+ *    every session matching, so every client listed is deleted.
  *
  * Results, as the srvsvc path gives them (session.c) where RAP can do the
  * same: every matching session ended: NERR_Success; no session of that user
@@ -35,8 +34,8 @@
  * NERR_ClientNameNotFound for one client (its sessions ended meanwhile)
  * counts that client as done.
  *
- * Our own session: when the caller is logged on as that user, one of the
- * clients is ours, and its delete ends our connection (the server drops it
+ * Our own session: when the caller is logged on as that user (or every
+ * session is deleted), one of the clients is ours, and its delete ends our connection (the server drops it
  * after or instead of answering), which may come before the user's other
  * clients.  The client names sent are kept (rap_del_sent); when the
  * connection is lost after a delete was sent, session.c runs the deletion
@@ -83,7 +82,7 @@ static bool same_user(const sess_info *s, const nt_wchar *user)
 
 static bool matches(const sess_info *s, const del_arg *a)
 {
-    return same_user(s, a->user) && (!a->client || same_client(s, a->client));
+    return (!a->user || same_user(s, a->user)) && (!a->client || same_client(s, a->client));
 }
 
 /* Whether entry i is the first matching entry of its client (each client
@@ -190,7 +189,7 @@ static bool del_step(const np_conn *c, del_arg *a, const nt_wchar *cname, unsign
     uint32_t refused = 0;
     *st = del_one(c, a, cname, &refused);
     if (*st != NT_OK || refused) {
-        nt_trace("rap: NetSessionDel by user: a client's delete failed (transport %u, server %u) after %u deleted",
+        nt_trace("rap: NetSessionDel: a client's delete failed (transport %u, server %u) after %u deleted",
                  (unsigned)*st, (unsigned)refused, *ended);
         a->ans.werr = refused;
         return false;
@@ -216,7 +215,7 @@ static uint32_t del_matching(const np_conn *c, del_arg *a, const sess_list *l)
             skipped++; /* deleted in the first round: now our new connection's */
             continue;
         }
-        if (!cname || !cname[0] || shared_client(l, cname, a->user)) {
+        if (!cname || !cname[0] || (a->user && shared_client(l, cname, a->user))) {
             kept++; /* no name to delete by, or another user's session shares the client */
             continue;
         }
@@ -231,15 +230,16 @@ static uint32_t del_matching(const np_conn *c, del_arg *a, const sess_list *l)
         return st;
     bool none = matched == 0 && !a->rap->round2; /* a second round finding none: all done */
     a->ans.werr = none ? NT_NERR_ClientNameNotFound : kept ? NT_ERROR_NOT_SUPPORTED : NT_OK;
-    nt_trace("rap: NetSessionDel by user%s%s: %u of %u sessions matched, %u clients deleted, %u sessions "
+    nt_trace("rap: NetSessionDel %s%s%s: %u of %u sessions matched, %u clients deleted, %u sessions "
              "kept (their client has another user's sessions), %u skipped (sent before) -> %u",
-             a->client ? " and client" : "", a->rap->round2 ? " (second round)" : "", matched, l->count, ended,
+             a->user ? "by user" : "of every session", a->client ? " and client" : "", a->rap->round2 ? " (second round)" : "", matched, l->count, ended,
              kept, skipped, (unsigned)a->ans.werr);
     return NT_OK;
 }
 
-/* NetSessionDel with a user name: the list, then del_matching. */
-static uint32_t del_user(const np_conn *c, del_arg *a)
+/* NetSessionDel with a user name, or of every session: the list, then
+ * del_matching. */
+static uint32_t del_listed(const np_conn *c, del_arg *a)
 {
     if (!a->rap && !(a->rap = nt_calloc(1, sizeof(*a->rap))))
         return NT_ERROR_NOT_ENOUGH_MEMORY;
@@ -269,14 +269,8 @@ uint32_t api_rap_del(const np_conn *c, void *varg)
     del_arg *a = varg;
     a->ans.fault = 0;
     a->ans.werr = 0;
-    if (a->user)
-        return del_user(c, a);
-    if (!a->client) {
-        nt_trace("rap: NetSessionDel without client or user: not supported over RAP (it would end every "
-                 "session, ours among them)");
-        a->ans.werr = NT_ERROR_NOT_SUPPORTED;
-        return NT_OK;
-    }
+    if (a->user || !a->client)
+        return del_listed(c, a);
     return api_rap_del_client(c, a->client, &a->ans.werr);
 }
 

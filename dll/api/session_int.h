@@ -32,7 +32,7 @@ typedef struct del_arg {
  * filters are applied by the caller as for srvsvc; rap.c), NetSessionDel
  * (rap_del.c): by client name one RAP NetSessionDel; with a user name the
  * clients whose sessions are all that user's, each by client name (RAP
- * deletes by client name only); neither: ERROR_NOT_SUPPORTED. */
+ * deletes by client name only); neither: every client listed. */
 uint32_t api_rap_fetch(const np_conn *c, void *arg);
 uint32_t api_rap_del(const np_conn *c, void *arg);
 /* What a NetSessionDel whose connection the server dropped after the

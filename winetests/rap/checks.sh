@@ -50,6 +50,8 @@ samba_compare() {
         "$DEL" expect "\\\\$SB" - nosuchuser 2312 samba_compare.del_by_user_no_session_2312
     wt cmp_del_user NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS" \
         "$DEL" expect "\\\\$SB" - "$SAMBA_USER2" 0 samba_compare.del_by_user
+    wt cmp_del_all NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS" \
+        "$DEL" own "\\\\$SB" - - samba_compare.del_every_session
     samba_stop_all
 }
 
@@ -90,6 +92,20 @@ del_user_checks() {
     want="$H1 $U1;$H1 $U2;"
     settle rows_are "$want" && pass del.by_user.own_user.exactly_those_ended ||
         fail del.by_user.own_user.exactly_those_ended "got [$(rows)] want [$want]"
+    # the same with our own session listed first (a server listing newest first),
+    # the administrator's other one from 127.0.0.124: ours ends before it; the DLL
+    # goes on on a new connection (and so does the delete of every session below)
+    local H4=127.0.0.124
+    FRESH_OPTS=--newest-first fresh || return 0
+    hold "$H4" "$SAMBA_ADMIN_USER" "$SAMBA_ADMIN_PASS" || { fail del.own.holder "$(tail -2 "$WT/holders.log")"; return 0; }
+    wt del_own_first "${ADMIN[@]}" NETAPI32_TRACE=1 WINEDEBUG=+debugstr "$DEL" own "\\\\$R" - "$SAMBA_ADMIN_USER" del.by_user.own_user_listed_first
+    want="$H1 $U1;$H2 $U2;$H3 $U1;"
+    if settle rows_are "$want" && grep -q 'going on, once, on a new connection' "$WT/${TAG}del_own_first.stderr"; then
+        pass del.by_user.own_user_listed_first.exactly_those_ended
+    else fail del.by_user.own_user_listed_first.exactly_those_ended "got [$(rows)] want [$want]"; fi
+    # neither client nor user: every session ends (ours too), as srvsvc does
+    wt del_all "${ADMIN[@]}" NETAPI32_TRACE=1 WINEDEBUG=+debugstr "$DEL" own "\\\\$R" - - del.every_session
+    settle rows_are "" && pass del.every_session.all_ended || fail del.every_session.all_ended "got [$(rows)]"
 }
 
 run_arch() {
