@@ -25,9 +25,10 @@
  * some sessions of the user share their client with another user's:
  * ERROR_NOT_SUPPORTED (50), after the user's other clients were deleted
  * (what could be done safely is done; the rest needs a delete the protocol
- * cannot express); a list the server could not send whole (more than 64
- * KiB, rap.c) may hide other users' sessions: ERROR_NOT_SUPPORTED with
- * nothing deleted.  The enumeration's own refusal (e.g. ERROR_ACCESS_DENIED)
+ * cannot express; a matching session listed without a client name, which
+ * RAP cannot name, counts the same); a list the server could not send
+ * whole (more than 64 KiB, rap.c) may hide other users' sessions:
+ * ERROR_NOT_SUPPORTED with nothing deleted.  The enumeration's own refusal (e.g. ERROR_ACCESS_DENIED)
  * and the first refusal of a delete are passed on (earlier deletes stay
  * done); a transport failure mid-way is returned as such (session.c folds
  * it; the clients already deleted stay deleted).  A server that says
@@ -35,16 +36,18 @@
  * counts that client as done.
  *
  * Our own session: when the caller is logged on as that user (or every
- * session is deleted), one of the clients is ours, and its delete ends our connection (the server drops it
- * after or instead of answering), which may come before the user's other
- * clients.  The client names sent are kept (rap_del_sent); when the
- * connection is lost after a delete was sent, session.c runs the deletion
- * once more on a new connection (api_rap_del_dropped), which lists again
- * and skips the clients already sent (ours is among them, and our new
- * connection is from it again): the result is then that second round's,
- * with "nothing left" being success.  A connection lost before any delete
- * was sent deleted nothing: ERROR_UNEXP_NET_ERR, not session.c's "our own
- * session ended" success.
+ * session is deleted), one of the clients is ours, and its delete ends our
+ * connection (the server drops it after or instead of answering), which
+ * may come before the user's other clients.  The first round keeps the
+ * client names it sent (rap_del_sent); when its connection is lost after a
+ * delete was sent, session.c runs the deletion once more on a new
+ * connection (api_rap_del_dropped), which lists again, skips the clients
+ * whose delete the server answered (ours, if answered, is among them, and
+ * our new connection is from it again) and deletes last the one whose
+ * delete was lost (ours, if the server dropped us instead of answering):
+ * the result is that second round's, with "nothing left" being success.
+ * A connection lost before any delete was sent deleted nothing:
+ * ERROR_UNEXP_NET_ERR, not session.c's "our own session ended" success.
  */
 #include "session_int.h"
 
@@ -232,8 +235,8 @@ static uint32_t del_matching(const np_conn *c, del_arg *a, const sess_list *l)
     a->ans.werr = none ? NT_NERR_ClientNameNotFound : kept ? NT_ERROR_NOT_SUPPORTED : NT_OK;
     nt_trace("rap: NetSessionDel %s%s%s: %u of %u sessions matched, %u clients deleted, %u sessions "
              "kept (their client has another user's sessions), %u skipped (sent before) -> %u",
-             a->user ? "by user" : "of every session", a->client ? " and client" : "", a->rap->round2 ? " (second round)" : "", matched, l->count, ended,
-             kept, skipped, (unsigned)a->ans.werr);
+             a->user ? "by user" : "of every session", a->client ? " and client" : "",
+             a->rap->round2 ? " (second round)" : "", matched, l->count, ended, kept, skipped, (unsigned)a->ans.werr);
     return NT_OK;
 }
 
