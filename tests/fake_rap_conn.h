@@ -12,7 +12,7 @@
 #include "api/api.h"
 #include "test_hex.h"
 
-static uint8_t *dup_hex(const char *h, size_t *n)
+static inline uint8_t *dup_hex(const char *h, size_t *n)
 {
     uint8_t *p = malloc(strlen(h) / 2 + 1);
     *n = test_unhex(h, p, strlen(h) / 2 + 1);
@@ -22,6 +22,31 @@ static uint8_t *dup_hex(const char *h, size_t *n)
 static bool c_dead(void *ctx) { (void)ctx; return false; }
 static void c_info(const void *ctx, np_conn_info *o) { (void)ctx; o->family = "test"; }
 static void c_close(void *ctx, bool polite) { (void)ctx; (void)polite; }
+
+/* A RAP answer carrying only a status (and a zero converter). */
+static inline void rap_status_answer(np_transact_resp *r, uint16_t status)
+{
+    r->param = calloc(1, 4);
+    r->paramlen = 4;
+    nt_put_le16(r->param, status);
+}
+
+/* The connection factory yielding the scripted connection whose operations
+ * *fake_rap_ops() names (set by the test file before connecting). */
+static inline const np_conn_ops **fake_rap_ops(void)
+{
+    static const np_conn_ops *ops;
+    return &ops;
+}
+
+static inline uint32_t fake_rap_connect(const np_target *t, const nt_creds *cr, np_conn *out)
+{
+    (void)t;
+    (void)cr;
+    out->ops = *fake_rap_ops();
+    out->ctx = (void *)fake_rap_ops();
+    return NT_OK;
+}
 
 /* No credentials nor RAP forcing from the caller's environment. */
 static void rap_test_env_reset(void)

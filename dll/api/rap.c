@@ -4,7 +4,10 @@
  * srvsvc pipe does not exist): TRANSACTION on \PIPE\LANMAN through the
  * connection's np_transact.  Results go through the same level table,
  * filters, paging and packing as srvsvc's (session.c): only the fetch and
- * delete operations differ.
+ * delete operations differ.  NetSessionDel by client name is one RAP
+ * NetSessionDel (api_rap_del_client); by user name, which RAP cannot say,
+ * it is a RAP NetSessionEnum and then one RAP NetSessionDel per client
+ * whose sessions are all that user's (rap_del.c, where the rules are).
  *
  * Limits: RAP has no resume for NetSessionEnum, and its ReceiveBufferSize
  * is 16 bits, so the whole list must fit one answer of at most 65535 data
@@ -149,27 +152,21 @@ uint32_t api_rap_fetch(const np_conn *c, void *varg)
     return NT_OK;
 }
 
-uint32_t api_rap_del(const np_conn *c, void *varg)
+/* One RAP NetSessionDel of client (as given: the caller's or the listed
+ * name); the server's mapped status in *status. */
+uint32_t api_rap_del_client(const np_conn *c, const nt_wchar *client, uint32_t *status)
 {
-    del_arg *a = varg;
-    a->ans.fault = 0;
-    if (a->user || !a->client) {
-        nt_trace("rap: NetSessionDel deletes by client name only: a user filter or no client is not supported");
-        a->ans.werr = NT_ERROR_NOT_SUPPORTED;
-        return NT_OK;
-    }
+    *status = 0;
     nt_wr w;
     nt_wr_init(&w, 0);
-    if (!rap_encode_session_del(&w, a->client))
+    if (!rap_encode_session_del(&w, client))
         w.bad = true;
     np_transact_resp r;
     uint32_t st = rap_call(c, &w, RAP_RECV_BUF, &r);
     if (st)
         return st;
-    uint32_t status = 0;
-    st = rap_decode_session_del(r.param, r.paramlen, &status);
+    st = rap_decode_session_del(r.param, r.paramlen, status);
     resp_free(&r);
-    nt_trace("rap: NetSessionDel -> %u, status %u", (unsigned)st, (unsigned)status);
-    a->ans.werr = status;
+    nt_trace("rap: NetSessionDel of one client -> %u, status %u", (unsigned)st, (unsigned)*status);
     return st;
 }

@@ -408,7 +408,7 @@ uint32_t api_session_del(const nt_wchar *server, const nt_wchar *client, const n
     uint64_t t0 = nt_now_ms();
     client = empty_to_null(client);
     user = empty_to_null(user);
-    del_arg a = {&srv, client, user, {0, 0}};
+    del_arg a = {&srv, client, user, {0, 0}, NULL};
     bool dropped = false, answered = false;
     if (!utf16_ok(client) || !utf16_ok(user)) {
         /* Names no session can have: nothing to delete (said after the
@@ -416,6 +416,19 @@ uint32_t api_session_del(const nt_wchar *server, const nt_wchar *client, const n
         st = del_check_match(&srv, client, user, NT_NERR_ClientNameNotFound);
     } else {
         st = ask_server(&srv, API_RETRY_ONCE, op_del, &a, &a.ans, &answered, &dropped);
+        rap_drop d = !answered && dropped ? api_rap_del_dropped(&a) : RAP_DROP_NOT_RAP;
+        if (d == RAP_DROP_GO_ON) {
+            nt_trace("NetSessionDel: the connection ended with one of the user's clients (ours): going on, "
+                     "once, on a new connection");
+            st = ask_server(&srv, API_RETRY_ONCE, op_del, &a, &a.ans, &answered, &dropped);
+            d = !answered && dropped ? api_rap_del_dropped(&a) : RAP_DROP_NOT_RAP;
+        }
+        if (d == RAP_DROP_NOTHING_SENT) {
+            nt_trace("NetSessionDel: the connection was lost before a delete was sent: nothing deleted");
+            dropped = false;
+            st = NT_ERROR_UNEXP_NET_ERR;
+        }
+        api_rap_del_free(&a);
     }
     if (!answered && dropped) {
         /* The request went out and the server then dropped us: we ended our

@@ -5,7 +5,7 @@ answers session calls only through RAP (MS-RAP) on \\PIPE\\LANMAN.
 
 usage: rap_server.py IP --state FILE --user NAME:PASSWORD[:admin] ...
                      [--port 445] [--domain RAPDOM] [--name RAPSRV]
-                     [--srvsvc missing|bind-nak|reject]
+                     [--srvsvc missing|bind-nak|reject] [--newest-first]
 
  - NEGOTIATE: only NT LM 0.12 with extended security, signing required
    (SecurityMode 0x0F); an SMB2 NEGOTIATE closes the connection (as an
@@ -29,7 +29,9 @@ user, time since logon, idle time (since its last request), tree connects,
 open files, client type = the NativeOS string it sent.  RAP NetSessionDel
 closes the matching connections.  The session table is written to FILE (tab
 separated: client, user, opens, logon time, last request time, all in Unix
-seconds) after every change, for the tests to compare with.
+seconds) after every change, for the tests to compare with.  Sessions are
+listed oldest first, or newest first with --newest-first (then a client's
+own connection comes before older ones, as a server may order them).
 """
 import argparse
 import hashlib
@@ -51,12 +53,14 @@ MAX_CONNS = 64
 class Table:
     """The server's session table, shared by the connection threads."""
 
-    def __init__(self, path):
+    def __init__(self, path, newest_first=False):
         self.lock, self.path, self.conns, self.next_id = threading.Lock(), path, {}, 1
+        self.newest_first = newest_first
 
     def sessions(self):
         with self.lock:
-            return [dict(c.sess, id=i) for i, c in self.conns.items() if c.sess]
+            rows = [dict(c.sess, id=i) for i, c in self.conns.items() if c.sess]
+        return rows[::-1] if self.newest_first else rows
 
     def add(self, conn):
         with self.lock:
@@ -196,8 +200,9 @@ def main():
     ap.add_argument("--domain", default="RAPDOM")
     ap.add_argument("--name", default="RAPSRV")
     ap.add_argument("--srvsvc", choices=("missing", "bind-nak", "reject"), default="missing")
+    ap.add_argument("--newest-first", action="store_true")
     a = ap.parse_args()
-    srv = argparse.Namespace(users={}, domain=a.domain, name=a.name, table=Table(a.state), srvsvc=a.srvsvc)
+    srv = argparse.Namespace(users={}, domain=a.domain, name=a.name, table=Table(a.state, a.newest_first), srvsvc=a.srvsvc)
     for u in a.user:
         p = u.split(":")
         srv.users[p[0]] = (p[1], len(p) > 2 and p[2] == "admin")

@@ -46,7 +46,66 @@ samba_compare() {
         "$ENUM" expect "\\\\$SB" 10 '\\192.0.2.77' - 2312 samba_compare.client_filter_nomatch_2312
     wt cmp_user_nomatch NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS" \
         "$ENUM" expect "\\\\$SB" 10 - nosuchuser 2221 samba_compare.user_filter_nomatch_2221
+    wt cmp_del_user_none NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS" \
+        "$DEL" expect "\\\\$SB" - nosuchuser 2312 samba_compare.del_by_user_no_session_2312
+    wt cmp_del_user NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS" \
+        "$DEL" expect "\\\\$SB" - "$SAMBA_USER2" 0 samba_compare.del_by_user
+    wt cmp_del_all NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS" \
+        "$DEL" own "\\\\$SB" - - samba_compare.del_every_session
     samba_stop_all
+}
+
+# rows: the server's table as "client user;" pairs, sorted, without our own session
+rows() { awk -F'\t' -v r="$R" 'NF >= 5 && $1 != r { print $1, $2 }' "$STATE" | sort | tr '\n' ';'; }
+rows_are() { [ "$(rows)" = "$1" ]; }
+# NetSessionDel with a user name (RAP deletes by client only, dll/api/rap_del.c):
+# exactly that user's sessions end, a client shared with another user is kept (50)
+del_user_checks() {
+    local U1=$SAMBA_USER1 U2=$SAMBA_USER2 want
+    fresh || return 0
+    wt del_user "${ADMIN[@]}" "$DEL" expect "\\\\$R" - "$U1" 0 del.by_user
+    want="$H2 $U2;"
+    settle rows_are "$want" && pass del.by_user.exactly_that_users_sessions_ended ||
+        fail del.by_user.exactly_that_users_sessions_ended "got [$(rows)] want [$want]"
+    fresh || return 0
+    run seed001_user "${ADMIN[@]}" "$B/seeds/del_001.exe" "\\\\$R" "\\\\$H3" "$U1"
+    want="$H1 $U1;$H2 $U2;"
+    if printf '%s\n' "$err" | grep -q 'successfully deleted' && settle rows_are "$want"; then
+        pass seed001.deletes_by_user_and_client
+    else fail seed001.deletes_by_user_and_client "[$err] got [$(rows)] want [$want]"; fi
+    # the shared client: ntsuser2 also logs on from H1 (H1: ntsuser1 + ntsuser2)
+    hold "$H1" "$U2" "$SAMBA_USER2_PASS" || { fail del.shared.holder "$(tail -2 "$WT/holders.log")"; return 0; }
+    want="$H1 $U1;$H1 $U2;$H2 $U2;"
+    wt del_shared_client "${ADMIN[@]}" "$DEL" expect "\\\\$R" "\\\\$H1" "$U1" 50 del.by_user_and_client.shared_client_50
+    rows_are "$want" && pass del.by_user_and_client.shared_client.all_kept ||
+        fail del.by_user_and_client.shared_client.all_kept "got [$(rows)] want [$want]"
+    run netsess_del_shared "${ADMIN[@]}" "$NS" "\\\\$R" /user:"$U2" /delete
+    want="$H1 $U1;$H1 $U2;"
+    if printf '%s\n' "$err" | grep -q 'System error 50 has occurred' && settle rows_are "$want"; then
+        pass netsess.delete_by_user_shared_client_kept_50
+    else fail netsess.delete_by_user_shared_client_kept_50 "[$out] [$err] got [$(rows)] want [$want]"; fi
+    wt del_user_gone "${ADMIN[@]}" "$DEL" expect "\\\\$R" "\\\\$H2" "$U2" 2312 del.by_user_and_client.ended_2312
+    # our own user: the administrator also logs on from H2; deleting the
+    # administrator's sessions ends ours too (success, the next call reconnects)
+    hold "$H2" "$SAMBA_ADMIN_USER" "$SAMBA_ADMIN_PASS" || { fail del.own.holder "$(tail -2 "$WT/holders.log")"; return 0; }
+    wt del_own_user "${ADMIN[@]}" NETAPI32_TRACE=1 WINEDEBUG=+debugstr "$DEL" own "\\\\$R" - "$SAMBA_ADMIN_USER" del.by_user.own_user
+    want="$H1 $U1;$H1 $U2;"
+    settle rows_are "$want" && pass del.by_user.own_user.exactly_those_ended ||
+        fail del.by_user.own_user.exactly_those_ended "got [$(rows)] want [$want]"
+    # the same with our own session listed first (a server listing newest first),
+    # the administrator's other one from 127.0.0.124: ours ends before it; the DLL
+    # goes on on a new connection (and so does the delete of every session below)
+    local H4=127.0.0.124
+    FRESH_OPTS=--newest-first fresh || return 0
+    hold "$H4" "$SAMBA_ADMIN_USER" "$SAMBA_ADMIN_PASS" || { fail del.own.holder "$(tail -2 "$WT/holders.log")"; return 0; }
+    wt del_own_first "${ADMIN[@]}" NETAPI32_TRACE=1 WINEDEBUG=+debugstr "$DEL" own "\\\\$R" - "$SAMBA_ADMIN_USER" del.by_user.own_user_listed_first
+    want="$H1 $U1;$H2 $U2;$H3 $U1;"
+    if settle rows_are "$want" && grep -q 'going on, once, on a new connection' "$WT/${TAG}del_own_first.stderr"; then
+        pass del.by_user.own_user_listed_first.exactly_those_ended
+    else fail del.by_user.own_user_listed_first.exactly_those_ended "got [$(rows)] want [$want]"; fi
+    # neither client nor user: every session ends (ours too), as srvsvc does
+    wt del_all "${ADMIN[@]}" NETAPI32_TRACE=1 WINEDEBUG=+debugstr "$DEL" own "\\\\$R" - - del.every_session
+    settle rows_are "" && pass del.every_session.all_ended || fail del.every_session.all_ended "got [$(rows)]"
 }
 
 run_arch() {
@@ -106,9 +165,9 @@ run_arch() {
     else fail server.more_data_small_buffer "$cap"; fi
     # ---- NetSessionDel ---------------------------------------------------------------------
     wt del_nothing "${ADMIN[@]}" "$DEL" expect "\\\\$R" '\\192.0.2.77' - 2312 del.nothing_2312
-    wt del_by_user "${ADMIN[@]}" "$DEL" expect "\\\\$R" - "$SAMBA_USER1" 50 del.by_user_not_supported_50
-    has "$H1" "$SAMBA_USER1" && has "$H3" "$SAMBA_USER1" && pass del.by_user.sessions_kept ||
-        fail del.by_user.sessions_kept "$(cat "$STATE")"
+    wt del_user_none "${ADMIN[@]}" "$DEL" expect "\\\\$R" - nosuchuser 2312 del.by_user.no_session_2312
+    has "$H1" "$SAMBA_USER1" && has "$H3" "$SAMBA_USER1" && has "$H2" "$SAMBA_USER2" && pass del.by_user.no_session.all_kept ||
+        fail del.by_user.no_session.all_kept "$(cat "$STATE")"
     wt del_by_client "${ADMIN[@]}" "$DEL" expect "\\\\$R" "\\\\$H2" - 0 del.by_client
     settle gone "$H2" "$SAMBA_USER2" && pass del.by_client.gone || fail del.by_client.gone "$(cat "$STATE")"
     has "$H1" "$SAMBA_USER1" && has "$H3" "$SAMBA_USER1" && pass del.by_client.others_kept ||
@@ -124,4 +183,5 @@ run_arch() {
     run netsess_after "${ADMIN[@]}" "$NS" "\\\\$R" /tab
     if [ "$(tab_pairs)" = "$SAMBA_ADMIN_USER $R" ]; then pass netsess.list_after_deletes_only_own
     else fail netsess.list_after_deletes_only_own "got [$(tab_pairs | tr '\n' ';')]"; fi
+    del_user_checks
 }
