@@ -8,7 +8,11 @@
  *       one cold call (connect+auth+bind+enum in this process), then N warm
  *       calls on the cached connection.  Lines:
  *         call I us=MICROSECONDS entries=E bytes=B status=S
+ *         cpu warm_calls=N us_per_call=C
  *         mem base_peak_ws=KiB peak_ws=KiB peak_pagefile=KiB block=BYTES
+ *       (the lines are printed after the last call, so that printing does
+ *       not run between the calls; cpu: user+kernel time of this process
+ *       over the warm calls, GetProcessTimes, per call)
  *       (block: the largest NetApiBuffer block returned, by NetApiBufferSize;
  *       base_peak_ws: the peak working set before the first call)
  *   enum_win.exe threads T N SERVER [SERVER...]
@@ -58,26 +62,54 @@ static wchar_t *widen(const char *s)
     return w;
 }
 
+/* user + kernel time of this process, microseconds */
+static double cpu_us(void)
+{
+    FILETIME c, e, k, u;
+    if (!GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u))
+        return 0;
+    ULARGE_INTEGER a, b;
+    a.LowPart = k.dwLowDateTime, a.HighPart = k.dwHighDateTime;
+    b.LowPart = u.dwLowDateTime, b.HighPart = u.dwHighDateTime;
+    return (double)(a.QuadPart + b.QuadPart) / 10.0;
+}
+
+typedef struct call_rec {
+    double us;
+    DWORD entries, bytes, st;
+} call_rec;
+
 static int run_loop(const wchar_t *srv, unsigned n, DWORD level)
 {
     PROCESS_MEMORY_COUNTERS pm0, pm;
     DWORD maxblock = 0;
     int bad = 0;
+    double c0 = 0;
+    call_rec *rec = calloc((size_t)n + 1, sizeof(*rec));
+    if (!rec)
+        return 3;
 
     GetProcessMemoryInfo(GetCurrentProcess(), &pm0, sizeof(pm0));
     for (unsigned i = 0; i <= n; i++) {
-        DWORD entries, bytes;
+        if (i == 1)
+            c0 = cpu_us();
         double t0 = now_us();
-        DWORD st = enum_once(srv, level, &entries, &bytes);
-        double t1 = now_us();
-        printf("call %u us=%.0f entries=%lu bytes=%lu status=%lu\n", i, t1 - t0, (unsigned long)entries,
-               (unsigned long)bytes, (unsigned long)st);
-        if (st != NERR_Success)
-            bad = 1;
-        if (bytes > maxblock)
-            maxblock = bytes;
+        rec[i].st = enum_once(srv, level, &rec[i].entries, &rec[i].bytes);
+        rec[i].us = now_us() - t0;
     }
+    double c1 = cpu_us();
     GetProcessMemoryInfo(GetCurrentProcess(), &pm, sizeof(pm));
+    for (unsigned i = 0; i <= n; i++) {
+        printf("call %u us=%.0f entries=%lu bytes=%lu status=%lu\n", i, rec[i].us, (unsigned long)rec[i].entries,
+               (unsigned long)rec[i].bytes, (unsigned long)rec[i].st);
+        if (rec[i].st != NERR_Success)
+            bad = 1;
+        if (rec[i].bytes > maxblock)
+            maxblock = rec[i].bytes;
+    }
+    free(rec);
+    if (n)
+        printf("cpu warm_calls=%u us_per_call=%.1f\n", n, (c1 - c0) / n);
     printf("mem base_peak_ws=%lu peak_ws=%lu peak_pagefile=%lu block=%lu\n",
            (unsigned long)(pm0.PeakWorkingSetSize / 1024), (unsigned long)(pm.PeakWorkingSetSize / 1024),
            (unsigned long)(pm.PeakPagefileUsage / 1024), (unsigned long)maxblock);

@@ -47,7 +47,7 @@ per() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 make -s -f Makefile.mingw BUILD="$CORE" NATIVE_CFLAGS="-O2 -g" -j"$(nproc 2>/dev/null || echo 2)" \
     "$CORE/native/libcore.a" "$CORE/native/tools/apicli" >"$OUT/build.log" 2>&1 ||
     die "build of the native core failed (see $OUT/build.log)"
-LIB="$CORE/native/libcore.a -lnettle -lpthread"
+LIB="$CORE/native/libcore.a -lnettle -lpthread -lgssapi_krb5"   # = the Makefile's NATIVE_LIBS
 for p in ndr_bench crypto_bench rss_base; do
     gcc $CFLAGS "bench/$p.c" $LIB -o "$OUT/$p" >>"$OUT/build.log" 2>&1 || die "build of bench/$p.c failed"
 done
