@@ -18,7 +18,12 @@
  *   enum_win.exe threads T N SERVER [SERVER...]
  *       one warm-up call per server, then T threads, thread t calling
  *       NetSessionEnum N times on SERVER[t % count].  Line:
- *         threads T servers S calls C ms MS calls_per_s X errors E
+ *         threads T servers S calls C ms MS calls_per_s X errors E cpu_ms P
+ *       (P: user+kernel time of this process while the threads ran)
+ *   With BENCH_SYNC=PATH (a Windows path) both print "begin" before the
+ *   measured calls (the warm calls; the threads) and wait until PATH exists,
+ *   and print "end" after them and wait 500 ms before going on: the script
+ *   samples other processes' CPU (wineserver, smbd) exactly around them.
  */
 #include <windows.h>
 #include <lm.h>
@@ -35,6 +40,22 @@ static double now_us(void)
         QueryPerformanceFrequency(&f);
     QueryPerformanceCounter(&c);
     return (double)c.QuadPart * 1e6 / (double)f.QuadPart;
+}
+
+static void sync_mark(int begin)
+{
+    const char *go = getenv("BENCH_SYNC");
+    if (!go)
+        return;
+    if (!begin) {
+        printf("end\n");
+        Sleep(500);
+        return;
+    }
+    Sleep(300); /* let the process start-up work settle */
+    printf("begin\n");
+    for (int i = 0; i < 30000 && GetFileAttributesA(go) == INVALID_FILE_ATTRIBUTES; i++)
+        Sleep(1);
 }
 
 /* One NetSessionEnum at LEVEL, all entries; returns the status. */
@@ -91,13 +112,17 @@ static int run_loop(const wchar_t *srv, unsigned n, DWORD level)
 
     GetProcessMemoryInfo(GetCurrentProcess(), &pm0, sizeof(pm0));
     for (unsigned i = 0; i <= n; i++) {
-        if (i == 1)
+        if (i == 1) {
+            sync_mark(1);
             c0 = cpu_us();
+        }
         double t0 = now_us();
         rec[i].st = enum_once(srv, level, &rec[i].entries, &rec[i].bytes);
         rec[i].us = now_us() - t0;
     }
     double c1 = cpu_us();
+    if (n)
+        sync_mark(0);
     GetProcessMemoryInfo(GetCurrentProcess(), &pm, sizeof(pm));
     for (unsigned i = 0; i <= n; i++) {
         printf("call %u us=%.0f entries=%lu bytes=%lu status=%lu\n", i, rec[i].us, (unsigned long)rec[i].entries,
@@ -146,7 +171,8 @@ static int run_threads(unsigned t, unsigned n, wchar_t **srv, int nsrv)
         if (enum_once(srv[s], 1, &entries, &bytes) != NERR_Success)
             errors++;
     }
-    double t0 = now_us();
+    sync_mark(1);
+    double c0 = cpu_us(), t0 = now_us();
     for (unsigned i = 0; i < t; i++) {
         jobs[i].srv = srv[i % (unsigned)nsrv];
         jobs[i].n = n;
@@ -156,13 +182,14 @@ static int run_threads(unsigned t, unsigned n, wchar_t **srv, int nsrv)
             return 3;
     }
     WaitForMultipleObjects(t, th, TRUE, INFINITE);
-    double ms = (now_us() - t0) / 1000.0;
+    double ms = (now_us() - t0) / 1000.0, cpu_ms = (cpu_us() - c0) / 1000.0;
+    sync_mark(0);
     for (unsigned i = 0; i < t; i++) {
         CloseHandle(th[i]);
         errors += jobs[i].errors;
     }
-    printf("threads %u servers %d calls %u ms %.1f calls_per_s %.1f errors %ld\n", t, nsrv, t * n, ms,
-           t * n * 1000.0 / ms, (long)errors);
+    printf("threads %u servers %d calls %u ms %.1f calls_per_s %.1f errors %ld cpu_ms %.1f\n", t, nsrv, t * n, ms,
+           t * n * 1000.0 / ms, (long)errors, cpu_ms);
     return errors ? 1 : 0;
 }
 

@@ -15,12 +15,15 @@
  *       N round trips; prints "floor mode=M req=R resp=A n=N median_us=X
  *       p10_us=Y p90_us=Z cpu_us_per_call=C".  MODE is the client's socket
  *       pattern:
- *         dll     non-blocking; send; recv into a 16 KiB buffer; on
- *                 WOULDBLOCK select() then recv (dll/net/net_win.c up to now)
+ *         nbrecv  non-blocking; send; recv into a 16 KiB buffer; on
+ *                 WOULDBLOCK select() then recv (dll/net/net_win.c before 709f1cd)
  *         select  non-blocking; send; select() first, then recv
- *         block   blocking socket, SO_RCVTIMEO set once; send; recv
+ *         block   blocking socket, SO_RCVTIMEO set once; send; recv (the DLL now)
  *         blockto blocking socket, SO_RCVTIMEO set before every recv
  *         poll    non-blocking; send; poll()/WSAPoll() first, then recv
+ *       With BENCH_SYNC=PATH (Windows build): "begin" before the timed round
+ *       trips, then waits until PATH exists; "end" after them, then 500 ms
+ *       (bench/product.sh samples the wineserver's CPU between the two).
  */
 #ifdef _WIN32
 #include <winsock2.h>
@@ -189,6 +192,24 @@ static int check_timeout(sock_t s, int ms)
     return 0;
 }
 
+static void sync_mark(int begin)
+{
+#ifdef _WIN32
+    const char *go = getenv("BENCH_SYNC");
+    if (!go)
+        return;
+    printf(begin ? "begin\n" : "end\n");
+    if (!begin) {
+        Sleep(500);
+        return;
+    }
+    for (int i = 0; i < 30000 && GetFileAttributesA(go) == INVALID_FILE_ATTRIBUTES; i++)
+        Sleep(1);
+#else
+    (void)begin;
+#endif
+}
+
 static int cmp_d(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -222,7 +243,7 @@ static sock_t dial(const char *host, int port, char mode)
 
 static int client(const char *host, int port, int req, int resp, int n, const char *mname)
 {
-    char mode = !strcmp(mname, "dll") ? 'd' : !strcmp(mname, "select") ? 's' : !strcmp(mname, "block") ? 'b'
+    char mode = !strcmp(mname, "nbrecv") ? 'd' : !strcmp(mname, "select") ? 's' : !strcmp(mname, "block") ? 'b'
                                               : !strcmp(mname, "poll")   ? 'p'
                                               : !strcmp(mname, "blockto") ? 't' : 0;
     if (!mode || req < 4 || req > 65535 || resp < 1 || resp > 65535 || n < 1)
@@ -244,6 +265,7 @@ static int client(const char *host, int port, int req, int resp, int n, const ch
     for (int w = 0; w < 20; w++) /* warm-up */
         if (send_all(s, rq, req) != 0 || recv_answer(s, mode, rb, resp) != 0)
             return 4;
+    sync_mark(1);
     double c0 = cpu_us();
     for (int i = 0; i < n; i++) {
         double t0 = now_us();
@@ -252,6 +274,7 @@ static int client(const char *host, int port, int req, int resp, int n, const ch
         t[i] = now_us() - t0;
     }
     double c1 = cpu_us();
+    sync_mark(0);
     closesocket(s);
     qsort(t, (size_t)n, sizeof(double), cmp_d);
     printf("floor mode=%s req=%d resp=%d n=%d median_us=%.1f p10_us=%.1f p90_us=%.1f cpu_us_per_call=%.1f\n", mname,
@@ -326,6 +349,6 @@ int main(int argc, char **argv)
 #endif
     if (argc == 8 && !strcmp(argv[1], "client"))
         return client(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atoi(argv[6]), argv[7]);
-    fprintf(stderr, "usage: floor serve PORT [SPIN_US] | floor client HOST PORT REQ RESP N dll|select|block|blockto|poll\n");
+    fprintf(stderr, "usage: floor serve PORT [SPIN_US] | floor client HOST PORT REQ RESP N nbrecv|select|block|blockto|poll\n");
     return 2;
 }

@@ -210,7 +210,7 @@ else
         rt_first=$(sed -n 's/^call 0 .*round_trips=\([0-9]*\).*/\1/p' "$OUT/enum_loop.out")
         rt_rest=$(grep '^call ' "$OUT/enum_loop.out" | tail -n +2 | sed -n 's/.*round_trips=\([0-9]*\).*/\1/p' | sort -n | uniq -c |
                   awk '{printf "%s%s call(s) with %s", (NR>1?", ":""), $1, $2}')
-        loop_ent=$(grep '^call ' "$OUT/enum_loop.out" | sed -n 's/.*entries=\([0-9]*\)/\1/p' | sort -u | paste -sd,)
+        loop_ent=$(grep '^call ' "$OUT/enum_loop.out" | sed -n 's/.*entries=\([0-9]*\).*/\1/p' | sort -u | paste -sd,)
         imp_ent=$(grep '^call ' "$OUT/impacket_loop.out" | sed -n 's/.*entries=\([0-9]*\)/\1/p' | sort -u | paste -sd,)
         rss() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
         r_loop=$(rss "$OUT/enum_loop.rss") r_base=$(rss "$OUT/rss_base.rss") r_imp=$(rss "$OUT/impacket_loop.rss")
