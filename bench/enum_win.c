@@ -32,15 +32,7 @@
 #include <stdlib.h>
 #include <wchar.h>
 
-static double now_us(void)
-{
-    static LARGE_INTEGER f;
-    LARGE_INTEGER c;
-    if (!f.QuadPart)
-        QueryPerformanceFrequency(&f);
-    QueryPerformanceCounter(&c);
-    return (double)c.QuadPart * 1e6 / (double)f.QuadPart;
-}
+#include "bench_clock.h"
 
 static void sync_mark(int begin)
 {
@@ -81,18 +73,6 @@ static wchar_t *widen(const char *s)
     if (w)
         MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n);
     return w;
-}
-
-/* user + kernel time of this process, microseconds */
-static double cpu_us(void)
-{
-    FILETIME c, e, k, u;
-    if (!GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u))
-        return 0;
-    ULARGE_INTEGER a, b;
-    a.LowPart = k.dwLowDateTime, a.HighPart = k.dwHighDateTime;
-    b.LowPart = u.dwLowDateTime, b.HighPart = u.dwHighDateTime;
-    return (double)(a.QuadPart + b.QuadPart) / 10.0;
 }
 
 typedef struct call_rec {

@@ -40,7 +40,6 @@ typedef SOCKET sock_t;
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -55,40 +54,9 @@ typedef int sock_t;
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_clock.h"
+
 #define RBUF 16384
-
-static double now_us(void)
-{
-#ifdef _WIN32
-    static LARGE_INTEGER f;
-    LARGE_INTEGER c;
-    if (!f.QuadPart)
-        QueryPerformanceFrequency(&f);
-    QueryPerformanceCounter(&c);
-    return (double)c.QuadPart * 1e6 / (double)f.QuadPart;
-#else
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-#endif
-}
-
-/* user + system CPU time of this process, microseconds */
-static double cpu_us(void)
-{
-#ifdef _WIN32
-    FILETIME c, e, k, u;
-    GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u);
-    ULARGE_INTEGER a, b;
-    a.LowPart = k.dwLowDateTime, a.HighPart = k.dwHighDateTime;
-    b.LowPart = u.dwLowDateTime, b.HighPart = u.dwHighDateTime;
-    return (double)(a.QuadPart + b.QuadPart) / 10.0;
-#else
-    struct rusage r;
-    getrusage(RUSAGE_SELF, &r);
-    return r.ru_utime.tv_sec * 1e6 + r.ru_utime.tv_usec + r.ru_stime.tv_sec * 1e6 + r.ru_stime.tv_usec;
-#endif
-}
 
 static void set_nonblocking(sock_t s)
 {
