@@ -115,6 +115,21 @@ p4_rpcclient() {
     printf '%s\n' "${out[@]}" | median
 }
 
+# rpcclient's wait for the server per warm call: the wall time it spends in
+# poll/epoll/select (strace -c -w: Samba's tevent waits there for the
+# socket), K commands minus 1 command, / (K - 1).  Prints microseconds.
+p4_rpcclient_wait() {
+    local ip=$1 k=$2 cmds="" i w=()
+    command -v strace >/dev/null || { echo nan; return; }
+    for i in $(seq 1 "$k"); do cmds="${cmds:+$cmds;}netsessenum 1"; done
+    for c in "netsessenum 1" "$cmds"; do
+        strace -f -c -w -o "$P4/rpc.strace" -e trace=poll,ppoll,epoll_wait,epoll_pwait,select,pselect6 \
+            rpcclient -U "$SAMBA_ADMIN_USER%$SAMBA_ADMIN_PASS" "$ip" -c "$c" >/dev/null 2>&1
+        w+=("$(awk '$NF ~ /^(poll|ppoll|epoll_wait|epoll_pwait|select|pselect6)$/ { t += $2 } END { printf "%.0f", t * 1e6 }' "$P4/rpc.strace")")
+    done
+    echo $(( (w[1] - w[0]) / (k - 1) ))
+}
+
 # Hold COUNT sessions from one process (replacing the previous holder); sets
 # P4_HELD to the number it holds.  Not to be called in $(...): P4_HOLDER and
 # SAMBA_HOLDERS must stay in this shell so that the holder is released.
@@ -155,7 +170,8 @@ p4_size() {
     "$PY" bench/impacket_loop.py "${IPS[0]}" "$n" 1 "$SAMBA_ADMIN_USER" "$SAMBA_ADMIN_PASS" >"$P4/impacket.$size" 2>&1
     local rpc
     rpc=$(p4_rpcclient "${IPS[0]}" "$([ "$size" -gt 100 ] && echo "$RPC_K_BIG" || echo "$RPC_K")")
-    local e_rpc
+    local e_rpc rpc_wait
+    rpc_wait=$(p4_rpcclient_wait "${IPS[0]}" "$([ "$size" -gt 100 ] && echo "$RPC_K_BIG" || echo "$RPC_K")")
     e_rpc=$(sed -n 's/Received \([0-9]*\) entries.*/\1/p' "$P4/rpc1.out" | head -1)
     # round trips per call, from the DLL's own trace (a separate, short run)
     NETAPI32_TRACE=1 WINEDEBUG=+debugstr WINE_STDERR="$P4/trace.$size" \
@@ -183,7 +199,7 @@ p4_size() {
     say "   cold first call in a running process (connect+auth+bind+enum): DLL $(ms "$f_dll"), impacket $(ms "$f_imp") = $(ratio "$f_imp" "$f_dll")x faster"
     say "   DLL round trips: connect ${rt_conn:-?} + first enumeration ${rt_first:-?}; warm call ${rt_warm:-?} (${rq_warm:-?} SMB2 requests)"
     [ "$size" -le 3 ] && p4_cpu_warm "$srv"
-    p4_server_time "$size" "$m_nat" "$m_dll" "$rpc"
+    p4_server_time "$size" "$m_nat" "$m_dll" "$rpc" "$rpc_wait"
     [ "$size" -le 3 ] && p4_floor "$m_dll" "$m_nat"
     local mem
     mem=$(grep '^mem ' "$P4/dll.$size")
@@ -215,17 +231,19 @@ p4_cpu_warm() {
     say "   CPU per warm call (us, $N_CPU calls): DLL process ${c_dll:-?} + wineserver $ws + smbd $sm (median call $(ms "$m_dll")); native core ${c_nat:-?} + smbd $smn (median call $(ms "$m_nat"))"
 }
 
-# Server time vs client time of a warm call: the native core's wait for the
-# first response (enum_loop first_wait_us: the IOCTL carrying the request,
-# i.e. the server building the answer's first fragment) and the same wait in
-# the DLL's trace (smb2 IOCTL line, ms resolution) against the whole call.
+# Server time vs client time of a warm call: the time the native core spends
+# waiting in its receives (enum_loop wait_us: the server building and sending
+# the answer, plus the loopback transfer), and the same from the DLL's trace
+# (the IOCTL and READ lines of a cached-connection call, whole ms, from each
+# request's send to its final response) against the whole call.
 p4_server_time() {
-    local size=$1 m_nat=$2 m_dll=$3 rpc=$4 fw io tot
-    fw=$(grep '^call ' "$P4/native.$size" | tail -n +2 | sed -n 's/.*first_wait_us=\([0-9]*\).*/\1/p' | median)
-    io=$(awk '/\(new connection\)/ {w = 1; next} w && /smb2: IOCTL status=/ {for (i = 1; i < NF; i++) if ($(i+1) == "ms") print $i}' \
-        "$P4/trace.$size" | paste -sd/)
+    local size=$1 m_nat=$2 m_dll=$3 rpc=$4 rpc_wait=$5 fw io tot
+    fw=$(grep '^call ' "$P4/native.$size" | tail -n +2 | sed -n 's/.*wait_us=\([0-9]*\).*/\1/p' | median)
+    io=$(awk '/\(new connection\)/ {w = 1; next}
+              w && /smb2: (IOCTL|READ) status=/ { match($0, /[0-9]+ ms/); t += substr($0, RSTART, RLENGTH - 3) + 0 }
+              w && /rpc on .*cached connection/ { printf "%s%d", (n++ ? "/" : ""), t; t = 0 }' "$P4/trace.$size")
     tot=$(sed -n 's/.*rpc on .*(cached connection): .*, \([0-9]*\) ms.*/\1/p' "$P4/trace.$size" | paste -sd/)
-    say "   server time to first fragment: native $(ms "$fw") of $(ms "$m_nat") call; DLL (trace, whole ms) ${io:-?} ms of ${tot:-?} ms (median call $(ms "$m_dll")); rpcclient call $(ms "$rpc") waits for the same server work"
+    say "   server time (waiting for answers): native $(ms "$fw") of $(ms "$m_nat") call = $(awk -v a="$fw" -v b="$m_nat" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b }'); DLL (trace, whole ms) ${io:-?} ms of ${tot:-?} ms calls (median call $(ms "$m_dll")); rpcclient $(ms "$rpc_wait") in poll (strace -c -w) of $(ms "$rpc") call"
 }
 
 # The platform floor (bench/floor.c): the bytes of one warm 3-session call
