@@ -8,13 +8,22 @@
  *       one cold call (connect+auth+bind+enum in this process), then N warm
  *       calls on the cached connection.  Lines:
  *         call I us=MICROSECONDS entries=E bytes=B status=S
+ *         cpu warm_calls=N us_per_call=C
  *         mem base_peak_ws=KiB peak_ws=KiB peak_pagefile=KiB block=BYTES
+ *       (the lines are printed after the last call, so that printing does
+ *       not run between the calls; cpu: user+kernel time of this process
+ *       over the warm calls, GetProcessTimes, per call)
  *       (block: the largest NetApiBuffer block returned, by NetApiBufferSize;
  *       base_peak_ws: the peak working set before the first call)
  *   enum_win.exe threads T N SERVER [SERVER...]
  *       one warm-up call per server, then T threads, thread t calling
  *       NetSessionEnum N times on SERVER[t % count].  Line:
- *         threads T servers S calls C ms MS calls_per_s X errors E
+ *         threads T servers S calls C ms MS calls_per_s X errors E cpu_ms P
+ *       (P: user+kernel time of this process while the threads ran)
+ *   With BENCH_SYNC=PATH (a Windows path) both print "begin" before the
+ *   measured calls (the warm calls; the threads) and wait until PATH exists,
+ *   and print "end" after them and wait 500 ms before going on: the script
+ *   samples other processes' CPU (wineserver, smbd) exactly around them.
  */
 #include <windows.h>
 #include <lm.h>
@@ -23,14 +32,22 @@
 #include <stdlib.h>
 #include <wchar.h>
 
-static double now_us(void)
+#include "bench_clock.h"
+
+static void sync_mark(int begin)
 {
-    static LARGE_INTEGER f;
-    LARGE_INTEGER c;
-    if (!f.QuadPart)
-        QueryPerformanceFrequency(&f);
-    QueryPerformanceCounter(&c);
-    return (double)c.QuadPart * 1e6 / (double)f.QuadPart;
+    const char *go = getenv("BENCH_SYNC");
+    if (!go)
+        return;
+    if (!begin) {
+        printf("end\n");
+        Sleep(500);
+        return;
+    }
+    Sleep(300); /* let the process start-up work settle */
+    printf("begin\n");
+    for (int i = 0; i < 30000 && GetFileAttributesA(go) == INVALID_FILE_ATTRIBUTES; i++)
+        Sleep(1);
 }
 
 /* One NetSessionEnum at LEVEL, all entries; returns the status. */
@@ -58,26 +75,46 @@ static wchar_t *widen(const char *s)
     return w;
 }
 
+typedef struct call_rec {
+    double us;
+    DWORD entries, bytes, st;
+} call_rec;
+
 static int run_loop(const wchar_t *srv, unsigned n, DWORD level)
 {
     PROCESS_MEMORY_COUNTERS pm0, pm;
     DWORD maxblock = 0;
     int bad = 0;
+    double c0 = 0;
+    call_rec *rec = calloc((size_t)n + 1, sizeof(*rec));
+    if (!rec)
+        return 3;
 
     GetProcessMemoryInfo(GetCurrentProcess(), &pm0, sizeof(pm0));
     for (unsigned i = 0; i <= n; i++) {
-        DWORD entries, bytes;
+        if (i == 1) {
+            sync_mark(1);
+            c0 = cpu_us();
+        }
         double t0 = now_us();
-        DWORD st = enum_once(srv, level, &entries, &bytes);
-        double t1 = now_us();
-        printf("call %u us=%.0f entries=%lu bytes=%lu status=%lu\n", i, t1 - t0, (unsigned long)entries,
-               (unsigned long)bytes, (unsigned long)st);
-        if (st != NERR_Success)
-            bad = 1;
-        if (bytes > maxblock)
-            maxblock = bytes;
+        rec[i].st = enum_once(srv, level, &rec[i].entries, &rec[i].bytes);
+        rec[i].us = now_us() - t0;
     }
+    double c1 = cpu_us();
+    if (n)
+        sync_mark(0);
     GetProcessMemoryInfo(GetCurrentProcess(), &pm, sizeof(pm));
+    for (unsigned i = 0; i <= n; i++) {
+        printf("call %u us=%.0f entries=%lu bytes=%lu status=%lu\n", i, rec[i].us, (unsigned long)rec[i].entries,
+               (unsigned long)rec[i].bytes, (unsigned long)rec[i].st);
+        if (rec[i].st != NERR_Success)
+            bad = 1;
+        if (rec[i].bytes > maxblock)
+            maxblock = rec[i].bytes;
+    }
+    free(rec);
+    if (n)
+        printf("cpu warm_calls=%u us_per_call=%.1f\n", n, (c1 - c0) / n);
     printf("mem base_peak_ws=%lu peak_ws=%lu peak_pagefile=%lu block=%lu\n",
            (unsigned long)(pm0.PeakWorkingSetSize / 1024), (unsigned long)(pm.PeakWorkingSetSize / 1024),
            (unsigned long)(pm.PeakPagefileUsage / 1024), (unsigned long)maxblock);
@@ -114,7 +151,8 @@ static int run_threads(unsigned t, unsigned n, wchar_t **srv, int nsrv)
         if (enum_once(srv[s], 1, &entries, &bytes) != NERR_Success)
             errors++;
     }
-    double t0 = now_us();
+    sync_mark(1);
+    double c0 = cpu_us(), t0 = now_us();
     for (unsigned i = 0; i < t; i++) {
         jobs[i].srv = srv[i % (unsigned)nsrv];
         jobs[i].n = n;
@@ -124,13 +162,14 @@ static int run_threads(unsigned t, unsigned n, wchar_t **srv, int nsrv)
             return 3;
     }
     WaitForMultipleObjects(t, th, TRUE, INFINITE);
-    double ms = (now_us() - t0) / 1000.0;
+    double ms = (now_us() - t0) / 1000.0, cpu_ms = (cpu_us() - c0) / 1000.0;
+    sync_mark(0);
     for (unsigned i = 0; i < t; i++) {
         CloseHandle(th[i]);
         errors += jobs[i].errors;
     }
-    printf("threads %u servers %d calls %u ms %.1f calls_per_s %.1f errors %ld\n", t, nsrv, t * n, ms,
-           t * n * 1000.0 / ms, (long)errors);
+    printf("threads %u servers %d calls %u ms %.1f calls_per_s %.1f errors %ld cpu_ms %.1f\n", t, nsrv, t * n, ms,
+           t * n * 1000.0 / ms, (long)errors, cpu_ms);
     return errors ? 1 : 0;
 }
 

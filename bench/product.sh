@@ -14,7 +14,9 @@
 # at up to 100 sessions), BENCH_N_WARM_BIG (20, above 100), BENCH_RPC_K (200
 # commands in one rpcclient run; BENCH_RPC_K_BIG 20 above 100 sessions),
 # BENCH_THREADS ("1 2 4 8"), BENCH_N_THREAD (200 calls per thread),
-# BENCH_IPS (three server addresses).
+# BENCH_IPS (three server addresses), BENCH_POOLS ("1 4": NETAPI32_MAX_CONNECTIONS
+# of the thread runs), BENCH_N_FLOOR (2000 round trips of bench/floor.c), BENCH_N_CPU (2000 warm calls
+# measured for CPU per call).
 
 SIZES=${BENCH_SESSIONS:-3 100 1000}
 N_WARM=${BENCH_N_WARM:-50}
@@ -23,6 +25,9 @@ RPC_K=${BENCH_RPC_K:-200}
 RPC_K_BIG=${BENCH_RPC_K_BIG:-20}
 THREADS=${BENCH_THREADS:-1 2 4 8}
 N_THREAD=${BENCH_N_THREAD:-200}
+POOLS=${BENCH_POOLS:-1 4}
+N_FLOOR=${BENCH_N_FLOOR:-2000}
+N_CPU=${BENCH_N_CPU:-2000}
 read -r -a IPS <<<"${BENCH_IPS:-127.0.0.12 127.0.0.13 127.0.0.14}"
 mkdir -p "$OUT/product"
 P4="$(cd "$OUT/product" && pwd)"     # absolute: Wine wants an absolute WINEPREFIX
@@ -34,18 +39,64 @@ now_us() { echo $(( $(date +%s%N) / 1000 )); }
 p4_build() {
     make -s -f Makefile.mingw BUILD="$BUILD" -j2 x86_64 i686 >"$P4/build.log" 2>&1 || return 1
     x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -O2 -s -static -static-libgcc bench/enum_win.c \
-        -o "$P4/enum_win.exe" -lnetapi32 -lpsapi >>"$P4/build.log" 2>&1
+        -o "$P4/enum_win.exe" -lnetapi32 -lpsapi >>"$P4/build.log" 2>&1 &&
+    x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -O2 -s -static bench/floor.c -o "$P4/floor.exe" -lws2_32 \
+        >>"$P4/build.log" 2>&1 &&
+    gcc -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -O2 bench/floor.c -o "$P4/floor" >>"$P4/build.log" 2>&1
 }
+
+# CPU ticks of the PIDs given, summed: utime + stime + those of their reaped
+# children (/proc/PID/stat 14-17: an smbd serving a connection that closed is
+# counted in its parent's); and microseconds per call:
+# p4_cpu_us TICKS_BEFORE TICKS_AFTER CALLS
+p4_ticks() {
+    local t=0 p
+    for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15} END {if (!NR) print 0}'))); done
+    echo "$t"
+}
+p4_cpu_us() { awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (b - a) * 1e6 / hz / n }'; }
+# the wineserver of our prefix (started persistent by p4_prefix)
+p4_wineserver() {
+    local p
+    for p in /proc/[0-9]*; do
+        case "$(cat "$p/comm" 2>/dev/null)" in wineserver*)
+            grep -qa "WINEPREFIX=$PFX" "$p/environ" 2>/dev/null && { echo "${p#/proc/}"; return; } ;;
+        esac
+    done
+}
+p4_smbd() { samba__pids_of bench0; }
 
 p4_prefix() {
     PFX="$P4/wineprefix"
-    wine_prefix_new "$PFX" && wine_install "$PFX"
+    wine_prefix_new "$PFX" && wine_install "$PFX" && WINEPREFIX="$PFX" wineserver -p 600 && sleep 0.5 &&
+        WSPID=$(p4_wineserver) && [ -n "$WSPID" ]
 }
 
 # The DLL: wine enum_win.exe ARGS... (stdout to FILE)
 p4_win() {
     local file=$1; shift
     WINE_STDERR="$file.err" wine_run "$PFX" 600 "$P4/enum_win.exe" "$@" >"$file"
+}
+
+# The DLL with BENCH_SYNC (enum_win.c, floor.c): the CPU ticks of smbd and of the
+# wineserver exactly around the measured calls, in SYNC_S and SYNC_W.
+p4_win_sync() { p4_exe_sync "$P4/enum_win.exe" "$@"; }
+p4_exe_sync() {
+    local exe=$1 file=$2; shift 2
+    local go="$P4/go" pid i s0=0 w0=0
+    rm -f "$go"
+    BENCH_SYNC="$(wine_winpath "$go")" WINEPREFIX="$PFX" DISPLAY= timeout -k 5 600 wine "$exe" "$@" \
+        >"$file.raw" 2>"$file.err" &
+    pid=$!
+    SYNC_S=0 SYNC_W=0
+    for i in $(seq 1 6000); do grep -q '^begin' "$file.raw" 2>/dev/null && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done
+    s0=$(p4_ticks $(p4_smbd)) w0=$(p4_ticks "$WSPID")
+    touch "$go"
+    for i in $(seq 1 60000); do grep -q '^end' "$file.raw" 2>/dev/null && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done
+    SYNC_S=$(( $(p4_ticks $(p4_smbd)) - s0 )) SYNC_W=$(( $(p4_ticks "$WSPID") - w0 ))
+    wait "$pid"
+    tr -d '\r' <"$file.raw" >"$file"
+    rm -f "$go"
 }
 
 # rpcclient's warm call: (time of K commands - time of 1) / (K - 1), median of 5
@@ -62,6 +113,21 @@ p4_rpcclient() {
         out+=("$(( (many - one) / (k - 1) ))")
     done
     printf '%s\n' "${out[@]}" | median
+}
+
+# rpcclient's wait for the server per warm call: the wall time it spends in
+# poll/epoll/select (strace -c -w: Samba's tevent waits there for the
+# socket), K commands minus 1 command, / (K - 1).  Prints microseconds.
+p4_rpcclient_wait() {
+    local ip=$1 k=$2 cmds="" i w=()
+    command -v strace >/dev/null || { echo nan; return; }
+    for i in $(seq 1 "$k"); do cmds="${cmds:+$cmds;}netsessenum 1"; done
+    for c in "netsessenum 1" "$cmds"; do
+        strace -f -c -w -o "$P4/rpc.strace" -e trace=poll,ppoll,epoll_wait,epoll_pwait,select,pselect6 \
+            rpcclient -U "$SAMBA_ADMIN_USER%$SAMBA_ADMIN_PASS" "$ip" -c "$c" >/dev/null 2>&1
+        w+=("$(awk '$NF ~ /^(poll|ppoll|epoll_wait|epoll_pwait|select|pselect6)$/ { t += $2 } END { printf "%.0f", t * 1e6 }' "$P4/rpc.strace")")
+    done
+    echo $(( (w[1] - w[0]) / (k - 1) ))
 }
 
 # Hold COUNT sessions from one process (replacing the previous holder); sets
@@ -104,7 +170,8 @@ p4_size() {
     "$PY" bench/impacket_loop.py "${IPS[0]}" "$n" 1 "$SAMBA_ADMIN_USER" "$SAMBA_ADMIN_PASS" >"$P4/impacket.$size" 2>&1
     local rpc
     rpc=$(p4_rpcclient "${IPS[0]}" "$([ "$size" -gt 100 ] && echo "$RPC_K_BIG" || echo "$RPC_K")")
-    local e_rpc
+    local e_rpc rpc_wait
+    rpc_wait=$(p4_rpcclient_wait "${IPS[0]}" "$([ "$size" -gt 100 ] && echo "$RPC_K_BIG" || echo "$RPC_K")")
     e_rpc=$(sed -n 's/Received \([0-9]*\) entries.*/\1/p' "$P4/rpc1.out" | head -1)
     # round trips per call, from the DLL's own trace (a separate, short run)
     NETAPI32_TRACE=1 WINEDEBUG=+debugstr WINE_STDERR="$P4/trace.$size" \
@@ -131,6 +198,9 @@ p4_size() {
     say "   DLL/native $(ratio "$m_dll" "$m_nat")x (time ratio); the DLL is $(ratio "$m_imp" "$m_dll")x faster than impacket; DLL/rpcclient $(ratio "$m_dll" "$rpc")x"
     say "   cold first call in a running process (connect+auth+bind+enum): DLL $(ms "$f_dll"), impacket $(ms "$f_imp") = $(ratio "$f_imp" "$f_dll")x faster"
     say "   DLL round trips: connect ${rt_conn:-?} + first enumeration ${rt_first:-?}; warm call ${rt_warm:-?} (${rq_warm:-?} SMB2 requests)"
+    [ "$size" -le 3 ] && p4_cpu_warm "$srv"
+    p4_server_time "$size" "$m_nat" "$m_dll" "$rpc" "$rpc_wait"
+    [ "$size" -le 3 ] && p4_floor "$m_dll" "$m_nat"
     local mem
     mem=$(grep '^mem ' "$P4/dll.$size")
     if [ -n "$mem" ]; then
@@ -142,19 +212,105 @@ p4_size() {
     fi
 }
 
-# Calls/s of T threads on one server and spread over three.
+# CPU per warm call: the same program run with N_CPU warm calls and with none
+# (the cold call only); the difference of the CPU ticks of each process / N_CPU.
+# Sets CPW_DLL (CPU-s per wall-s of the DLL's warm calls, all processes).
+p4_cpu_warm() {
+    local srv=$1 s0 s1 ws sm smn c_dll c_nat m_dll m_nat
+    p4_win_sync "$P4/cpu_dll" loop "$srv" "$N_CPU" 1
+    ws=$(p4_cpu_us 0 "$SYNC_W" "$N_CPU") sm=$(p4_cpu_us 0 "$SYNC_S" "$N_CPU")
+    s0=$(p4_ticks $(p4_smbd))
+    "$OUT/enum_loop" "$srv" 1 1 >/dev/null 2>&1
+    s1=$(p4_ticks $(p4_smbd))
+    "$OUT/enum_loop" "$srv" $((N_CPU + 1)) 1 >"$P4/cpu_nat" 2>&1
+    smn=$(p4_cpu_us $((s1 - s0)) $(( $(p4_ticks $(p4_smbd)) - s1 )) "$N_CPU")   # minus a run of the cold call alone
+    c_dll=$(sed -n 's/^cpu .*us_per_call=\([0-9.]*\).*/\1/p' "$P4/cpu_dll")
+    c_nat=$(sed -n 's/^cpu .*us_per_call=\([0-9.]*\).*/\1/p' "$P4/cpu_nat")
+    m_dll=$(grep '^call ' "$P4/cpu_dll" | tail -n +2 | us | median)
+    m_nat=$(grep '^call ' "$P4/cpu_nat" | tail -n +2 | us | median)
+    say "   CPU per warm call (us, $N_CPU calls): DLL process ${c_dll:-?} + wineserver $ws + smbd $sm (median call $(ms "$m_dll")); native core ${c_nat:-?} + smbd $smn (median call $(ms "$m_nat"))"
+}
+
+# Server time vs client time of a warm call: the time the native core spends
+# waiting in its receives (enum_loop wait_us: the server building and sending
+# the answer, plus the loopback transfer), and the same from the DLL's trace
+# (the IOCTL and READ lines of a cached-connection call, whole ms, from each
+# request's send to its final response) against the whole call.
+p4_server_time() {
+    local size=$1 m_nat=$2 m_dll=$3 rpc=$4 rpc_wait=$5 fw io tot
+    fw=$(grep '^call ' "$P4/native.$size" | tail -n +2 | sed -n 's/.*wait_us=\([0-9]*\).*/\1/p' | median)
+    io=$(awk '/\(new connection\)/ {w = 1; next}
+              w && /smb2: (IOCTL|READ) status=/ { match($0, /[0-9]+ ms/); t += substr($0, RSTART, RLENGTH - 3) + 0 }
+              w && /rpc on .*cached connection/ { printf "%s%d", (n++ ? "/" : ""), t; t = 0 }' "$P4/trace.$size")
+    tot=$(sed -n 's/.*rpc on .*(cached connection): .*, \([0-9]*\) ms.*/\1/p' "$P4/trace.$size" | paste -sd/)
+    say "   server time (waiting for answers): native $(ms "$fw") of $(ms "$m_nat") call = $(awk -v a="$fw" -v b="$m_nat" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b }'); DLL (trace, whole ms) ${io:-?} ms of ${tot:-?} ms calls (median call $(ms "$m_dll")); rpcclient $(ms "$rpc_wait") in poll (strace -c -w) of $(ms "$rpc") call"
+}
+
+# The platform floor (bench/floor.c): the bytes of one warm 3-session call
+# (232-byte request, 456-byte answer) over loopback TCP against a responder
+# that answers at once, natively and under Wine, with the DLL's socket
+# pattern (blocking recv) and the one it had before (recv, select, recv).
+p4_floor() {
+    local m_dll=$1 m_nat=$2 port=4455 sp i fn fb fs cb cs wb ws
+    "$P4/floor" serve "$port" >"$P4/floor.srv" 2>&1 &
+    sp=$!
+    for i in $(seq 1 50); do grep -q listening "$P4/floor.srv" && break; sleep 0.1; done
+    "$P4/floor" client 127.0.0.1 "$port" 232 456 "$N_FLOOR" block >"$P4/floor.native"
+    p4_exe_sync "$P4/floor.exe" "$P4/floor.wine" client 127.0.0.1 "$port" 232 456 "$N_FLOOR" block
+    wb=$(p4_cpu_us 0 "$SYNC_W" "$N_FLOOR")
+    p4_exe_sync "$P4/floor.exe" "$P4/floor.wine_nb" client 127.0.0.1 "$port" 232 456 "$N_FLOOR" nbrecv
+    ws=$(p4_cpu_us 0 "$SYNC_W" "$N_FLOOR")
+    kill "$sp" 2>/dev/null; wait "$sp" 2>/dev/null
+    # the same with a responder that computes 100 us per answer, as a server
+    # does: the Wine client now waits, and the two patterns differ
+    "$P4/floor" serve $((port + 1)) 100 >"$P4/floor.srv100" 2>&1 &
+    sp=$!
+    for i in $(seq 1 50); do grep -q listening "$P4/floor.srv100" && break; sleep 0.1; done
+    local m wsp=()
+    for m in block nbrecv; do
+        p4_exe_sync "$P4/floor.exe" "$P4/floor.wine100.$m" client 127.0.0.1 $((port + 1)) 232 456 "$N_FLOOR" $m
+        wsp+=("$(p4_cpu_us 0 "$SYNC_W" "$N_FLOOR")")
+    done
+    kill "$sp" 2>/dev/null; wait "$sp" 2>/dev/null
+    fv() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" "$2"; }
+    fn=$(fv median_us "$P4/floor.native") fb=$(fv median_us "$P4/floor.wine") fs=$(fv median_us "$P4/floor.wine_nb")
+    cb=$(fv cpu_us_per_call "$P4/floor.wine") cs=$(fv cpu_us_per_call "$P4/floor.wine_nb")
+    say "   -- platform floor (bench/floor.c): the bytes of one warm call (232 B request, 456 B answer), loopback TCP, answered at once, N=$N_FLOOR"
+    say "   floor/native $(ms "$fn"), floor/Wine $(ms "$fb") (blocking recv, the DLL's pattern) = $(ratio "$fb" "$fn")x, +$(ms "$(awk -v a="$fb" -v b="$fn" 'BEGIN{print a-b}')") per round trip; recv+select+recv $(ms "$fs")"
+    say "   CPU per round trip under Wine (us): blocking recv: process ${cb:-?} + wineserver ${wb:-?}; recv+select+recv: process ${cs:-?} + wineserver ${ws:-?}"
+    say "   responder computing 100 us per answer, under Wine: blocking recv $(ms "$(fv median_us "$P4/floor.wine100.block")"), CPU process $(fv cpu_us_per_call "$P4/floor.wine100.block") + wineserver ${wsp[0]} us; recv+select+recv $(ms "$(fv median_us "$P4/floor.wine100.nbrecv")"), CPU $(fv cpu_us_per_call "$P4/floor.wine100.nbrecv") + ${wsp[1]} us"
+    say "   DLL/Wine - native = $(ms "$(awk -v a="$m_dll" -v b="$m_nat" 'BEGIN{print a-b}')") vs floor gap $(ms "$(awk -v a="$fb" -v b="$fn" 'BEGIN{print a-b}')"): the socket path is $(awk -v a="$m_dll" -v b="$m_nat" -v f="$fb" -v g="$fn" 'BEGIN{ if (a-b <= 0) print "all"; else printf "%.0f%%", 100*(f-g)/(a-b)}') of the difference"
+}
+
+# Calls/s of T threads on one server and spread over three, for each pool size
+# (NETAPI32_MAX_CONNECTIONS); at 1 thread on one server the CPU the calls
+# consume (the Windows process, its wineserver, the smbd processes) gives the
+# most T threads can gain on this machine: min(T, CPUs / CPU-s per wall-s).
 p4_threads() {
-    local t one=() three=() base1="" base3="" line r1 r3
-    say "   -- threads (3 sessions per server; $N_THREAD calls per thread; calls/s of the whole process)"
-    printf '   %-10s %16s %10s %18s %10s\n' "threads" "one server" "vs 1" "three servers" "vs 1" | tee -a "$REPORT"
-    for t in $THREADS; do
-        p4_win "$P4/threads1.$t" threads "$t" "$N_THREAD" "\\\\${IPS[0]}"
-        p4_win "$P4/threads3.$t" threads "$t" "$N_THREAD" "\\\\${IPS[0]}" "\\\\${IPS[1]}" "\\\\${IPS[2]}"
-        r1=$(sed -n 's/.*calls_per_s \([0-9.]*\).*/\1/p' "$P4/threads1.$t")
-        r3=$(sed -n 's/.*calls_per_s \([0-9.]*\).*/\1/p' "$P4/threads3.$t")
-        [ -z "$base1" ] && base1=$r1 && base3=$r3
-        printf '   %-10s %16s %9sx %18s %9sx\n' "$t" "${r1:-?}" "$(ratio "${r1:-0}" "${base1:-0}")" \
-            "${r3:-?}" "$(ratio "${r3:-0}" "${base3:-0}")" | tee -a "$REPORT"
+    local pool t base1 base3 r1 r3 cpu_ms rate cpw ncpu
+    ncpu=$(nproc)
+    p4_win_sync "$P4/threads_cpu" threads 1 "$N_CPU" "\\\\${IPS[0]}"   # CPU of 1 thread
+    cpu_ms=$(sed -n 's/.*cpu_ms \([0-9.]*\).*/\1/p' "$P4/threads_cpu")
+    rate=$(sed -n 's/.*calls_per_s \([0-9.]*\).*/\1/p' "$P4/threads_cpu")
+    local pc ws sm
+    pc=$(awk -v c="${cpu_ms:-0}" -v n="$N_CPU" 'BEGIN{printf "%.0f", c * 1000 / n}')
+    ws=$(p4_cpu_us 0 "$SYNC_W" "$N_CPU") sm=$(p4_cpu_us 0 "$SYNC_S" "$N_CPU")
+    cpw=$(awk -v a="$pc" -v b="$ws" -v c="$sm" -v r="${rate:-0}" 'BEGIN { printf "%.2f", (a + b + c) * r / 1e6 }')
+    say "   -- threads: 1 thread, one server, $N_CPU calls at ${rate:-?} calls/s: CPU per call (us) process $pc + wineserver $ws + smbd $sm"
+    say "   = $cpw CPU-s per wall-s; upper bound of T threads / 1 thread on $ncpu CPUs: min(T, $ncpu / $cpw) = $(awk -v n="$ncpu" -v c="$cpw" 'BEGIN { if (c > 0) printf "%.2f", n / c; else print "nan" }')x if nothing else ran (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    for pool in $POOLS; do
+        base1="" base3=""
+        say "   -- threads, pool of $pool connection(s) per server (3 sessions per server; $N_THREAD calls per thread; calls/s of the whole process)"
+        printf '   %-10s %16s %10s %18s %10s\n' "threads" "one server" "vs 1" "three servers" "vs 1" | tee -a "$REPORT"
+        for t in $THREADS; do
+            NETAPI32_MAX_CONNECTIONS=$pool p4_win "$P4/threads1.$pool.$t" threads "$t" "$N_THREAD" "\\\\${IPS[0]}"
+            NETAPI32_MAX_CONNECTIONS=$pool p4_win "$P4/threads3.$pool.$t" threads "$t" "$N_THREAD" "\\\\${IPS[0]}" "\\\\${IPS[1]}" "\\\\${IPS[2]}"
+            r1=$(sed -n 's/.*calls_per_s \([0-9.]*\).*/\1/p' "$P4/threads1.$pool.$t")
+            r3=$(sed -n 's/.*calls_per_s \([0-9.]*\).*/\1/p' "$P4/threads3.$pool.$t")
+            [ -z "$base1" ] && base1=$r1 && base3=$r3
+            printf '   %-10s %16s %9sx %18s %9sx\n' "$t" "${r1:-?}" "$(ratio "${r1:-0}" "${base1:-0}")" \
+                "${r3:-?}" "$(ratio "${r3:-0}" "${base3:-0}")" | tee -a "$REPORT"
+        done
     done
 }
 

@@ -47,7 +47,7 @@ per() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 make -s -f Makefile.mingw BUILD="$CORE" NATIVE_CFLAGS="-O2 -g" -j"$(nproc 2>/dev/null || echo 2)" \
     "$CORE/native/libcore.a" "$CORE/native/tools/apicli" >"$OUT/build.log" 2>&1 ||
     die "build of the native core failed (see $OUT/build.log)"
-LIB="$CORE/native/libcore.a -lnettle -lpthread -lgssapi_krb5"
+LIB="$CORE/native/libcore.a -lnettle -lpthread -lgssapi_krb5"   # = the Makefile's NATIVE_LIBS
 for p in ndr_bench crypto_bench rss_base; do
     gcc $CFLAGS "bench/$p.c" $LIB -o "$OUT/$p" >>"$OUT/build.log" 2>&1 || die "build of bench/$p.c failed"
 done
@@ -210,7 +210,7 @@ else
         rt_first=$(sed -n 's/^call 0 .*round_trips=\([0-9]*\).*/\1/p' "$OUT/enum_loop.out")
         rt_rest=$(grep '^call ' "$OUT/enum_loop.out" | tail -n +2 | sed -n 's/.*round_trips=\([0-9]*\).*/\1/p' | sort -n | uniq -c |
                   awk '{printf "%s%s call(s) with %s", (NR>1?", ":""), $1, $2}')
-        loop_ent=$(grep '^call ' "$OUT/enum_loop.out" | sed -n 's/.*entries=\([0-9]*\)/\1/p' | sort -u | paste -sd,)
+        loop_ent=$(grep '^call ' "$OUT/enum_loop.out" | sed -n 's/.*entries=\([0-9]*\).*/\1/p' | sort -u | paste -sd,)
         imp_ent=$(grep '^call ' "$OUT/impacket_loop.out" | sed -n 's/.*entries=\([0-9]*\)/\1/p' | sort -u | paste -sd,)
         rss() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
         r_loop=$(rss "$OUT/enum_loop.rss") r_base=$(rss "$OUT/rss_base.rss") r_imp=$(rss "$OUT/impacket_loop.rss")

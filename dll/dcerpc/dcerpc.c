@@ -6,6 +6,7 @@
  */
 #include "dcerpc.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,10 +166,14 @@ static uint32_t rx_need(rpc_conn *c, rx *x, size_t n)
     return NT_OK;
 }
 
+/* Kept for the next call: under Wine a RX_CAP malloc+free per call decommits and recommits heap pages. */
+static _Atomic(uint8_t *) rx_spare;
+
 /* Sends `pdu` with transceive and keeps the first reply chunk. */
 static uint32_t rx_start(rpc_conn *c, rx *x, const uint8_t *pdu, size_t len)
 {
-    x->buf = malloc(RX_CAP);
+    if (!(x->buf = atomic_exchange(&rx_spare, NULL))) /* old bytes are never read */
+        x->buf = malloc(RX_CAP);
     x->len = x->pos = 0;
     if (!x->buf)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
@@ -184,7 +189,9 @@ static uint32_t rx_start(rpc_conn *c, rx *x, const uint8_t *pdu, size_t len)
 
 static void rx_free(rx *x)
 {
-    free(x->buf);
+    uint8_t *none = NULL;
+    if (!atomic_compare_exchange_strong(&rx_spare, &none, x->buf))
+        free(x->buf);
     x->buf = NULL;
 }
 

@@ -1,6 +1,11 @@
 /* TCP transport over Winsock (DLL build).  See net.h for the error mapping.
- * WSAStartup runs once (InitOnceExecuteOnce); sockets stay non-blocking and
- * every wait is a select() bounded by the time remaining. */
+ * WSAStartup runs once (InitOnceExecuteOnce).  The connect is non-blocking
+ * and waits in select(); after it the socket is blocking and every send/recv
+ * waits at most the time remaining before its deadline through
+ * SO_SNDTIMEO/SO_RCVTIMEO (arm_timeout).  Under Wine a blocking recv is one
+ * server request that completes when the data arrives, where recv +
+ * select() + recv costs the wineserver ~4x the CPU per round trip
+ * (bench/floor.c, bench/README.md). */
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
@@ -16,6 +21,7 @@
  * in with one recv() (NET_RBUF, see net.h). */
 struct net_conn {
     SOCKET s;
+    DWORD timeo[2]; /* SO_RCVTIMEO, SO_SNDTIMEO now set (ms; 0 = never set) */
     size_t rpos, rlen;
     char rbuf[NET_RBUF];
 };
@@ -89,6 +95,28 @@ static int wait_sock(SOCKET s, bool wr, uint64_t deadline)
     return r > 0 ? 1 : 0;
 }
 
+/* Bound the next blocking send (sending) or recv by the deadline: the socket's
+ * timeout is set to 15/16 of the time remaining, and kept while it lies
+ * between 7/8 of the time remaining and all of it, so that the calls of one
+ * request pattern (each with the same timeout) set it once rather than before
+ * every send/recv (a setsockopt is a wineserver request under Wine).  A wait
+ * never outlasts the deadline; it may end up to 1/8 of the time early.
+ * false: no time left, or the option cannot be set. */
+static bool arm_timeout(net_conn *c, bool sending, uint64_t deadline)
+{
+    uint32_t want = remaining_ms(deadline);
+    if (!want)
+        return false;
+    DWORD *cur = &c->timeo[sending];
+    if (*cur && *cur <= want && *cur >= want - want / 8u)
+        return true;
+    DWORD v = want - want / 16u; /* >= 1: 0 would mean "no timeout" */
+    if (setsockopt(c->s, SOL_SOCKET, sending ? SO_SNDTIMEO : SO_RCVTIMEO, (const char *)&v, sizeof(v)) != 0)
+        return false;
+    *cur = v;
+    return true;
+}
+
 static uint32_t try_connect(const struct addrinfo *ai, uint64_t deadline, SOCKET *out)
 {
     SOCKET s = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
@@ -127,6 +155,11 @@ static uint32_t try_connect(const struct addrinfo *ai, uint64_t deadline, SOCKET
     }
     BOOL one = TRUE;
     setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof(one));
+    nb = 0; /* blocking from now on: every send/recv is bounded by arm_timeout */
+    if (ioctlsocket(s, FIONBIO, &nb) != 0) {
+        closesocket(s);
+        return NT_ERROR_UNEXP_NET_ERR;
+    }
     *out = s;
     return NT_OK;
 }
@@ -197,8 +230,8 @@ uint32_t net_connect(const char *host, uint16_t port, uint32_t timeout_ms, net_c
 }
 
 /* The one send/receive loop: moves exactly len bytes from src (sending) or
- * into dst (receiving) in chunks of at most 64 KiB, waiting for the socket
- * with the time left before a single deadline for the whole call.  A receive
+ * into dst (receiving) in chunks of at most 64 KiB, each blocking send/recv
+ * bounded by a single deadline for the whole call (arm_timeout).  A receive
  * that sees EOF fails.  Receives are served from the connection's buffer
  * first; a short one refills the buffer with whatever has arrived (one
  * recv() per frame: each is a wineserver round trip under Wine). */
@@ -216,6 +249,8 @@ static uint32_t transfer_all(net_conn *c, bool sending, const char *src, char *d
             len -= k;
             continue;
         }
+        if (!arm_timeout(c, sending, deadline))
+            return NT_ERROR_SEM_TIMEOUT;
         bool direct = sending || len >= sizeof(c->rbuf);
         int chunk = len > 0x10000 ? 0x10000 : (int)len;
         int n = sending  ? send(c->s, src, chunk, 0)
@@ -225,7 +260,9 @@ static uint32_t transfer_all(net_conn *c, bool sending, const char *src, char *d
             return NT_ERROR_NETNAME_DELETED;
         if (n == SOCKET_ERROR) {
             int e = WSAGetLastError();
-            if (e == WSAEWOULDBLOCK || e == WSAEINTR) {
+            if (e == WSAEINTR)
+                continue;
+            if (e == WSAEWOULDBLOCK) { /* not expected on a blocking socket */
                 int r = wait_sock(c->s, sending, deadline);
                 if (r == 0)
                     return NT_ERROR_SEM_TIMEOUT;
@@ -233,7 +270,7 @@ static uint32_t transfer_all(net_conn *c, bool sending, const char *src, char *d
                     return map_io_err(WSAGetLastError());
                 continue;
             }
-            return map_io_err(e);
+            return map_io_err(e); /* WSAETIMEDOUT: NT_ERROR_SEM_TIMEOUT */
         }
         if (!direct) {
             c->rpos = 0;
@@ -263,13 +300,19 @@ bool net_is_dead(net_conn *c)
 {
     if (!c || c->s == INVALID_SOCKET || c->rlen > c->rpos)
         return true; /* closed, or unsolicited data already buffered */
-    /* The socket is already non-blocking (FIONBIO at connect). */
+    /* The socket is blocking: peek only when select() says it is readable. */
+    fd_set rs;
+    FD_ZERO(&rs);
+    FD_SET(c->s, &rs);
+    struct timeval tv = {0, 0};
+    int r = select(0, &rs, NULL, NULL, &tv);
+    if (r == 0)
+        return false; /* nothing to read: alive */
+    if (r == SOCKET_ERROR)
+        return true;
     char b;
     int n = recv(c->s, &b, 1, MSG_PEEK);
-    if (n == 0 || n > 0)
-        return true; /* EOF, or unsolicited data */
-    int e = WSAGetLastError();
-    return e != WSAEWOULDBLOCK;
+    return n >= 0 || WSAGetLastError() != WSAEWOULDBLOCK; /* EOF, unsolicited data, or an error */
 }
 
 void net_close(net_conn *c)
