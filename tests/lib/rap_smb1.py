@@ -106,9 +106,11 @@ def raw_session_setup(c, req, w, b, bs):
         uid, c.uid = c.uid, 0
         c.send(req, ST_LOGON_FAILURE, uid=uid)
         return
-    c.key, c.seq = got[1] + nt, 0
+    # badsign: signed with the session key alone (a wrong MAC key); guest: Action says guest
+    c.key, c.seq = got[1] + (b"" if c.srv.no_extsec == "badsign" else nt), 0
     new_session(c, got[0], "", c.srv.users[got[0]][1])
-    c.send(req, ST_OK, ANDX_NONE + struct.pack("<H", 0), b"\0" + "RAPServer\0RAPServer\0".encode("utf-16-le"))
+    action = 1 if c.srv.no_extsec == "guest" else 0
+    c.send(req, ST_OK, ANDX_NONE + struct.pack("<H", action), b"\0" + "RAPServer\0RAPServer\0".encode("utf-16-le"))
 
 
 def session_setup(c, req, w, b, bs):

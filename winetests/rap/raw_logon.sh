@@ -48,6 +48,12 @@ raw_arch() {
         pass raw.share_level_credentials_50
     else fail raw.share_level_credentials_50 "[$out] trace [$(grep -a 'smb1:' "$WT/${TAG}raw_share_creds.stderr" | tail -2)]"; fi
     raw_stop
+    # a wrong MAC key (the session key alone) is a bad signature: refused (59); a
+    # guest answer to a logon with credentials is refused (1272), as with SPNEGO
+    raw_start "$RW" badsign && wt raw_badsign "${ADMIN[@]}" "$ENUM" expect "\\\\$RW" 10 - - 59 raw.wrong_mac_key_refused_59
+    raw_stop
+    raw_start "$RW" guest && wt raw_guest "${ADMIN[@]}" "$ENUM" expect "\\\\$RW" 10 - - 1272 raw.guest_refused_1272
+    raw_stop
     ip addr del "$RW/32" dev lo 2>/dev/null; ip addr del "$RS/32" dev lo 2>/dev/null
     return 0
 }
