@@ -141,6 +141,9 @@ uint32_t smb1_session_setup_raw(smb1_conn *c, const nt_creds *creds)
         smb1_resp_free(&r);
     }
     nt_wipe(&resp, sizeof(resp));
+    if (st == NT_ERROR_LOGON_FAILURE && !anonymous)
+        nt_trace("smb1: NTLMv2 logon without extended security refused: a wrong password, or a server that "
+                 "takes only LM/NTLMv1 responses (never sent)");
     nt_trace("smb1: session (no extended security%s) uid 0x%04x signing %d: %u",
              anonymous ? ", anonymous" : ", NTLMv2", (unsigned)c->uid, (int)c->signing, (unsigned)st);
     return st;
