@@ -88,8 +88,12 @@ static uint32_t session_trust(smb1_conn *c, auth_ctx *a, smb1_resp *r, const uin
 
 uint32_t smb1_session_setup(smb1_conn *c, const auth_mech *mech, const char *server, const nt_creds *creds)
 {
-    if (c->no_extsec)
+    if (c->no_extsec) {
+        if (nt_creds_is_anonymous(creds) && mech && mech != &AUTH_MECH_NTLMSSP)
+            nt_trace("smb1: no extended security and no credentials given: anonymous logon (%s single sign-on "
+                     "needs extended security)", mech->name ? mech->name : "the mechanism's");
         return smb1_session_setup_raw(c, creds);
+    }
     auth_ctx *a = NULL;
     uint8_t *tok = NULL;
     size_t toklen = 0;

@@ -99,7 +99,11 @@ static uint32_t user_trust(smb1_conn *c, const ntlm_bare *resp, const smb1_resp 
                           &c->mac_key_len))
         return smb1_poison(c, NT_ERROR_UNEXP_NET_ERR);
     if (!smb1_verify(c->mac_key, c->mac_key_len, 1, r->m, r->len)) {
-        nt_trace("smb1: SESSION_SETUP (no extended security): response not signed or bad signature");
+        /* "BSRSPYL ": the placeholder of a server that does not sign this
+         * session (Samba 4.17 for logons without extended security) */
+        bool unsigned_ = memcmp(r->m + 14, "BSRSPYL ", 8) == 0 || !(r->h.flags2 & SMB1_FLAGS2_SIGNATURE);
+        nt_trace("smb1: SESSION_SETUP (no extended security): %s: a logon with credentials is never unsigned: "
+                 "refused", unsigned_ ? "the server does not sign the session" : "bad signature");
         return smb1_poison(c, NT_ERROR_UNEXP_NET_ERR);
     }
     if (nt_le16(r->b.words + 4) & SMB1_SETUP_GUEST) {

@@ -8,8 +8,10 @@
 #    one user's session checked with smbstatus, wrong password 1326;
 #  - the registry value HKLM\Software\Wine\netapi32 "Smb1" (DWORD 1) enables it;
 #  - without either: ERROR_NOT_SUPPORTED (50), the documented refusal;
-#  - NETAPI32_SMB1_NO_EXTSEC=1: Samba answers without extended security, the
-#    logon is NTLMv2 against the NEGOTIATE challenge, signed (also mandatory);
+#  - NETAPI32_SMB1_NO_EXTSEC=1: Samba answers without extended security; it
+#    checks the NTLMv2 response to its challenge (wrong password 1326) but does
+#    not sign such sessions, so a logon with credentials is refused (59);
+#    anonymous gets the null session (Samba: 5);
 #  - RAP (NETAPI32_FORCE_RAP=1, the client-side diagnostic switch: Samba cannot
 #    serve RAP without srvsvc, see tests/native/rap_samba.sh): every level lists
 #    exactly smbstatus's users; NetSessionDel answers what Samba's RAP answers
@@ -97,14 +99,20 @@ run_arch() {
     wt wrong_password NETAPI32_SMB1=1 NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD='Wrong!Pass1' \
         "$ENUM" expect "\\\\$S" 1 - - 1326 wrong_password_1326
     # NETAPI32_SMB1_NO_EXTSEC=1 (diagnostic): our NEGOTIATE without FLAGS2 extended
-    # security, so Samba answers with an 8-byte challenge: NTLMv2 without SPNEGO, signed
-    wt noext_full NETAPI32_SMB1=1 NETAPI32_SMB1_NO_EXTSEC=1 NETAPI32_TRACE=1 WINEDEBUG=+debugstr "${ADMIN[@]}" \
-        "$ENUM" full "\\\\$S" "$TA" noextsec.enum --derived
-    grep -aq 'session (no extended security, NTLMv2) uid 0x[0-9a-f]* signing 1: 0' "$WT/${TAG}noext_full.stderr" &&
-        pass smb1.noextsec.ntlmv2_signed_trace || fail smb1.noextsec.ntlmv2_signed_trace "$(grep -a 'smb1:' "$WT/${TAG}noext_full.stderr" | head -3)"
-    wt noext_mandatory NETAPI32_SMB1=1 NETAPI32_SMB1_NO_EXTSEC=1 "${ADMIN[@]}" "$ENUM" expect "\\\\$M" 10 - - 0 noextsec.signing_mandatory
+    # security, so Samba answers with an 8-byte challenge (raw NTLMv2 auth = yes):
+    # Samba checks our NTLMv2 response (a wrong password is 1326) but does not sign
+    # such a session, which a logon with credentials refuses (59, trace says why);
+    # no credentials: the null session, which Samba does not let enumerate (5)
+    wt noext_unsigned NETAPI32_SMB1=1 NETAPI32_SMB1_NO_EXTSEC=1 NETAPI32_TRACE=1 WINEDEBUG=+debugstr "${ADMIN[@]}" \
+        "$ENUM" expect "\\\\$S" 10 - - 59 noextsec.unsigned_session_refused_59
+    grep -aq 'no extended security): the server does not sign the session' "$WT/${TAG}noext_unsigned.stderr" &&
+        pass smb1.noextsec.unsigned_trace || fail smb1.noextsec.unsigned_trace "$(grep -a 'smb1:' "$WT/${TAG}noext_unsigned.stderr" | head -4)"
     wt noext_wrong NETAPI32_SMB1=1 NETAPI32_SMB1_NO_EXTSEC=1 NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD='Wrong!Pass1' \
         "$ENUM" expect "\\\\$S" 1 - - 1326 noextsec.wrong_password_1326
+    wt noext_anon NETAPI32_SMB1=1 NETAPI32_SMB1_NO_EXTSEC=1 NETAPI32_TRACE=1 WINEDEBUG=+debugstr \
+        "$ENUM" expect "\\\\$S" 10 - - 5 noextsec.anonymous_null_session_5
+    grep -aq 'session (no extended security, anonymous) uid 0x[0-9a-f]* signing 0: 0' "$WT/${TAG}noext_anon.stderr" &&
+        pass smb1.noextsec.anonymous_logon || fail smb1.noextsec.anonymous_logon "$(grep -a 'smb1:' "$WT/${TAG}noext_anon.stderr" | head -4)"
     wt disabled_refused "${ADMIN[@]}" "$ENUM" expect "\\\\$S" 1 - - 50 disabled_refused_50
     WINEPREFIX="$PREFIX" timeout 60 wine reg add 'HKLM\Software\Wine\netapi32' /v Smb1 /t REG_DWORD /d 1 /f >/dev/null 2>&1
     WINEPREFIX="$PREFIX" timeout 60 wineserver -w
