@@ -38,6 +38,7 @@
 
 /* negotiate */
 #define SMB1_SECMODE_USER           0x01
+#define SMB1_SECMODE_ENCRYPT        0x02 /* challenge/response passwords (else plaintext) */
 #define SMB1_SECMODE_SIGN_ENABLED   0x04
 #define SMB1_SECMODE_SIGN_REQUIRED  0x08
 #define SMB1_CAP_UNICODE            0x00000004u

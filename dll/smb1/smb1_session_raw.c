@@ -3,8 +3,9 @@
  * for servers whose NT LM 0.12 NEGOTIATE lacks CAP_EXTENDED_SECURITY:
  * the LMv2 and NTLMv2 responses to the NEGOTIATE's 8-byte challenge
  * (ntlm_v2_bare, dll/auth) in OEMPassword / UnicodePassword.  Never LM,
- * NTLMv1 or a plaintext password: a server that offers no challenge (a
- * plaintext-password server) is refused with ERROR_NOT_SUPPORTED.
+ * NTLMv1 or a plaintext password: a server that offers no challenge or
+ * clears SecurityMode's encrypt-passwords bit (a plaintext-password server)
+ * is refused with ERROR_NOT_SUPPORTED.
  *
  * With credentials, as on the extended path: the server must be able to
  * sign, the session is signed with MAC key SessionBaseKey || the NTLMv2
@@ -77,9 +78,10 @@ static uint32_t precheck(const smb1_conn *c, bool anonymous)
     }
     if (anonymous)
         return NT_OK;
-    if (c->challenge_len != 8) {
-        nt_trace("smb1: NEGOTIATE without extended security and without a challenge: the server wants a "
-                 "plaintext password, never sent: refused (ERROR_NOT_SUPPORTED)");
+    if (c->challenge_len != 8 || !(c->security_mode & SMB1_SECMODE_ENCRYPT)) {
+        nt_trace("smb1: NEGOTIATE without extended security, %s: the server wants a plaintext password, never "
+                 "sent: refused (ERROR_NOT_SUPPORTED)",
+                 c->challenge_len != 8 ? "without a challenge" : "encrypted passwords off");
         return NT_ERROR_NOT_SUPPORTED;
     }
     if (!(c->security_mode & SMB1_SECMODE_SIGN_ENABLED)) {

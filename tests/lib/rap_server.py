@@ -5,7 +5,7 @@ answers session calls only through RAP (MS-RAP) on \\PIPE\\LANMAN.
 
 usage: rap_server.py IP --state FILE --user NAME:PASSWORD[:admin] ...
                      [--port 445] [--domain RAPDOM] [--name RAPSRV]
-                     [--srvsvc missing|bind-nak|reject] [--no-extsec user|share|badsign|guest]
+                     [--srvsvc missing|bind-nak|reject] [--no-extsec user|share|badsign|guest|plain]
 
  - NEGOTIATE: only NT LM 0.12 with extended security, signing required
    (SecurityMode 0x0F); an SMB2 NEGOTIATE closes the connection (as an
@@ -19,6 +19,8 @@ usage: rap_server.py IP --state FILE --user NAME:PASSWORD[:admin] ...
    level, no signing): every logon is anonymous, and an administrator.
    badsign / guest: as user, but the logon's answer is signed with the
    session key alone (a wrong MAC key) / says guest (Action bit 0).
+   plain: user level wanting plaintext passwords (SecurityMode 0x0D, no
+   challenge).
  - SESSION_SETUP_ANDX: NTLMv2 inside SPNEGO (or raw NTLMSSP) checked against
    the --user table (tests/lib/rap_ntlm.py); a wrong password or unknown user
    is STATUS_LOGON_FAILURE, an anonymous or non-NTLMv2 logon too.  Every
@@ -204,7 +206,7 @@ def main():
     ap.add_argument("--domain", default="RAPDOM")
     ap.add_argument("--name", default="RAPSRV")
     ap.add_argument("--srvsvc", choices=("missing", "bind-nak", "reject"), default="missing")
-    ap.add_argument("--no-extsec", choices=("user", "share", "badsign", "guest"), default=None)
+    ap.add_argument("--no-extsec", choices=("user", "share", "badsign", "guest", "plain"), default=None)
     a = ap.parse_args()
     srv = argparse.Namespace(users={}, domain=a.domain, name=a.name, table=Table(a.state), srvsvc=a.srvsvc,
                              no_extsec=a.no_extsec)

@@ -58,10 +58,12 @@ def negotiate(c, req, w, b, bs):
     ft = int((time.time() + 11644473600) * 10000000)
     if c.srv.no_extsec:  # MS-CIFS 2.2.4.52.2: the 8-byte challenge, then the domain name
         c.chal = os.urandom(8)
-        mode = 0x02 if c.srv.no_extsec == "share" else 0x0F  # share level: no signing either
+        # share level: no signing either; plain: user level wanting plaintext passwords (no challenge)
+        mode = {"share": 0x02, "plain": 0x0D}.get(c.srv.no_extsec, 0x0F)
+        cl = 0 if c.srv.no_extsec == "plain" else 8
         words = struct.pack("<HBHHIIIIQhB", names.index(b"NT LM 0.12"), mode, 50, 1, 65535, 65536, 0,
-                            CAPS & ~0x80000000, ft, 0, 8)
-        c.send(req, ST_OK, words, c.chal + (c.srv.domain + "\0").encode("utf-16-le"))
+                            CAPS & ~0x80000000, ft, 0, cl)
+        c.send(req, ST_OK, words, c.chal[:cl] + (c.srv.domain + "\0").encode("utf-16-le"))
         return
     words = struct.pack("<HBHHIIIIQhB", names.index(b"NT LM 0.12"), 0x0F, 50, 1, 65535, 65536, 0, CAPS, ft, 0, 0)
     c.send(req, ST_OK, words, b"RAPONLYSERVER\0\0\0" + rap_ntlm.spnego_hint())

@@ -54,6 +54,12 @@ raw_arch() {
     raw_stop
     raw_start "$RW" guest && wt raw_guest "${ADMIN[@]}" "$ENUM" expect "\\\\$RW" 10 - - 1272 raw.guest_refused_1272
     raw_stop
+    # a plaintext-password server: the password is never sent (50, trace says why)
+    raw_start "$RW" plain && run raw_plain "${ADMIN[@]}" NETAPI32_TRACE=1 WINEDEBUG=+debugstr "$ENUM" expect "\\\\$RW" 10 - - 50 x
+    if printf '%s\n' "$out" | grep -q '^PASS' && grep -aq 'wants a plaintext password, never sent' "$WT/${TAG}raw_plain.stderr" &&
+        ! grep -q "logon from" "$WT/server.raw_plain.log"; then pass raw.plaintext_server_refused_50
+    else fail raw.plaintext_server_refused_50 "[$out] trace [$(grep -a 'smb1:' "$WT/${TAG}raw_plain.stderr" | tail -2)]"; fi
+    raw_stop
     ip addr del "$RW/32" dev lo 2>/dev/null; ip addr del "$RS/32" dev lo 2>/dev/null
     return 0
 }
