@@ -327,7 +327,11 @@ static void test_neg_parse(void **state)
     assert_int_equal(smb1_neg_parse(m, len, &nr), NT_OK);
     assert_int_equal(nr.max_buffer, 16644);
     assert_int_equal(nr.secbloblen, 4);
-    nt_put_le32(w + 19, SMB1_CAP_UNICODE); /* no extended security: refused */
+    nt_put_le32(w + 19, SMB1_CAP_UNICODE); /* no extended security: ChallengeLength 0 */
+    assert_int_equal(smb1_neg_parse(m, len, &nr), NT_OK);
+    assert_false(nr.extsec);
+    assert_int_equal(nr.challenge_len, 0);
+    w[33] = 20; /* ChallengeLength neither 0 nor 8 (tests/test_smb1_raw.c has the rest) */
     assert_int_equal(smb1_neg_parse(m, len, &nr), NT_ERROR_UNEXP_NET_ERR);
     m[e] = 13; /* LM-style answer */
     assert_int_equal(smb1_neg_parse(m, len, &nr), NT_ERROR_UNEXP_NET_ERR);

@@ -117,4 +117,22 @@ bool ntlm_v2_session_base_key(const uint8_t ntowfv2[16], const uint8_t proof[16]
 bool ntlm_sign_key(const uint8_t exported_key[16], bool client_to_server, uint8_t out[16]);
 bool ntlm_seal_key(const uint8_t exported_key[16], bool client_to_server, uint8_t out[16]);
 
+/* ---- NTLMv2 without NTLMSSP (ntlm_bare.c) ----
+ * SMB1 SESSION_SETUP_ANDX without extended security: the LMv2 response
+ * (OEMPassword) and the NTLMv2 response NTProofStr || temp (UnicodePassword)
+ * to the NEGOTIATE's bare 8-byte challenge, and the SessionBaseKey.  av:
+ * the temp's AV pairs through MsvAvEOL (NULL = MsvAvEOL alone), 4 to
+ * NTLM_BARE_MAX_AV bytes.  False for anonymous creds or bad arguments.
+ * Never LM, NTLMv1 or a plaintext password.  The caller wipes *out. */
+#define NTLM_BARE_MAX_AV 64u
+#define NTLM_BARE_NT_MAX (16u + 28u + NTLM_BARE_MAX_AV + 4u)
+typedef struct ntlm_bare {
+    uint8_t lm[24];
+    uint8_t nt[NTLM_BARE_NT_MAX];
+    size_t nt_len;
+    uint8_t base_key[16];
+} ntlm_bare;
+bool ntlm_v2_bare(const nt_creds *creds, const uint8_t server_challenge[8], uint64_t time,
+                  const uint8_t client_challenge[8], const uint8_t *av, size_t avlen, ntlm_bare *out);
+
 #endif

@@ -97,13 +97,7 @@ static void resp_wipe(ntlm_resp *r)
  * 1, 1, Z(6), Time, ClientChallenge, Z(4), AvPairs, Z(4). */
 static uint32_t client_blob(const ntlm_challenge *ch, const ntlm_inject *in, nt_wr *w, bool *mic)
 {
-    uint64_t ts = ch->has_timestamp ? ch->timestamp : in->time;
-    nt_wr_u8(w, 1);
-    nt_wr_u8(w, 1);
-    nt_wr_zeros(w, 6);
-    nt_wr_u64(w, ts);
-    nt_wr_bytes(w, in->client_challenge, 8);
-    nt_wr_zeros(w, 4);
+    ntlm_v2_blob_head(w, ch->has_timestamp ? ch->timestamp : in->time, in->client_challenge);
     if (in->spec_blob) {
         static const uint8_t eol[4] = {0};
         if (ch->target_info)

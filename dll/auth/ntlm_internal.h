@@ -76,6 +76,10 @@ bool ntlm_avpairs_check(const uint8_t *p, size_t len, size_t *used, bool *has_ts
 bool ntlm_lmv2_response(const uint8_t ntowfv2[16], const uint8_t server_challenge[8],
                         const uint8_t client_challenge[8], uint8_t out[24]);
 
+/* The fixed start of the NTLMv2 client blob "temp" (MS-NLMP 3.3.2): 1, 1,
+ * Z(6), time, client challenge, Z(4); AV pairs and Z(4) follow (ntlm_bare.c). */
+void ntlm_v2_blob_head(nt_wr *w, uint64_t time, const uint8_t client_challenge[8]);
+
 /* Client NTLM state. */
 typedef struct ntlm_ctx {
     bool anonymous;

@@ -10,14 +10,16 @@
  *                     request, the request/response check, connect/close
  *   smb1_negotiate.c  multi-protocol NEGOTIATE
  *   smb1_session.c    SESSION_SETUP_ANDX (extended security) through auth.h
+ *   smb1_session_raw.c SESSION_SETUP_ANDX without extended security (NTLMv2/LMv2
+ *                     against the NEGOTIATE challenge, ntlm_v2_bare)
  *   smb1_tree.c       TREE_CONNECT_ANDX IPC$
  *   smb1_pipe.c       NT_CREATE_ANDX, TransactNmPipe, READ_ANDX, WRITE_ANDX, CLOSE
  *   smb1_trans.c      TRANSACTION (named-pipe transactions; RAP on \PIPE\LANMAN)
  *   smb1_np.c         all of it as np_conn / np_pipe (smb1_np_connect)
  *
- * Security: only extended security (SPNEGO through the same auth interface
- * as SMB2; no LM/NTLMv1 challenge-response) and NT status codes are
- * accepted.  With credentials the session is always signed (MS-SMB 3.1.5.1
+ * Security: extended security (SPNEGO through the same auth interface as
+ * SMB2) when the server offers it, else NTLMv2/LMv2 against its challenge;
+ * never LM, NTLMv1 or plaintext passwords; NT status codes required.  With credentials the session is always signed (MS-SMB 3.1.5.1
  * MD5 signatures with sequence numbers) whatever the server's SecurityMode
  * says, every response's signature is verified, and a guest session is
  * refused (NT_ERROR_SMB_GUEST_LOGON_BLOCKED), exactly as on SMB2.

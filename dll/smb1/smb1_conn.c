@@ -36,7 +36,9 @@ static void stamp(smb1_conn *c, nt_wr *w)
     smb1_hdr h = {0};
     h.command = w->p[4];
     h.flags = SMB1_FLAGS_CASE_INSENSITIVE | SMB1_FLAGS_CANONICAL;
-    h.flags2 = SMB1_FLAGS2_LONG_NAMES | SMB1_FLAGS2_EXT_SEC | SMB1_FLAGS2_NT_STATUS | SMB1_FLAGS2_UNICODE;
+    h.flags2 = SMB1_FLAGS2_LONG_NAMES | SMB1_FLAGS2_NT_STATUS | SMB1_FLAGS2_UNICODE;
+    if (!c->no_extsec)
+        h.flags2 |= SMB1_FLAGS2_EXT_SEC;
     if (c->signing || c->ask_signing)
         h.flags2 |= SMB1_FLAGS2_SIGNATURE;
     h.tid = c->tid;
@@ -124,7 +126,7 @@ static uint32_t check_response(smb1_conn *c, uint8_t cmd, uint16_t mid, uint32_t
         nt_trace("smb1: %s: response does not answer the request", smb1_cmd_name(cmd));
         return NT_ERROR_UNEXP_NET_ERR;
     }
-    if (c->signing && !smb1_verify(c->mac_key, sizeof(c->mac_key), seq + 1, r->m, r->len)) {
+    if (c->signing && !smb1_verify(c->mac_key, c->mac_key_len, seq + 1, r->m, r->len)) {
         nt_trace("smb1: %s: bad response signature", smb1_cmd_name(cmd));
         return NT_ERROR_UNEXP_NET_ERR;
     }
@@ -184,7 +186,7 @@ uint32_t smb1_request(smb1_conn *c, nt_wr *w, uint32_t also_ok, smb1_resp *r)
     uint32_t st = NT_OK;
     if (c->signing) {
         c->seq += 2;
-        if (!smb1_sign(c->mac_key, sizeof(c->mac_key), seq, w->p, w->len))
+        if (!smb1_sign(c->mac_key, c->mac_key_len, seq, w->p, w->len))
             st = NT_ERROR_UNEXP_NET_ERR;
     }
     c->round_trips++;
@@ -260,6 +262,9 @@ uint32_t smb1_connect(const np_target *t, const nt_creds *creds, smb1_conn **out
         cto = ms ? ms : 1;
     uint32_t st = net_connect(t->host, t->port ? t->port : NET_DEFAULT_SMB_PORT, cto, &c->net);
     const char *unc = t->unc_server ? t->unc_server : t->host;
+    char *ne = nt_getenv("NETAPI32_SMB1_NO_EXTSEC");
+    c->no_extsec = ne && strcmp(ne, "1") == 0; /* diagnostic: ask for the non-extended logon */
+    free(ne);
     if (st == NT_OK)
         st = smb1_negotiate(c);
     if (st == NT_OK)

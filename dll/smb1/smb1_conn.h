@@ -7,6 +7,10 @@
 
 #include "../net/net.h"
 
+/* The longest MAC key: a session key and the NTLMv2 response without
+ * extended security (smb1_raw_mac_key). */
+#define SMB1_MAC_KEY_MAX (16u + NTLM_BARE_NT_MAX)
+
 typedef struct smb1_conn {
     net_conn *net;
     uint32_t timeout_ms;
@@ -18,9 +22,13 @@ typedef struct smb1_conn {
     uint8_t security_mode;
     uint16_t uid, tid, pid, mid;
 
+    bool no_extsec;         /* logon without extended security (smb1_session_raw.c) */
+    uint8_t challenge[8];   /* its NEGOTIATE challenge (challenge_len 0 or 8) */
+    uint8_t challenge_len;
     bool ask_signing;       /* set FLAGS2 SECURITY_SIGNATURE (a logon with credentials) */
     bool signing;           /* sign requests, verify every response */
-    uint8_t mac_key[16];
+    uint8_t mac_key[SMB1_MAC_KEY_MAX]; /* mac_key_len bytes */
+    size_t mac_key_len;
     uint32_t seq;           /* sequence number of the next request */
 
     uint32_t round_trips;
@@ -72,6 +80,8 @@ bool smb1_wr_utf16z(nt_wr *w, const char *s);
 
 uint32_t smb1_negotiate(smb1_conn *c);
 uint32_t smb1_session_setup(smb1_conn *c, const auth_mech *mech, const char *server, const nt_creds *creds);
+/* The same for a server without extended security (c->no_extsec). */
+uint32_t smb1_session_setup_raw(smb1_conn *c, const nt_creds *creds);
 uint32_t smb1_tree_connect(smb1_conn *c, const char *server);
 uint32_t smb1_connect(const np_target *t, const nt_creds *creds, smb1_conn **out);
 void smb1_close(smb1_conn *c, bool polite);

@@ -38,6 +38,7 @@
 
 /* negotiate */
 #define SMB1_SECMODE_USER           0x01
+#define SMB1_SECMODE_ENCRYPT        0x02 /* challenge/response passwords (else plaintext) */
 #define SMB1_SECMODE_SIGN_ENABLED   0x04
 #define SMB1_SECMODE_SIGN_REQUIRED  0x08
 #define SMB1_CAP_UNICODE            0x00000004u
@@ -141,18 +142,35 @@ void smb1_trans_acc_free(smb1_trans_acc *a);
 uint32_t smb1_read_parse(const uint8_t *msg, size_t len, const smb1_block *b, size_t cap, const uint8_t **data,
                          size_t *datalen);
 
-/* NEGOTIATE response (NT LM 0.12, extended security). */
+/* NEGOTIATE response (NT LM 0.12, MS-CIFS 2.2.4.52.2 / MS-SMB 2.2.4.5.2.1). */
 typedef struct smb1_neg_resp {
     uint16_t dialect_index;
     uint8_t security_mode;
     uint16_t max_mpx;
     uint32_t max_buffer;
     uint32_t capabilities;
-    const uint8_t *secblob; /* after the 16-byte server GUID, may be empty */
+    bool extsec;            /* CAP_EXTENDED_SECURITY */
+    const uint8_t *secblob; /* extsec: after the 16-byte server GUID, may be empty */
     size_t secbloblen;
+    uint8_t challenge[8];   /* !extsec: the EncryptionKey */
+    uint8_t challenge_len;  /* !extsec: 0 (none: plaintext or share level) or 8 */
 } smb1_neg_resp;
 
+/* WordCount 17; with extended security at least the server GUID; without
+ * it ChallengeLength 0 or 8 and inside the bytes.  NT_OK or
+ * NT_ERROR_UNEXP_NET_ERR. */
 uint32_t smb1_neg_parse(const uint8_t *msg, size_t len, smb1_neg_resp *out);
+
+/* The words and bytes of a SESSION_SETUP_ANDX request without extended
+ * security (MS-CIFS 2.2.4.53.1, WordCount 13) after the header in w:
+ * OEMPassword lm, UnicodePassword nt (both may be empty), then UTF-16
+ * AccountName, PrimaryDomain and empty NativeOS / NativeLanMan. */
+void smb1_raw_setup_encode(nt_wr *w, const uint8_t *lm, size_t lmlen, const uint8_t *nt, size_t ntlen,
+                           const char *user, const char *domain);
+/* The MAC key of such a session (MS-CIFS 3.1.4.1, 3.2.5.3): SessionBaseKey
+ * || the UnicodePassword sent; false when it exceeds cap. */
+bool smb1_raw_mac_key(const uint8_t base_key[16], const uint8_t *nt, size_t ntlen, uint8_t *key, size_t cap,
+                      size_t *keylen);
 
 const char *smb1_cmd_name(uint8_t cmd);
 

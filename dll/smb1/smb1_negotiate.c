@@ -1,8 +1,8 @@
 /* SMB1 multi-protocol NEGOTIATE: "NT LM 0.12" beside "SMB 2.002" and
  * "SMB 2.???", so that a server speaking SMB2 answers in SMB2 (and we
  * continue in SMB2: never a downgrade) and only an SMB1-only server
- * selects NT LM 0.12.  Only extended security with NT status codes and
- * Unicode is accepted. */
+ * selects NT LM 0.12.  Only NT status codes and Unicode are accepted;
+ * without extended security the logon is smb1_session_raw.c's. */
 #include "smb1_conn.h"
 
 #include <stdlib.h>
@@ -24,7 +24,8 @@ static uint32_t check(smb1_conn *c, const uint8_t *m, size_t len)
         return NT_ERROR_NOT_SUPPORTED;
     }
     if (smb1_neg_parse(m, len, &nr) != NT_OK || nr.dialect_index != 0) {
-        nt_trace("smb1: NEGOTIATE: not an NT LM 0.12 answer with extended security");
+        nt_trace("smb1: NEGOTIATE: not a well-formed NT LM 0.12 answer (challenge length 0 or 8 without "
+                 "extended security)");
         return NT_ERROR_NOT_SUPPORTED;
     }
     uint32_t need = SMB1_CAP_UNICODE | SMB1_CAP_STATUS32 | SMB1_CAP_NT_SMBS;
@@ -33,6 +34,12 @@ static uint32_t check(smb1_conn *c, const uint8_t *m, size_t len)
                  (unsigned)nr.capabilities, (unsigned)nr.max_buffer);
         return NT_ERROR_NOT_SUPPORTED;
     }
+    c->no_extsec = !nr.extsec;
+    c->challenge_len = nr.challenge_len;
+    memcpy(c->challenge, nr.challenge, sizeof(c->challenge));
+    if (c->no_extsec)
+        nt_trace("smb1: NEGOTIATE: no extended security (challenge of %u bytes): NTLMv2 logon without SPNEGO",
+                 (unsigned)nr.challenge_len);
     c->capabilities = nr.capabilities;
     c->security_mode = nr.security_mode;
     c->max_buffer = nr.max_buffer > 0xFFFFu ? 0xFFFFu : nr.max_buffer;

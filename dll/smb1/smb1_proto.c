@@ -260,7 +260,15 @@ uint32_t smb1_neg_parse(const uint8_t *m, size_t len, smb1_neg_resp *out)
     out->max_mpx = nt_le16(w + 3);
     out->max_buffer = nt_le32(w + 7);
     out->capabilities = nt_le32(w + 19);
-    if (!(out->capabilities & SMB1_CAP_EXTENDED_SECURITY) || b.bytecount < 16)
+    out->extsec = (out->capabilities & SMB1_CAP_EXTENDED_SECURITY) != 0;
+    if (!out->extsec) {
+        out->challenge_len = w[33];
+        if ((out->challenge_len != 0 && out->challenge_len != 8) || out->challenge_len > b.bytecount)
+            return NT_ERROR_UNEXP_NET_ERR;
+        memcpy(out->challenge, b.bytes, out->challenge_len);
+        return NT_OK;
+    }
+    if (b.bytecount < 16)
         return NT_ERROR_UNEXP_NET_ERR;
     out->secblob = b.bytecount > 16 ? b.bytes + 16 : NULL;
     out->secbloblen = b.bytecount - 16u;

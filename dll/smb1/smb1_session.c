@@ -65,11 +65,12 @@ static uint32_t session_trust(smb1_conn *c, auth_ctx *a, smb1_resp *r, const uin
     uint8_t key[64] = {0};
     size_t klen = 0;
     bool ok = auth_session_key(a, key, sizeof(key), &klen) && klen > 0;
-    memcpy(c->mac_key, key, sizeof(c->mac_key));
+    memcpy(c->mac_key, key, 16); /* the first 16 bytes of a longer (Kerberos) key */
+    c->mac_key_len = 16;
     nt_wipe(key, sizeof(key));
     if (!ok)
         return smb1_poison(c, NT_ERROR_UNEXP_NET_ERR);
-    if (!smb1_verify(c->mac_key, sizeof(c->mac_key), 1, r->m, r->len)) {
+    if (!smb1_verify(c->mac_key, c->mac_key_len, 1, r->m, r->len)) {
         nt_trace("smb1: SESSION_SETUP: final response not signed or bad signature");
         return smb1_poison(c, NT_ERROR_UNEXP_NET_ERR);
     }
@@ -87,6 +88,12 @@ static uint32_t session_trust(smb1_conn *c, auth_ctx *a, smb1_resp *r, const uin
 
 uint32_t smb1_session_setup(smb1_conn *c, const auth_mech *mech, const char *server, const nt_creds *creds)
 {
+    if (c->no_extsec) {
+        if (nt_creds_is_anonymous(creds) && mech && mech != &AUTH_MECH_NTLMSSP)
+            nt_trace("smb1: no extended security and no credentials given: anonymous logon (%s single sign-on "
+                     "needs extended security)", mech->name ? mech->name : "the mechanism's");
+        return smb1_session_setup_raw(c, creds);
+    }
     auth_ctx *a = NULL;
     uint8_t *tok = NULL;
     size_t toklen = 0;

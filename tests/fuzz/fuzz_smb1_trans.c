@@ -42,8 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     smb1_neg_resp nr;
     if (smb1_neg_parse(data, size, &nr) == NT_OK) {
-        FUZZ_CHECK(nr.capabilities & SMB1_CAP_EXTENDED_SECURITY);
-        inside(data, size, nr.secblob, nr.secbloblen);
+        FUZZ_CHECK(nr.extsec == ((nr.capabilities & SMB1_CAP_EXTENDED_SECURITY) != 0));
+        if (nr.extsec)
+            inside(data, size, nr.secblob, nr.secbloblen);
+        else
+            FUZZ_CHECK(nr.challenge_len == 0 || nr.challenge_len == 8);
     }
     return 0;
 }

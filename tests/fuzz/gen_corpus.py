@@ -480,6 +480,10 @@ rd = struct.pack("<BBHHHHHHH", 0xFF, 0, 0, 0, 0, 0, 16, 32 + 1 + 24 + 2 + 1, 0) 
 add("smb1_trans", "read_andx", smb1_hdr(0x2E) + bytes([12]) + rd + struct.pack("<H", 17) + b"\0" + b"\x5a" * 16)
 neg = struct.pack("<HBHHIIIIQhB", 0, 7, 50, 1, 16644, 65536, 0, 0x8080F3FC, 0, 0, 0)
 add("smb1_trans", "negotiate", smb1_hdr(0x72) + bytes([17]) + neg + struct.pack("<H", 26) + b"\x22" * 26)
+# without extended security: ChallengeLength 8, the challenge, the DomainName (MS-CIFS 2.2.4.52.2)
+neg = struct.pack("<HBHHIIIIQhB", 0, 7, 50, 1, 4356, 65536, 0, 0x0000F3FC, 0, 0, 8)
+add("smb1_trans", "negotiate_raw", smb1_hdr(0x72) + bytes([17]) + neg + struct.pack("<H", 16) + b"\x33" * 8
+    + "DOM\0".encode("utf-16-le"))
 
 # ---- write ---------------------------------------------------------------------
 if os.path.isdir(OUT):

@@ -154,6 +154,22 @@ def _av(av_id, value):
     return struct.pack("<HH", av_id, len(value)) + value
 
 
+def verify_bare(users, chal, user, dom, nt):
+    """SMB1 without extended security (rap_server.py --no-extsec): the
+    NTLMv2 response nt (NTProofStr || blob) to the 8-byte challenge chal for
+    user in domain dom (or ""): (table entry, SessionBaseKey) or None.  A
+    response of 24 bytes or less (LM, NTLMv1) is refused."""
+    entry = next((u for u in users if u.lower() == user.lower()), None)
+    if entry is None or len(nt) <= 24 or len(nt) > MAX_TOKEN:
+        return None
+    for d in dict.fromkeys((dom, "")):
+        key = _ntlm.NTOWFv2(user, users[entry][0], d)
+        proof = _ntlm.hmac_md5(key, chal + nt[16:])
+        if hmac.compare_digest(proof, nt[:16]):
+            return entry, _ntlm.hmac_md5(key, proof)
+    return None
+
+
 class NtlmServer:
     """One logon: challenge(), then authenticate() -> user or None."""
 

@@ -6,11 +6,22 @@ answers session calls only through RAP (MS-RAP) on \\PIPE\\LANMAN.
 usage: rap_server.py IP --state FILE --user NAME:PASSWORD[:admin] ...
                      [--port 445] [--domain RAPDOM] [--name RAPSRV]
                      [--srvsvc missing|bind-nak|reject] [--newest-first]
+                     [--no-extsec user|share|badsign|guest|plain]
 
  - NEGOTIATE: only NT LM 0.12 with extended security, signing required
    (SecurityMode 0x0F); an SMB2 NEGOTIATE closes the connection (as an
    SMB1-only Samba does); an SMB1 NEGOTIATE without NT LM 0.12 gets
    DialectIndex 0xFFFF.
+ - --no-extsec user: NEGOTIATE without CAP_EXTENDED_SECURITY, an 8-byte
+   challenge; SESSION_SETUP_ANDX then carries the LMv2/NTLMv2 responses
+   (checked: NTLMv2 only), empty ones are an anonymous session (not an
+   administrator); signing with SessionBaseKey || NTLMv2 response.
+   --no-extsec share: the same NEGOTIATE with SecurityMode 0x02 (share
+   level, no signing): every logon is anonymous, and an administrator.
+   badsign / guest: as user, but the logon's answer is signed with the
+   session key alone (a wrong MAC key) / says guest (Action bit 0).
+   plain: user level wanting plaintext passwords (SecurityMode 0x0D, no
+   challenge).
  - SESSION_SETUP_ANDX: NTLMv2 inside SPNEGO (or raw NTLMSSP) checked against
    the --user table (tests/lib/rap_ntlm.py); a wrong password or unknown user
    is STATUS_LOGON_FAILURE, an anonymous or non-NTLMv2 logon too.  Every
@@ -201,8 +212,10 @@ def main():
     ap.add_argument("--name", default="RAPSRV")
     ap.add_argument("--srvsvc", choices=("missing", "bind-nak", "reject"), default="missing")
     ap.add_argument("--newest-first", action="store_true")
+    ap.add_argument("--no-extsec", choices=("user", "share", "badsign", "guest", "plain"), default=None)
     a = ap.parse_args()
-    srv = argparse.Namespace(users={}, domain=a.domain, name=a.name, table=Table(a.state, a.newest_first), srvsvc=a.srvsvc)
+    srv = argparse.Namespace(users={}, domain=a.domain, name=a.name, table=Table(a.state, a.newest_first),
+                             srvsvc=a.srvsvc, no_extsec=a.no_extsec)
     for u in a.user:
         p = u.split(":")
         srv.users[p[0]] = (p[1], len(p) > 2 and p[2] == "admin")

@@ -2,6 +2,7 @@
 describes what it answers).  dispatch() gets one request whose header, word
 block and byte block were bounds-checked by the caller; every offset and
 count inside them is checked here against the message."""
+import os
 import struct
 import time
 
@@ -55,6 +56,15 @@ def negotiate(c, req, w, b, bs):
         return
     c.negotiated = True
     ft = int((time.time() + 11644473600) * 10000000)
+    if c.srv.no_extsec:  # MS-CIFS 2.2.4.52.2: the 8-byte challenge, then the domain name
+        c.chal = os.urandom(8)
+        # share level: no signing either; plain: user level wanting plaintext passwords (no challenge)
+        mode = {"share": 0x02, "plain": 0x0D}.get(c.srv.no_extsec, 0x0F)
+        cl = 0 if c.srv.no_extsec == "plain" else 8
+        words = struct.pack("<HBHHIIIIQhB", names.index(b"NT LM 0.12"), mode, 50, 1, 65535, 65536, 0,
+                            CAPS & ~0x80000000, ft, 0, cl)
+        c.send(req, ST_OK, words, c.chal[:cl] + (c.srv.domain + "\0").encode("utf-16-le"))
+        return
     words = struct.pack("<HBHHIIIIQhB", names.index(b"NT LM 0.12"), 0x0F, 50, 1, 65535, 65536, 0, CAPS, ft, 0, 0)
     c.send(req, ST_OK, words, b"RAPONLYSERVER\0\0\0" + rap_ntlm.spnego_hint())
 
@@ -64,7 +74,51 @@ def setup_reply(c, req, status, blob, uid):
     c.send(req, status, ANDX_NONE + struct.pack("<HH", 0, len(blob)), data, uid=uid)
 
 
+def new_session(c, user, native_os, admin):
+    now = time.time()
+    c.sess = {"client": c.peer, "user": user, "trees": 0, "opens": 0, "logon": now, "last": now,
+              "cltype": native_os, "admin": admin}
+    c.srv.table.save()
+    print("logon from %s: %s" % (c.peer, user or "(anonymous)"), flush=True)
+
+
+def raw_session_setup(c, req, w, b, bs):
+    """--no-extsec: SESSION_SETUP_ANDX without extended security (WordCount
+    13, MS-CIFS 2.2.4.53.1): an NTLMv2 response to our NEGOTIATE challenge
+    (LM and NTLMv1 responses refused); empty passwords = anonymous (share
+    level: any logon is anonymous, passwords are per share).  The session is
+    signed with SessionBaseKey || the NTLMv2 response (MS-CIFS 3.1.4.1)."""
+    oem, uni = struct.unpack_from("<HH", w, 14)
+    if oem + uni > len(b):
+        c.send(req, ST_INVALID_PARAMETER)
+        return
+    lm, nt = b[:oem], b[oem:oem + uni]
+    user = utf16z(req[:bs + len(b)], bs + oem + uni, 64)
+    pos = bs + oem + uni + ((bs + oem + uni) & 1) + 2 * len(user) + 2
+    dom = utf16z(req[:bs + len(b)], pos, 64)
+    c.uid = 0x100 + (id(c) & 0x7FFF)
+    share = c.srv.no_extsec == "share"
+    if share or (not uni and oem <= 1):
+        new_session(c, "", "", share)
+        c.send(req, ST_OK, ANDX_NONE + struct.pack("<H", 0), b"\0" + "RAPServer\0RAPServer\0".encode("utf-16-le"))
+        return
+    got = rap_ntlm.verify_bare(c.srv.users, c.chal, user, dom, nt)
+    if got is None:
+        print("logon from %s: refused (no extended security, %d-byte response)" % (c.peer, len(nt)), flush=True)
+        uid, c.uid = c.uid, 0
+        c.send(req, ST_LOGON_FAILURE, uid=uid)
+        return
+    # badsign: signed with the session key alone (a wrong MAC key); guest: Action says guest
+    c.key, c.seq = got[1] + (b"" if c.srv.no_extsec == "badsign" else nt), 0
+    new_session(c, got[0], "", c.srv.users[got[0]][1])
+    action = 1 if c.srv.no_extsec == "guest" else 0
+    c.send(req, ST_OK, ANDX_NONE + struct.pack("<H", action), b"\0" + "RAPServer\0RAPServer\0".encode("utf-16-le"))
+
+
 def session_setup(c, req, w, b, bs):
+    if len(w) == 26 and c.srv.no_extsec and not c.sess:
+        raw_session_setup(c, req, w, b, bs)
+        return
     if len(w) != 24 or c.sess:
         c.send(req, ST_INVALID_PARAMETER)
         return
@@ -94,12 +148,8 @@ def session_setup(c, req, w, b, bs):
         native_os = name_at(req[:10] + b"\0\0" + req[12:], bs + bloblen, bs + len(b), 64)  # ASCII (impacket)
     tok = c.auth.final_token()
     c.key, c.seq = c.auth.session_key, 0
-    now = time.time()
-    c.sess = {"client": c.peer, "user": user, "trees": 0, "opens": 0, "logon": now, "last": now,
-              "cltype": native_os, "admin": c.srv.users[user][1]}
+    new_session(c, user, native_os, c.srv.users[user][1])
     setup_reply(c, req, ST_OK, tok, c.uid)
-    c.srv.table.save()
-    print("logon from %s: %s" % (c.peer, user), flush=True)
 
 
 def tree_connect(c, req, w, b, bs):

@@ -23,6 +23,8 @@
 #  - wrong password 1326, non-administrator 5, SMB1 not enabled 50;
 #  - the server's own ERROR_MORE_DATA with a small RAP receive buffer;
 #  - netsess and the error codes against an SMB2 Samba holding the same sessions;
+#  - logons without extended security (winetests/rap/raw_logon.sh): NTLMv2
+#    signed, wrong password 1326, anonymous, share level;
 #  - servers whose srvsvc pipe opens but refuses the bind (bind_nak on
 #    127.0.0.125, the context rejected on 127.0.0.126): RAP as well.
 set -u
@@ -64,6 +66,7 @@ stop_all() {
 cleanup() {
     local p
     stop_all
+    raw_stop 2>/dev/null
     samba_stop_all
     for p in "${BIND_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     for p in "$R" "$RN" "$RJ"; do ip addr del "$p/32" dev lo 2>/dev/null; done
@@ -132,9 +135,12 @@ run() {
     err=$(tr -d '\r' <"$WT/$TAG$name.stderr")
 }
 source "$REPO/winetests/rap/checks.sh"
-run_arch x86_64
+source "$REPO/winetests/rap/raw_logon.sh"
+# RAP_CHECKS=raw: only the logons without extended security (raw_logon.sh)
+arch_checks() { [ "${RAP_CHECKS:-all}" = raw ] || run_arch "$1"; raw_arch "$1"; }
+arch_checks x86_64
 if WINE32_PREFIX="$PREFIX" wine32_usable; then
-    TAG="x86."; run_arch i686
+    TAG="x86."; arch_checks i686
 else
     skip x86 "$WINE32_WHY"
 fi

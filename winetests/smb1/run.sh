@@ -8,6 +8,10 @@
 #    one user's session checked with smbstatus, wrong password 1326;
 #  - the registry value HKLM\Software\Wine\netapi32 "Smb1" (DWORD 1) enables it;
 #  - without either: ERROR_NOT_SUPPORTED (50), the documented refusal;
+#  - NETAPI32_SMB1_NO_EXTSEC=1: Samba answers without extended security; it
+#    checks the NTLMv2 response to its challenge (wrong password 1326) but does
+#    not sign such sessions, so a logon with credentials is refused (59);
+#    anonymous gets the null session (Samba: 5);
 #  - RAP (NETAPI32_FORCE_RAP=1, the client-side diagnostic switch: Samba cannot
 #    serve RAP without srvsvc, see tests/native/rap_samba.sh): every level lists
 #    exactly smbstatus's users; NetSessionDel answers what Samba's RAP answers
@@ -74,8 +78,8 @@ truth() { # NAME IP FILE
 }
 fresh() {
     samba_release; samba_stop smb1a; samba_stop smb1m
-    samba_start_smb1 smb1a "$S" "server signing = auto" >/dev/null 2>&1 || { fail smb1.samba "NT1 Samba did not start"; return 1; }
-    samba_start_smb1 smb1m "$M" "server signing = mandatory" >/dev/null 2>&1 || { fail smb1.samba_mandatory "did not start"; return 1; }
+    samba_start_smb1 smb1a "$S" "server signing = auto" "raw NTLMv2 auth = yes" >/dev/null 2>&1 || { fail smb1.samba "NT1 Samba did not start"; return 1; }
+    samba_start_smb1 smb1m "$M" "server signing = mandatory" "raw NTLMv2 auth = yes" >/dev/null 2>&1 || { fail smb1.samba_mandatory "did not start"; return 1; }
     samba_hold_session smb1a "$S" "$SAMBA_USER1" "$SAMBA_USER1_PASS" >/dev/null
     samba_hold_session smb1a "$S" "$SAMBA_USER2" "$SAMBA_USER2_PASS" >/dev/null
     samba_hold_session smb1m "$M" "$SAMBA_USER2" "$SAMBA_USER2_PASS" >/dev/null
@@ -94,6 +98,21 @@ run_arch() {
     wt getinfo_full NETAPI32_SMB1=1 "${ADMIN[@]}" "$GI" full "\\\\$S" "$TA" getinfo
     wt wrong_password NETAPI32_SMB1=1 NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD='Wrong!Pass1' \
         "$ENUM" expect "\\\\$S" 1 - - 1326 wrong_password_1326
+    # NETAPI32_SMB1_NO_EXTSEC=1 (diagnostic): our NEGOTIATE without FLAGS2 extended
+    # security, so Samba answers with an 8-byte challenge (raw NTLMv2 auth = yes):
+    # Samba checks our NTLMv2 response (a wrong password is 1326) but does not sign
+    # such a session, which a logon with credentials refuses (59, trace says why);
+    # no credentials: the null session, which Samba does not let enumerate (5)
+    wt noext_unsigned NETAPI32_SMB1=1 NETAPI32_SMB1_NO_EXTSEC=1 NETAPI32_TRACE=1 WINEDEBUG=+debugstr "${ADMIN[@]}" \
+        "$ENUM" expect "\\\\$S" 10 - - 59 noextsec.unsigned_session_refused_59
+    grep -aq 'no extended security): the server does not sign the session' "$WT/${TAG}noext_unsigned.stderr" &&
+        pass smb1.noextsec.unsigned_trace || fail smb1.noextsec.unsigned_trace "$(grep -a 'smb1:' "$WT/${TAG}noext_unsigned.stderr" | head -4)"
+    wt noext_wrong NETAPI32_SMB1=1 NETAPI32_SMB1_NO_EXTSEC=1 NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD='Wrong!Pass1' \
+        "$ENUM" expect "\\\\$S" 1 - - 1326 noextsec.wrong_password_1326
+    wt noext_anon NETAPI32_SMB1=1 NETAPI32_SMB1_NO_EXTSEC=1 NETAPI32_TRACE=1 WINEDEBUG=+debugstr \
+        "$ENUM" expect "\\\\$S" 10 - - 5 noextsec.anonymous_null_session_5
+    grep -aq 'session (no extended security, anonymous) uid 0x[0-9a-f]* signing 0: 0' "$WT/${TAG}noext_anon.stderr" &&
+        pass smb1.noextsec.anonymous_logon || fail smb1.noextsec.anonymous_logon "$(grep -a 'smb1:' "$WT/${TAG}noext_anon.stderr" | head -4)"
     wt disabled_refused "${ADMIN[@]}" "$ENUM" expect "\\\\$S" 1 - - 50 disabled_refused_50
     WINEPREFIX="$PREFIX" timeout 60 wine reg add 'HKLM\Software\Wine\netapi32' /v Smb1 /t REG_DWORD /d 1 /f >/dev/null 2>&1
     WINEPREFIX="$PREFIX" timeout 60 wineserver -w
