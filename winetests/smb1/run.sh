@@ -5,7 +5,8 @@
 #    by SMB1 smbclients;
 #  - with NETAPI32_SMB1=1: every level, filters and paging equal the truth
 #    (wt_enum full: impacket + smbstatus), GetInfo (wt_getinfo full), Del of
-#    one user's session checked with smbstatus, wrong password 1326;
+#    one user's session checked with smbstatus, wrong password 1326, answers
+#    whose signatures a proxy broke (tests/lib/smb1_proxy.py tamper) 59;
 #  - the registry value HKLM\Software\Wine\netapi32 "Smb1" (DWORD 1) enables it;
 #  - without either: ERROR_NOT_SUPPORTED (50), the documented refusal;
 #  - NETAPI32_SMB1_NO_EXTSEC=1: Samba answers without extended security; it
@@ -87,6 +88,27 @@ fresh() {
         fail smb1.sessions "held SMB1 sessions did not appear"
     truth smb1a "$S" "$WT/truth.a.txt" && truth smb1m "$M" "$WT/truth.m.txt"
 }
+# Signature tampering: tests/lib/smb1_proxy.py in front of the signing-mandatory
+# Samba ($1) flips a bit of every TRANSACTION/NT_CREATE_ANDX answer, so their
+# signatures no longer verify: the program gets 59 and the trace says why.
+tampered() {
+    local P=127.0.0.84 added="" pid i
+    ip addr show dev lo | grep -q "inet $P/32" || { ip addr add "$P/32" dev lo 2>/dev/null && added=1; }
+    /usr/bin/python3 tests/lib/smb1_proxy.py "$P" "$1" tamper > "$WT/${TAG}proxy.out" 2>&1 &
+    pid=$!
+    for i in $(seq 1 25); do grep -q ready "$WT/${TAG}proxy.out" 2>/dev/null && break; sleep 0.2; done
+    if grep -q ready "$WT/${TAG}proxy.out" 2>/dev/null; then
+        wt tampered NETAPI32_SMB1=1 NETAPI32_TRACE=1 WINEDEBUG=+debugstr "${ADMIN[@]}" \
+            "$ENUM" expect "\\\\$P" 1 - - 59 tampered_signature_59
+        grep -aq 'bad response signature' "$WT/${TAG}tampered.stderr" && pass smb1.tampered_signature_trace ||
+            fail smb1.tampered_signature_trace "$(grep -a 'smb1' "$WT/${TAG}tampered.stderr" | tail -3)"
+    else
+        fail smb1.tampered_signature "the tampering proxy did not start: $(tail -2 "$WT/${TAG}proxy.out")"
+    fi
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    [ -n "$added" ] && ip addr del "$P/32" dev lo 2>/dev/null
+    return 0
+}
 # users in a wt_enum/getinfo-free listing: the seed-like check through wt_enum expect is enough
 run_arch() {
     local B="$REPO/$BUILD/$1" ENUM GI DEL
@@ -98,6 +120,7 @@ run_arch() {
     wt getinfo_full NETAPI32_SMB1=1 "${ADMIN[@]}" "$GI" full "\\\\$S" "$TA" getinfo
     wt wrong_password NETAPI32_SMB1=1 NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD='Wrong!Pass1' \
         "$ENUM" expect "\\\\$S" 1 - - 1326 wrong_password_1326
+    tampered "$M"
     # NETAPI32_SMB1_NO_EXTSEC=1 (diagnostic): our NEGOTIATE without FLAGS2 extended
     # security, so Samba answers with an 8-byte challenge (raw NTLMv2 auth = yes):
     # Samba checks our NTLMv2 response (a wrong password is 1326) but does not sign
