@@ -4,7 +4,10 @@
 # the WINS server (nmbd, wins support = yes, on 127.0.0.85) knows, registered
 # there by a second nmbd on 127.0.0.86 where an SMB2 Samba holds a session of
 # ntsuser1.  Configured once by NETAPI32_WINS and once by the registry value
-# HKLM\Software\Wine\netapi32 WinsServer; an unknown name gives 53.
+# HKLM\Software\Wine\netapi32 WinsServer; an unknown name gives 53.  By the
+# same name the seeds' GetInfo (004) and Del (001) samples read and end that
+# session (smbstatus is the truth); and an SMB1-only Samba known to WINS only
+# as NBSMB1SRV (on 127.0.0.82) is listed with NETAPI32_SMB1=1 (issue 11).
 set -u
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
@@ -21,6 +24,7 @@ WT="$REPO/$BUILD/winetests-nbns"
 mkdir -p "$WT"
 X64="$REPO/$BUILD/x86_64"
 if ! make -s -f Makefile.mingw BUILD="$BUILD" "$BUILD/x86_64/netapi32.dll" "$BUILD/x86_64/seeds/enum_003.exe" \
+        "$BUILD/x86_64/seeds/getinfo_004.exe" "$BUILD/x86_64/seeds/del_001.exe" \
         "$BUILD/i686/netapi32.dll" "$BUILD/i686/seeds/enum_003.exe" >"$WT/build.log" 2>&1; then
     fail winetests.nbns.build "$(tail -3 "$WT/build.log")"; exit 1
 fi
@@ -45,7 +49,7 @@ wine_prefix_new "$PREFIX" || { fail winetests.nbns.prefix "wineboot failed"; exi
 wine_install "$PREFIX" || { fail winetests.nbns.install "could not install the DLL"; exit 1; }
 CREDS=(NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS" NETAPI32_NBNS_BROADCAST=0)
 seed() { env "${CREDS[@]}" "$@" WINEPREFIX="$PREFIX" DISPLAY= timeout -k 5 120 wine "${SEED_EXE:-$X64/seeds/enum_003.exe}" \
-             "\\\\${SEED_SERVER:-$NB}" 2>&1 | tr -d '\r'; }
+             "\\\\${SEED_SERVER:-$NB}" ${SEED_ARGS:-} 2>&1 | tr -d '\r'; }
 
 out=$(seed NETAPI32_WINS="$WINS")
 if echo "$out" | grep -q "User: *$SAMBA_USER1" && echo "$out" | grep -q "Total of [1-9]"; then pass winetests.nbns.seed003_by_wins_env
@@ -67,5 +71,30 @@ if wine32_usable; then
     else fail winetests.nbns.x86_seed003_by_wins_registry "$out"; fi
 else
     echo "SKIPPED: winetests.nbns.x86_seed003_by_wins_registry: $WINE32_WHY"
+fi
+# GetInfo and Del by the NetBIOS name (seeds 004 and 001, unchanged)
+CL=$(samba_truth_sessions wtnbsrv | awk -v u="$SAMBA_USER1" '$1 == u { print $2; exit }')
+out=$(SEED_EXE="$X64/seeds/getinfo_004.exe" SEED_ARGS="\\\\$CL $SAMBA_USER1" seed)
+if [ -n "$CL" ] && echo "$out" | grep -q "User: *$SAMBA_USER1"; then pass winetests.nbns.seed004_getinfo_by_wins_name
+else fail winetests.nbns.seed004_getinfo_by_wins_name "client [$CL]: $out"; fi
+out=$(SEED_EXE="$X64/seeds/del_001.exe" SEED_ARGS="\\\\$CL $SAMBA_USER1" seed)
+gone=""
+for i in $(seq 1 25); do samba_truth_sessions wtnbsrv | grep -q "^$SAMBA_USER1 " || { gone=1; break; }; sleep 0.2; done
+if echo "$out" | grep -q "successfully deleted" && [ -n "$gone" ]; then pass winetests.nbns.seed001_del_by_wins_name
+else fail winetests.nbns.seed001_del_by_wins_name "gone [$gone]: $out"; fi
+
+# an SMB1-only Samba known only by its NetBIOS name, with NETAPI32_SMB1=1
+S1=127.0.0.82 NB1=NBSMB1SRV
+if samba_start_smb1 wtnbsmb1 "$S1" "server signing = auto" >/dev/null 2>&1 && samba_register_wins wtnbreg1 "$S1" "$WINS" "$NB1" >/dev/null 2>&1; then
+    SAMBA_HOLD_MIN_PROTOCOL=NT1 samba_hold_session wtnbsmb1 "$S1" "$SAMBA_USER2" "$SAMBA_USER2_PASS" >/dev/null
+    samba_wait_user wtnbsmb1 "$SAMBA_USER2" || fail winetests.nbns.smb1_session "no SMB1 session of $SAMBA_USER2"
+    out=$(SEED_SERVER=$NB1 seed NETAPI32_SMB1=1)
+    if echo "$out" | grep -q "User: *$SAMBA_USER2"; then pass winetests.nbns.smb1_seed003_by_wins_name
+    else fail winetests.nbns.smb1_seed003_by_wins_name "$out"; fi
+    out=$(SEED_SERVER=$NB1 seed)
+    echo "$out" | grep -q "A system error has occurred: 50" && pass winetests.nbns.smb1_disabled_50 ||
+        fail winetests.nbns.smb1_disabled_50 "$out"
+else
+    fail winetests.nbns.smb1_server "the SMB1 Samba or its WINS registration did not start"
 fi
 exit 0
