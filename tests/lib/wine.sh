@@ -15,6 +15,8 @@
 #   wine_winpath PATH            the Windows (Z:) path of a Unix path
 #   wine32_usable                0 when 32-bit Windows programs can run here; else sets
 #                                WINE32_WHY (with WINE32_PREFIX=DIR: runs a 32-bit program in DIR)
+#   wine_server_keep DIR SECONDS keep one wineserver for DIR running (until killed or idle
+#                                for SECONDS), its descriptors on /dev/null
 #   wine_prefix_stop DIR         stop its wineserver (the prefix stays)
 #   wine_prefix_drop DIR         stop its wineserver and delete it
 
@@ -73,6 +75,19 @@ wine_run() {
     local err="${WINE_STDERR:-$dir/last.stderr}"
     WINEPREFIX="$dir" DISPLAY= timeout -k 5 "$to" "$WINE_BIN" "$@" 2>"$err" | tr -d '\r'
     return "${PIPESTATUS[0]}"
+}
+
+# A program starting just as an idle wineserver exits fails with "wine client
+# error: recvmsg: Connection reset by peer"; one persistent server per run avoids
+# it.  Started here with its descriptors on /dev/null, and a first program run
+# with them too: a server that a captured program ($(wine ...)) had started would
+# hold that pipe open, and the capture would wait as long as the server lives.
+wine_server_keep() {
+    local dir=$1 secs=$2
+    WINEPREFIX="$dir" wineserver -p "$secs" </dev/null >/dev/null 2>&1
+    WINEPREFIX="$dir" DISPLAY= timeout 60 "$WINE_BIN" reg query 'HKCU\Environment' </dev/null >/dev/null 2>&1
+    WINEPREFIX="$dir" wineserver -p "$secs" </dev/null >/dev/null 2>&1
+    return 0
 }
 
 wine_run_env() {

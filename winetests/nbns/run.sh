@@ -47,6 +47,7 @@ samba_wait_user wtnbsrv "$SAMBA_USER1" || fail winetests.nbns.session "no sessio
 
 wine_prefix_new "$PREFIX" || { fail winetests.nbns.prefix "wineboot failed"; exit 1; }
 wine_install "$PREFIX" || { fail winetests.nbns.install "could not install the DLL"; exit 1; }
+wine_server_keep "$PREFIX" 900   # one wineserver for the whole run (tests/lib/wine.sh)
 CREDS=(NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS" NETAPI32_NBNS_BROADCAST=0)
 seed() { env "${CREDS[@]}" "$@" WINEPREFIX="$PREFIX" DISPLAY= timeout -k 5 120 wine "${SEED_EXE:-$X64/seeds/enum_003.exe}" \
              "\\\\${SEED_SERVER:-$NB}" ${SEED_ARGS:-} 2>&1 | tr -d '\r'; }
@@ -56,7 +57,6 @@ if echo "$out" | grep -q "User: *$SAMBA_USER1" && echo "$out" | grep -q "Total o
 else fail winetests.nbns.seed003_by_wins_env "$out"; fi
 
 WINEPREFIX="$PREFIX" timeout 60 wine reg add 'HKLM\Software\Wine\netapi32' /v WinsServer /d "$WINS" /f >/dev/null 2>&1
-WINEPREFIX="$PREFIX" timeout 60 wineserver -w
 out=$(seed)
 if echo "$out" | grep -q "User: *$SAMBA_USER1"; then pass winetests.nbns.seed003_by_wins_registry
 else fail winetests.nbns.seed003_by_wins_registry "$out"; fi

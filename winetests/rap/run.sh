@@ -85,6 +85,7 @@ for m in "$RN bind-nak" "$RJ reject"; do
 done
 wine_prefix_new "$PREFIX" || { fail prefix "wineboot failed"; exit 1; }
 wine_install "$PREFIX" || { fail install "could not install the DLL"; exit 1; }
+wine_server_keep "$PREFIX" 900   # one wineserver for the whole run (tests/lib/wine.sh)
 export WINEDLLOVERRIDES="winedbg.exe=d"
 ADMIN=(NETAPI32_SMB1=1 NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS")
 

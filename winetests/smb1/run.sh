@@ -52,6 +52,7 @@ trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 wine_prefix_new "$PREFIX" || { fail winetests.smb1.prefix "wineboot failed"; exit 1; }
 wine_install "$PREFIX" || { fail winetests.smb1.install "could not install the DLL"; exit 1; }
+wine_server_keep "$PREFIX" 900   # one wineserver for the whole run (tests/lib/wine.sh)
 export WINEDLLOVERRIDES="winedbg.exe=d"
 S=127.0.0.87 M=127.0.0.88
 export SAMBA_HOLD_MIN_PROTOCOL=NT1
@@ -138,10 +139,8 @@ run_arch() {
         pass smb1.noextsec.anonymous_logon || fail smb1.noextsec.anonymous_logon "$(grep -a 'smb1:' "$WT/${TAG}noext_anon.stderr" | head -4)"
     wt disabled_refused "${ADMIN[@]}" "$ENUM" expect "\\\\$S" 1 - - 50 disabled_refused_50
     WINEPREFIX="$PREFIX" timeout 60 wine reg add 'HKLM\Software\Wine\netapi32' /v Smb1 /t REG_DWORD /d 1 /f >/dev/null 2>&1
-    WINEPREFIX="$PREFIX" timeout 60 wineserver -w
     wt registry_enabled "${ADMIN[@]}" "$ENUM" expect "\\\\$S" 1 - - 0 registry_Smb1_dword_enables
     WINEPREFIX="$PREFIX" timeout 60 wine reg delete 'HKLM\Software\Wine\netapi32' /v Smb1 /f >/dev/null 2>&1
-    WINEPREFIX="$PREFIX" timeout 60 wineserver -w
     local l
     for l in 0 1 2 10 502; do
         wt rap_level_$l NETAPI32_SMB1=1 NETAPI32_FORCE_RAP=1 "${ADMIN[@]}" "$ENUM" expect "\\\\$S" $l - - 0 rap.enum_level_$l
