@@ -345,7 +345,9 @@ samba_start_nmbd() {
     setsid nmbd -F --no-process-group -s "$conf" </dev/null >"$dir/nmbd.out" 2>&1 &
     SAMBA_PIDS[$name]=$!
     local i
-    for i in $(seq 1 50); do            # up to ~10 s: nmbd answers for its own name
+    # up to ~30 s: nmbd answers for its own name once it has registered it,
+    # normally within 1-2 s; a CI run on a loaded machine once took over 10 s
+    for i in $(seq 1 150); do
         if nmblookup -U "$ip" --recursion "$nbname" 2>/dev/null | grep -q "^$ip "; then return 0; fi
         if ! kill -0 "${SAMBA_PIDS[$name]}" 2>/dev/null; then
             samba_log "nmbd $name died: $(tail -5 "$dir/nmbd.out")"; unset "SAMBA_PIDS[$name]"; return 1
