@@ -80,7 +80,7 @@ PREFIX="$WT/prefix"
 cleanup() {
     samba_stop_all
     [ -n "$LISTENER_PID" ] && kill "$LISTENER_PID" 2>/dev/null && wait "$LISTENER_PID" 2>/dev/null
-    [ -d "$PREFIX" ] && { WINEPREFIX="$PREFIX" wineserver -k 2>/dev/null; WINEPREFIX="$PREFIX" timeout 20 wineserver -w 2>/dev/null; }
+    wine_prefix_stop "$PREFIX"
     return 0
 }
 mkdir -p "$SAMBA_ROOT_DIR"; rm -f "$SAMBA_ROOT_DIR/holders"

@@ -70,7 +70,7 @@ cleanup() {
     samba_stop_all
     for p in "${BIND_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     for p in "$R" "$RN" "$RJ"; do ip addr del "$p/32" dev lo 2>/dev/null; done
-    [ -d "$PREFIX" ] && { WINEPREFIX="$PREFIX" wineserver -k 2>/dev/null; WINEPREFIX="$PREFIX" timeout 20 wineserver -w 2>/dev/null; }
+    wine_prefix_stop "$PREFIX"
     return 0
 }
 trap cleanup EXIT

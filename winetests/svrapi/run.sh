@@ -62,7 +62,7 @@ wine_available || skip_runtime "wine is not installed"
 PREFIX="$OUT/prefix"
 cleanup() {
     samba_stop_all
-    [ -d "$PREFIX" ] && { WINEPREFIX="$PREFIX" wineserver -k 2>/dev/null; WINEPREFIX="$PREFIX" timeout 20 wineserver -w 2>/dev/null; }
+    wine_prefix_stop "$PREFIX"
     return 0
 }
 mkdir -p "$SAMBA_ROOT_DIR"; rm -f "$SAMBA_ROOT_DIR/holders"
