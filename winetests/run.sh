@@ -105,7 +105,7 @@ else
     fail "winetests.install" "could not install the DLL into the prefix"; exit 1
 fi
 # keep one wineserver for the whole run (each program start is then cheap)
-WINEPREFIX="$PREFIX" wineserver -p 600 &
+wine_server_keep "$PREFIX" 600
 
 # a crashing program must not start the interactive debugger (slow, noisy)
 export WINEDLLOVERRIDES="winedbg.exe=d"

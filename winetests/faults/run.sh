@@ -91,7 +91,7 @@ T0=$(date +%s)
 
 wine_prefix_new "$PREFIX" || { fail "faults.prefix" "wineboot failed (see $PREFIX.boot.log)"; exit 1; }
 wine_install "$PREFIX" || { fail "faults.install" "could not install the DLL"; exit 1; }
-WINEPREFIX="$PREFIX" wineserver -p 900 &
+wine_server_keep "$PREFIX" 900
 export WINEDLLOVERRIDES="winedbg.exe=d"
 
 # ---- servers -------------------------------------------------------------------

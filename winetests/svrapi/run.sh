@@ -95,7 +95,7 @@ if bash tools/install.sh install "$PREFIX" "$BUILD" >"$LOG/install.log" 2>&1 &&
 else
     fail "svrapi.install.syswow64_forward_target_override" "$(tail -3 "$LOG/install.log")"; exit 1
 fi
-WINEPREFIX="$PREFIX" wineserver -p 600 &
+wine_server_keep "$PREFIX" 600
 
 ADMIN_ENV=(NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS")
 wt() {   # wt NAME TIMEOUT [VAR=VALUE...] EXE ARGS...: relays PASS/FAIL, a crash is a FAIL
