@@ -16,7 +16,8 @@
 # BENCH_THREADS ("1 2 4 8"), BENCH_N_THREAD (200 calls per thread),
 # BENCH_IPS (three server addresses), BENCH_POOLS ("1 4": NETAPI32_MAX_CONNECTIONS
 # of the thread runs), BENCH_N_FLOOR (2000 round trips of bench/floor.c), BENCH_N_CPU (2000 warm calls
-# measured for CPU per call).
+# measured for CPU per call), BENCH_N_COLD (5 cold calls, a fresh process
+# each, of the DLL and of the native core; impacket: BENCH_N_COLD_IMP, 3).
 
 SIZES=${BENCH_SESSIONS:-3 100 1000}
 N_WARM=${BENCH_N_WARM:-50}
@@ -28,6 +29,8 @@ N_THREAD=${BENCH_N_THREAD:-200}
 POOLS=${BENCH_POOLS:-1 4}
 N_FLOOR=${BENCH_N_FLOOR:-2000}
 N_CPU=${BENCH_N_CPU:-2000}
+N_COLD=${BENCH_N_COLD:-5}
+N_COLD_IMP=${BENCH_N_COLD_IMP:-3}
 read -r -a IPS <<<"${BENCH_IPS:-127.0.0.12 127.0.0.13 127.0.0.14}"
 mkdir -p "$OUT/product"
 P4="$(cd "$OUT/product" && pwd)"     # absolute: Wine wants an absolute WINEPREFIX
@@ -80,23 +83,53 @@ p4_win() {
 
 # The DLL with BENCH_SYNC (enum_win.c, floor.c): the CPU ticks of smbd and of the
 # wineserver exactly around the measured calls, in SYNC_S and SYNC_W.
+# The machine's CPU time from /proc/stat: "busy total" jiffies over all CPUs
+# (busy: user nice system irq softirq steal); p4_busy_pct BEFORE AFTER: the
+# share of all CPUs that was busy in between, in percent.
+p4_cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+p4_busy_pct() {
+    awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ")
+        if (y[2] > x[2]) printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]); else print "?" }'
+}
 p4_win_sync() { p4_exe_sync "$P4/enum_win.exe" "$@"; }
 p4_exe_sync() {
     local exe=$1 file=$2; shift 2
-    local go="$P4/go" pid i s0=0 w0=0
-    rm -f "$go"
+    local go="$P4/go" fifo="$P4/sync.fifo" pid fd line rc s0=0 w0=0 c0=""
+    rm -f "$go" "$fifo"
+    mkfifo "$fifo" || return 1
+    # The program's lines come through a FIFO that the script reads with the
+    # shell's own `read`: waiting for "begin"/"end" costs no CPU (a polling
+    # loop of grep + sleep would fork ~200 processes a second on the
+    # machine being measured).
     BENCH_SYNC="$(wine_winpath "$go")" WINEPREFIX="$PFX" DISPLAY= timeout -k 5 600 wine "$exe" "$@" \
-        >"$file.raw" 2>"$file.err" &
+        >"$fifo" 2>"$file.err" &
     pid=$!
-    SYNC_S=0 SYNC_W=0
-    for i in $(seq 1 6000); do grep -q '^begin' "$file.raw" 2>/dev/null && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done
-    s0=$(p4_ticks $(p4_smbd)) w0=$(p4_ticks "$WSPID")
-    touch "$go"
-    for i in $(seq 1 60000); do grep -q '^end' "$file.raw" 2>/dev/null && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done
-    SYNC_S=$(( $(p4_ticks $(p4_smbd)) - s0 )) SYNC_W=$(( $(p4_ticks "$WSPID") - w0 ))
+    exec {fd}<"$fifo"
+    : >"$file.raw"
+    SYNC_S=0 SYNC_W=0 SYNC_BUSY="?"
+    while :; do
+        # EOF: the program is done; a timeout: go on while it runs (a process
+        # it started may still hold the FIFO open after it exits)
+        IFS= read -r -t 2 line <&"$fd"
+        rc=$?
+        if [ "$rc" -ne 0 ]; then
+            [ "$rc" -gt 128 ] && kill -0 "$pid" 2>/dev/null && continue
+            break
+        fi
+        printf '%s\n' "$line" >>"$file.raw"
+        case $line in
+        begin*)
+            s0=$(p4_ticks $(p4_smbd)) w0=$(p4_ticks "$WSPID") c0=$(p4_cpu_busy)
+            : >"$go" ;;
+        end*)
+            SYNC_S=$(( $(p4_ticks $(p4_smbd)) - s0 )) SYNC_W=$(( $(p4_ticks "$WSPID") - w0 ))
+            [ -n "$c0" ] && SYNC_BUSY=$(p4_busy_pct "$c0" "$(p4_cpu_busy)") ;;
+        esac
+    done
+    exec {fd}<&-
     wait "$pid"
     tr -d '\r' <"$file.raw" >"$file"
-    rm -f "$go"
+    rm -f "$go" "$fifo"
 }
 
 # rpcclient's warm call: (time of K commands - time of 1) / (K - 1), median of 5
@@ -197,6 +230,7 @@ p4_size() {
     printf '   %-40s %10s %10s %10s %10s\n' "" "$(ms "$m_dll")" "$(ms "$m_nat")" "$(ms "$m_imp")" "$(ms "$rpc")" | tee -a "$REPORT"
     say "   DLL/native $(ratio "$m_dll" "$m_nat")x (time ratio); the DLL is $(ratio "$m_imp" "$m_dll")x faster than impacket; DLL/rpcclient $(ratio "$m_dll" "$rpc")x"
     say "   cold first call in a running process (connect+auth+bind+enum): DLL $(ms "$f_dll"), impacket $(ms "$f_imp") = $(ratio "$f_imp" "$f_dll")x faster"
+    p4_cold "$size" "$f_imp"
     say "   DLL round trips: connect ${rt_conn:-?} + first enumeration ${rt_first:-?}; warm call ${rt_warm:-?} (${rq_warm:-?} SMB2 requests)"
     [ "$size" -le 3 ] && p4_cpu_warm "$srv"
     p4_server_time "$size" "$m_nat" "$m_dll" "$rpc" "$rpc_wait"
@@ -210,6 +244,48 @@ p4_size() {
         block=$(sed -n 's/.*block=\([0-9]*\).*/\1/p' <<<"$mem")
         say "   Windows process peak working set $peak KiB, before the first call $base KiB: +$((peak - base)) KiB for a returned block of $block bytes"
     fi
+}
+
+# Cold first calls, a fresh process each: N_COLD of the DLL (Windows program,
+# one call) and of the native core, N_COLD_IMP of impacket (its connect + first
+# call), medians; and where the DLL's and the native core's cold calls spend
+# their time, step by step, from their traces (whole ms, each step from its
+# request's send to its response): what is the server's and what is ours.
+p4_cold() {
+    local size=$1 f_imp=$2 srv="\\\\${IPS[0]}" i d=() n=() m=("$2") md mn mi
+    for i in $(seq 1 "$N_COLD"); do
+        p4_win "$P4/cold_dll.$size" loop "$srv" 0 1
+        d+=("$(grep '^call 0 ' "$P4/cold_dll.$size" | us)")
+        "$OUT/enum_loop" "$srv" 1 1 >"$P4/cold_nat.$size" 2>&1
+        n+=("$(grep '^call 0 ' "$P4/cold_nat.$size" | us)")
+    done
+    for i in $(seq 2 "$N_COLD_IMP"); do
+        "$PY" bench/impacket_loop.py "${IPS[0]}" 1 1 "$SAMBA_ADMIN_USER" "$SAMBA_ADMIN_PASS" >"$P4/cold_imp.$size" 2>&1
+        m+=("$(( $(grep '^connect ' "$P4/cold_imp.$size" | us) + $(grep '^call 0 ' "$P4/cold_imp.$size" | us) ))")
+    done
+    md=$(printf '%s\n' "${d[@]}" | grep . | median) mn=$(printf '%s\n' "${n[@]}" | grep . | median)
+    mi=$(printf '%s\n' "${m[@]}" | grep . | median)
+    say "   cold first call, a fresh process each (medians of $N_COLD; impacket $N_COLD_IMP): DLL $(ms "$md"), native core $(ms "$mn"), impacket $(ms "$mi"): DLL $(ratio "$mi" "$md")x faster than impacket, native core $(ratio "$mi" "$mn")x"
+    NETAPI32_TRACE=1 "$OUT/enum_loop" "$srv" 1 1 >/dev/null 2>"$P4/cold_nat_trace.$size"
+    say "   cold call steps (ms, one traced run each): DLL $(p4_steps "$P4/trace.$size"); native core $(p4_steps "$P4/cold_nat_trace.$size")"
+}
+
+# The connect steps of the first call in a trace (NETAPI32_TRACE lines).
+p4_steps() {
+    awk '
+        function ms(re,   t) {     # the number in the first match of re ("(5 ms)", " 5 ms")
+            if (!match($0, re)) return 0
+            t = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", t); return t + 0
+        }
+        /NetSessionEnum server=/ { total = ms("[(][0-9]+ ms[)]"); exit }
+        /TCP connect/ { tcp += ms("[(][0-9]+ ms[)]"); next }
+        /smb2: NEGOTIATE status=/ { neg += ms(" [0-9]+ ms"); next }
+        /smb2: SESSION_SETUP status=/ { ss += ms(" [0-9]+ ms"); next }
+        /connected .*round_trips=/ { connected = 1; next }
+        !connected && /smb2: (TREE_CONNECT|CREATE|IOCTL|WRITE|READ) status=/ { tc += ms(" [0-9]+ ms"); next }
+        /rpc on .*new connection/ { en += ms(", [0-9]+ ms"); next }
+        END { printf "connect %d, NEGOTIATE %d, SESSION_SETUP %d, TREE_CONNECT+CREATE+bind %d, enumeration %d, the rest %d of %d",
+                  tcp, neg, ss, tc, en, total - tcp - neg - ss - tc - en, total }' "$1"
 }
 
 # CPU per warm call: the same program run with N_CPU warm calls and with none
@@ -228,7 +304,7 @@ p4_cpu_warm() {
     c_nat=$(sed -n 's/^cpu .*us_per_call=\([0-9.]*\).*/\1/p' "$P4/cpu_nat")
     m_dll=$(grep '^call ' "$P4/cpu_dll" | tail -n +2 | us | median)
     m_nat=$(grep '^call ' "$P4/cpu_nat" | tail -n +2 | us | median)
-    say "   CPU per warm call (us, $N_CPU calls): DLL process ${c_dll:-?} + wineserver $ws + smbd $sm (median call $(ms "$m_dll")); native core ${c_nat:-?} + smbd $smn (median call $(ms "$m_nat"))"
+    say "   CPU per warm call (us, $N_CPU calls): DLL process ${c_dll:-?} + wineserver $ws + smbd $sm (median call $(ms "$m_dll")); native core ${c_nat:-?} + smbd $smn (median call $(ms "$m_nat")); DLL/native over $N_CPU calls $(ratio "$m_dll" "$m_nat")x"
 }
 
 # Server time vs client time of a warm call: the time the native core spends
@@ -287,7 +363,7 @@ p4_floor() {
 # consume (the Windows process, its wineserver, the smbd processes) gives the
 # most T threads can gain on this machine: min(T, CPUs / CPU-s per wall-s).
 p4_threads() {
-    local pool t base1 base3 r1 r3 cpu_ms rate cpw ncpu
+    local pool t base1 base3 r1 r3 b1 b3 cpu_ms rate cpw ncpu
     ncpu=$(nproc)
     p4_win_sync "$P4/threads_cpu" threads 1 "$N_CPU" "\\\\${IPS[0]}"   # CPU of 1 thread
     cpu_ms=$(sed -n 's/.*cpu_ms \([0-9.]*\).*/\1/p' "$P4/threads_cpu")
@@ -300,16 +376,18 @@ p4_threads() {
     say "   = $cpw CPU-s per wall-s; upper bound of T threads / 1 thread on $ncpu CPUs: min(T, $ncpu / $cpw) = $(awk -v n="$ncpu" -v c="$cpw" 'BEGIN { if (c > 0) printf "%.2f", n / c; else print "nan" }')x if nothing else ran (load average $(cut -d' ' -f1-3 /proc/loadavg))"
     for pool in $POOLS; do
         base1="" base3=""
-        say "   -- threads, pool of $pool connection(s) per server (3 sessions per server; $N_THREAD calls per thread; calls/s of the whole process)"
-        printf '   %-10s %16s %10s %18s %10s\n' "threads" "one server" "vs 1" "three servers" "vs 1" | tee -a "$REPORT"
+        say "   -- threads, pool of $pool connection(s) per server (3 sessions per server; $N_THREAD calls per thread after a warm-up; calls/s of the whole process; busy: share of all $ncpu CPUs in use meanwhile)"
+        printf '   %-8s %12s %7s %6s %15s %7s %6s\n' "threads" "one server" "vs 1" "busy" "three servers" "vs 1" "busy" | tee -a "$REPORT"
         for t in $THREADS; do
-            NETAPI32_MAX_CONNECTIONS=$pool p4_win "$P4/threads1.$pool.$t" threads "$t" "$N_THREAD" "\\\\${IPS[0]}"
-            NETAPI32_MAX_CONNECTIONS=$pool p4_win "$P4/threads3.$pool.$t" threads "$t" "$N_THREAD" "\\\\${IPS[0]}" "\\\\${IPS[1]}" "\\\\${IPS[2]}"
+            NETAPI32_MAX_CONNECTIONS=$pool p4_win_sync "$P4/threads1.$pool.$t" threads "$t" "$N_THREAD" "\\\\${IPS[0]}"
+            b1=$SYNC_BUSY
+            NETAPI32_MAX_CONNECTIONS=$pool p4_win_sync "$P4/threads3.$pool.$t" threads "$t" "$N_THREAD" "\\\\${IPS[0]}" "\\\\${IPS[1]}" "\\\\${IPS[2]}"
+            b3=$SYNC_BUSY
             r1=$(sed -n 's/.*calls_per_s \([0-9.]*\).*/\1/p' "$P4/threads1.$pool.$t")
             r3=$(sed -n 's/.*calls_per_s \([0-9.]*\).*/\1/p' "$P4/threads3.$pool.$t")
             [ -z "$base1" ] && base1=$r1 && base3=$r3
-            printf '   %-10s %16s %9sx %18s %9sx\n' "$t" "${r1:-?}" "$(ratio "${r1:-0}" "${base1:-0}")" \
-                "${r3:-?}" "$(ratio "${r3:-0}" "${base3:-0}")" | tee -a "$REPORT"
+            printf '   %-8s %12s %6sx %5s%% %15s %6sx %5s%%\n' "$t" "${r1:-?}" "$(ratio "${r1:-0}" "${base1:-0}")" "${b1:-?}" \
+                "${r3:-?}" "$(ratio "${r3:-0}" "${base3:-0}")" "${b3:-?}" | tee -a "$REPORT"
         done
     done
 }
