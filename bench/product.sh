@@ -17,7 +17,9 @@
 # BENCH_IPS (three server addresses), BENCH_POOLS ("1 4": NETAPI32_MAX_CONNECTIONS
 # of the thread runs), BENCH_N_FLOOR (2000 round trips of bench/floor.c), BENCH_N_CPU (2000 warm calls
 # measured for CPU per call), BENCH_N_COLD (5 cold calls, a fresh process
-# each, of the DLL and of the native core; impacket: BENCH_N_COLD_IMP, 3).
+# each, of the DLL and of the native core; impacket: BENCH_N_COLD_IMP, 3),
+# BENCH_REPEAT (3: alternating DLL/native runs of BENCH_N_CPU warm calls, and
+# runs of every thread-table cell, interleaved; medians).
 
 SIZES=${BENCH_SESSIONS:-3 100 1000}
 N_WARM=${BENCH_N_WARM:-50}
@@ -31,6 +33,7 @@ N_FLOOR=${BENCH_N_FLOOR:-2000}
 N_CPU=${BENCH_N_CPU:-2000}
 N_COLD=${BENCH_N_COLD:-5}
 N_COLD_IMP=${BENCH_N_COLD_IMP:-3}
+REPEAT=${BENCH_REPEAT:-3}
 read -r -a IPS <<<"${BENCH_IPS:-127.0.0.12 127.0.0.13 127.0.0.14}"
 mkdir -p "$OUT/product"
 P4="$(cd "$OUT/product" && pwd)"     # absolute: Wine wants an absolute WINEPREFIX
@@ -305,6 +308,18 @@ p4_cpu_warm() {
     m_dll=$(grep '^call ' "$P4/cpu_dll" | tail -n +2 | us | median)
     m_nat=$(grep '^call ' "$P4/cpu_nat" | tail -n +2 | us | median)
     say "   CPU per warm call (us, $N_CPU calls): DLL process ${c_dll:-?} + wineserver $ws + smbd $sm (median call $(ms "$m_dll")); native core ${c_nat:-?} + smbd $smn (median call $(ms "$m_nat")); DLL/native over $N_CPU calls $(ratio "$m_dll" "$m_nat")x"
+    # the same ratio from alternating runs (DLL, native, DLL, ...): one run's
+    # ratio moves with what else the machine did meanwhile
+    local i r rs=()
+    rs+=("$(ratio "$m_dll" "$m_nat")")
+    for i in $(seq 2 "$REPEAT"); do
+        p4_win "$P4/rep_dll" loop "$srv" "$N_CPU" 1
+        "$OUT/enum_loop" "$srv" $((N_CPU + 1)) 1 >"$P4/rep_nat" 2>&1
+        r=$(ratio "$(grep '^call ' "$P4/rep_dll" | tail -n +2 | us | median)" \
+                  "$(grep '^call ' "$P4/rep_nat" | tail -n +2 | us | median)")
+        rs+=("$r")
+    done
+    say "   DLL/native median warm call over $N_CPU calls, $REPEAT alternating runs: $(printf '%sx ' "${rs[@]}")= median $(printf '%s\n' "${rs[@]}" | grep -v nan | median)x"
 }
 
 # Server time vs client time of a warm call: the time the native core spends
@@ -362,6 +377,8 @@ p4_floor() {
 # (NETAPI32_MAX_CONNECTIONS); at 1 thread on one server the CPU the calls
 # consume (the Windows process, its wineserver, the smbd processes) gives the
 # most T threads can gain on this machine: min(T, CPUs / CPU-s per wall-s).
+# The files of one thread-table cell ($pool, $t of the caller), every repeat.
+p4_reps() { local rep; for rep in $(seq 1 "$REPEAT"); do cat "$P4/$1.$pool.$t.$rep" 2>/dev/null; done; }
 p4_threads() {
     local pool t base1 base3 r1 r3 b1 b3 cpu_ms rate cpw ncpu
     ncpu=$(nproc)
@@ -376,15 +393,22 @@ p4_threads() {
     say "   = $cpw CPU-s per wall-s; upper bound of T threads / 1 thread on $ncpu CPUs: min(T, $ncpu / $cpw) = $(awk -v n="$ncpu" -v c="$cpw" 'BEGIN { if (c > 0) printf "%.2f", n / c; else print "nan" }')x if nothing else ran (load average $(cut -d' ' -f1-3 /proc/loadavg))"
     for pool in $POOLS; do
         base1="" base3=""
-        say "   -- threads, pool of $pool connection(s) per server (3 sessions per server; $N_THREAD calls per thread after a warm-up; calls/s of the whole process; busy: share of all $ncpu CPUs in use meanwhile)"
+        say "   -- threads, pool of $pool connection(s) per server (3 sessions per server; $N_THREAD calls per thread after a warm-up; calls/s of the whole process, median of $REPEAT interleaved runs; busy: share of all $ncpu CPUs in use meanwhile)"
         printf '   %-8s %12s %7s %6s %15s %7s %6s\n' "threads" "one server" "vs 1" "busy" "three servers" "vs 1" "busy" | tee -a "$REPORT"
+        local rep
+        for rep in $(seq 1 "$REPEAT"); do
+            for t in $THREADS; do
+                NETAPI32_MAX_CONNECTIONS=$pool p4_win_sync "$P4/threads1.$pool.$t.$rep" threads "$t" "$N_THREAD" "\\\\${IPS[0]}"
+                echo "$SYNC_BUSY" >"$P4/busy1.$pool.$t.$rep"
+                NETAPI32_MAX_CONNECTIONS=$pool p4_win_sync "$P4/threads3.$pool.$t.$rep" threads "$t" "$N_THREAD" "\\\\${IPS[0]}" "\\\\${IPS[1]}" "\\\\${IPS[2]}"
+                echo "$SYNC_BUSY" >"$P4/busy3.$pool.$t.$rep"
+            done
+        done
         for t in $THREADS; do
-            NETAPI32_MAX_CONNECTIONS=$pool p4_win_sync "$P4/threads1.$pool.$t" threads "$t" "$N_THREAD" "\\\\${IPS[0]}"
-            b1=$SYNC_BUSY
-            NETAPI32_MAX_CONNECTIONS=$pool p4_win_sync "$P4/threads3.$pool.$t" threads "$t" "$N_THREAD" "\\\\${IPS[0]}" "\\\\${IPS[1]}" "\\\\${IPS[2]}"
-            b3=$SYNC_BUSY
-            r1=$(sed -n 's/.*calls_per_s \([0-9.]*\).*/\1/p' "$P4/threads1.$pool.$t")
-            r3=$(sed -n 's/.*calls_per_s \([0-9.]*\).*/\1/p' "$P4/threads3.$pool.$t")
+            r1=$(p4_reps threads1 | sed -n 's/.*calls_per_s \([0-9.]*\).*/\1/p' | median)
+            r3=$(p4_reps threads3 | sed -n 's/.*calls_per_s \([0-9.]*\).*/\1/p' | median)
+            b1=$(p4_reps busy1 | grep -v '?' | median)
+            b3=$(p4_reps busy3 | grep -v '?' | median)
             [ -z "$base1" ] && base1=$r1 && base3=$r3
             printf '   %-8s %12s %6sx %5s%% %15s %6sx %5s%%\n' "$t" "${r1:-?}" "$(ratio "${r1:-0}" "${base1:-0}")" "${b1:-?}" \
                 "${r3:-?}" "$(ratio "${r3:-0}" "${base3:-0}")" "${b3:-?}" | tee -a "$REPORT"
