@@ -318,7 +318,6 @@ static uint32_t attempt_on(const cache_entry *e, conn_slot *s, const api_server 
  * for a busy one. */
 static conn_slot *slot_acquire(cache_entry *e, uint64_t deadline)
 {
-    unsigned max = env_u32("NETAPI32_MAX_CONNECTIONS", 1u, 1u, POOL_MAX);
     for (;;) {
         nt_mutex_lock(&g_lock);
         unsigned n = e->nslots;
@@ -326,6 +325,9 @@ static conn_slot *slot_acquire(cache_entry *e, uint64_t deadline)
         for (unsigned i = 0; i < n; i++)
             if (nt_tlock_acquire(&e->slot[i].lock, 1)) /* a passed deadline: try once */
                 return &e->slot[i];
+        /* read only when every slot is busy: a free one needs no pool size
+         * (under Wine each knob read scans the whole environment block) */
+        unsigned max = env_u32("NETAPI32_MAX_CONNECTIONS", 1u, 1u, POOL_MAX);
         nt_mutex_lock(&g_lock);
         bool changed = e->nslots != n;
         bool grew = !changed && n < max;
