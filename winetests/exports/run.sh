@@ -72,8 +72,20 @@ export WINEPREFIX
 if [ ! -f "$WINEPREFIX/system.reg" ]; then wineboot -i >/dev/null 2>&1; wineserver -w; fi
 
 wine_path() { local p; p=$(readlink -f "$1"); echo "Z:${p//\//\\}"; }
-# run EXE [args]: output (CR stripped) in $runout, status in $runrc
-run() { runout=$(cd "$(dirname "$1")" && timeout 120 wine "$@" 2>/dev/null | tr -d '\r'); runrc=$?; }
+# run EXE [args]: output (CR stripped) in $runout, status in $runrc.  A run
+# that printed nothing at all (Wine did not start the program: one CI run
+# lost x64_after_uninstall that way, right after install.sh's `wineserver -w`)
+# is run once more; the first attempt's stderr is shown as a "# " line.
+runerr=$(mktemp)
+trap 'rm -f "$runerr"' EXIT
+run_once() { runout=$(cd "$(dirname "$1")" && timeout 120 wine "$@" 2>"$runerr" | tr -d '\r'); runrc=$?; }
+run() {
+    run_once "$@"
+    if [ -z "$runout" ]; then
+        echo "# $(basename "$1"): no output, run again (stderr: $(head -c 300 "$runerr" | tr '\n\r' '  '))"
+        run_once "$@"
+    fi
+}
 # Relays the program's PASS/FAIL lines; a crash or a missing verdict is a FAIL.
 report() { # name
     local n=$1
