@@ -67,14 +67,15 @@ struct rap_del_sent {
     bool round2;
 };
 
-static const nt_wchar *bare(const nt_wchar *s)
+/* Client names compare case-insensitively, with or without "\\". */
+static bool same_name(const nt_wchar *a, const nt_wchar *b)
 {
-    return (s && s[0] == '\\' && s[1] == '\\') ? s + 2 : s;
+    return a && b && nt_wcsicmp(nt_skip_unc(a), nt_skip_unc(b)) == 0;
 }
 
 static bool same_client(const sess_info *s, const nt_wchar *client)
 {
-    return s->str[SF_CNAME] && client && nt_wcsicmp(bare(s->str[SF_CNAME]), bare(client)) == 0;
+    return same_name(s->str[SF_CNAME], client);
 }
 
 /* A session without a user name is never "that user's". */
@@ -128,11 +129,6 @@ static const nt_wchar *del_name(const del_arg *a, const nt_wchar *listed, nt_wch
     return w;
 }
 
-static bool same_name(const nt_wchar *a, const nt_wchar *b)
-{
-    return a && b && nt_wcsicmp(bare(a), bare(b)) == 0;
-}
-
 /* Second round: whether the server answered a delete of client `listed` in
  * the first round (its sessions now are our new connection's). */
 static bool sent_before(const rap_del_sent *r, const nt_wchar *listed)
@@ -143,22 +139,13 @@ static bool sent_before(const rap_del_sent *r, const nt_wchar *listed)
     return false;
 }
 
-static nt_wchar *wdup(const nt_wchar *s)
-{
-    size_t n = nt_wcslen(s);
-    nt_wchar *w = nt_calloc(n + 1, sizeof(nt_wchar));
-    if (w)
-        memcpy(w, s, n * sizeof(nt_wchar));
-    return w;
-}
-
 /* First round: keeps the name of a delete sent, answered (st 0) or lost. */
 static void note_sent(rap_del_sent *r, const nt_wchar *name, uint32_t st)
 {
     r->sent_round++;
     if (r->round2)
         return;
-    nt_wchar *w = (st != NT_OK || r->n < RAP_DEL_KEEP) ? wdup(name) : NULL;
+    nt_wchar *w = (st != NT_OK || r->n < RAP_DEL_KEEP) ? nt_wcsdup(name) : NULL;
     if (!w)
         r->overflow = true;
     else if (st != NT_OK)

@@ -159,11 +159,6 @@ static uint32_t fetch_filtered(const api_server *srv, const sess_level *want, co
 }
 
 /* ---- filters ------------------------------------------------------------------- */
-static const nt_wchar *skip_unc(const nt_wchar *s)
-{
-    return (s && s[0] == '\\' && s[1] == '\\') ? s + 2 : s;
-}
-
 static const nt_wchar *empty_to_null(const nt_wchar *s)
 {
     return (s && s[0]) ? s : NULL;
@@ -171,7 +166,7 @@ static const nt_wchar *empty_to_null(const nt_wchar *s)
 
 static bool client_matches(const sess_info *s, const nt_wchar *client)
 {
-    return !client || (s->str[SF_CNAME] && nt_wcsicmp(skip_unc(s->str[SF_CNAME]), skip_unc(client)) == 0);
+    return !client || (s->str[SF_CNAME] && nt_wcsicmp(nt_skip_unc(s->str[SF_CNAME]), nt_skip_unc(client)) == 0);
 }
 
 static bool user_matches(const sess_info *s, const nt_wchar *user)

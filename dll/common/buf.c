@@ -313,6 +313,11 @@ int nt_wcsicmp(const nt_wchar *a, const nt_wchar *b)
     }
 }
 
+const nt_wchar *nt_skip_unc(const nt_wchar *s)
+{
+    return (s && s[0] == '\\' && s[1] == '\\') ? s + 2 : s;
+}
+
 nt_wchar *nt_utf8_to_utf16(const char *s, size_t *out_units)
 {
     if (!s)

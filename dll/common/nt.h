@@ -137,6 +137,8 @@ nt_wchar *nt_wcsdup(const nt_wchar *s);
 int nt_wcscmp(const nt_wchar *a, const nt_wchar *b);
 /* Case-insensitive compare (ASCII and Latin-1 folding; what SMB names use). */
 int nt_wcsicmp(const nt_wchar *a, const nt_wchar *b);
+/* s after a leading "\\" (a computer name given as "\\name"), else s; NULL stays NULL. */
+const nt_wchar *nt_skip_unc(const nt_wchar *s);
 nt_wchar nt_wupper(nt_wchar c);
 /* Malloc'd conversions; NULL on invalid input or allocation failure.
  * out_units / out_len (optional) receive the length without terminator. */

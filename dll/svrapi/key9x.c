@@ -22,15 +22,10 @@ static uint32_t fnv1a_wstr(uint32_t h, const nt_wchar *s)
     return h;
 }
 
-static const nt_wchar *skip_unc(const nt_wchar *s)
-{
-    return (s && s[0] == '\\' && s[1] == '\\') ? s + 2 : s;
-}
-
 uint16_t sv9x_key(const nt_wchar *cname, const nt_wchar *username)
 {
     uint32_t h = 2166136261u;
-    h = fnv1a_wstr(h, skip_unc(cname));
+    h = fnv1a_wstr(h, nt_skip_unc(cname));
     h = (h ^ 0xFFu) * 16777619u;   /* separator: ("ab","c") != ("a","bc") */
     h = fnv1a_wstr(h, username);
     h ^= h >> 15;
@@ -39,8 +34,8 @@ uint16_t sv9x_key(const nt_wchar *cname, const nt_wchar *username)
 
 static bool same_name(const nt_wchar *a, const nt_wchar *b)
 {
-    a = skip_unc(a);
-    b = skip_unc(b);
+    a = nt_skip_unc(a);
+    b = nt_skip_unc(b);
     if (!a || !b)
         return a == b;
     for (; *a && *b; a++, b++)
