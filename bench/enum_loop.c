@@ -22,19 +22,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
+
+#include "bench_clock.h"
 
 static uint32_t g_sends, g_trips;
 static int g_sending;         /* the last I/O was a send */
-static uint64_t g_wait;       /* this call's time inside net_recv_all, us */
-static uint64_t now_us(void);
+static double g_wait;         /* this call's time inside net_recv_all, us */
 
 uint32_t __real_net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms);
 uint32_t __wrap_net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms);
 uint32_t __wrap_net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms)
 {
-    uint64_t t0 = now_us();
+    double t0 = now_us();
     g_sending = 0;
     uint32_t st = __real_net_recv_all(c, buf, len, timeout_ms);
     g_wait += now_us() - t0;
@@ -50,21 +49,6 @@ uint32_t __wrap_net_send_all(net_conn *c, const void *buf, size_t len, uint32_t 
         g_trips++;
     g_sending = 1;
     return __real_net_send_all(c, buf, len, timeout_ms);
-}
-
-static uint64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static double cpu_us(void)
-{
-    struct rusage r;
-    getrusage(RUSAGE_SELF, &r);
-    return (double)r.ru_utime.tv_sec * 1e6 + (double)r.ru_utime.tv_usec + (double)r.ru_stime.tv_sec * 1e6 +
-           (double)r.ru_stime.tv_usec;
 }
 
 int main(int argc, char **argv)
@@ -85,9 +69,9 @@ int main(int argc, char **argv)
         uint32_t got = 0, total = 0, rh = 0, s0 = g_sends, r0 = g_trips;
         g_sending = 0;
         g_wait = 0;
-        uint64_t t0 = now_us();
+        double t0 = now_us();
         uint32_t st = api_session_enum(server, NULL, NULL, level, &buf, NT_MAX_PREFERRED_LENGTH, &got, &total, &rh);
-        uint64_t t1 = now_us();
+        double t1 = now_us();
         nt_block_free(buf);
         printf("call %u us=%llu round_trips=%u requests=%u entries=%u wait_us=%llu\n", (unsigned)i,
                (unsigned long long)(t1 - t0), (unsigned)(g_trips - r0), (unsigned)(g_sends - s0), (unsigned)got,
