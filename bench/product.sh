@@ -39,6 +39,8 @@ mkdir -p "$OUT/product"
 P4="$(cd "$OUT/product" && pwd)"     # absolute: Wine wants an absolute WINEPREFIX
 
 us() { sed -n 's/.* us=\([0-9.]*\).*/\1/p' "$@"; }
+# median of the warm calls (call 1 on) of an enum_win/enum_loop output file
+warm_median() { grep '^call ' "$1" | tail -n +2 | us | median; }
 ms() { awk -v u="$1" 'BEGIN{ if (u == "" || u == "nan") print "?"; else printf "%.2f ms", u/1000}'; }
 now_us() { echo $(( $(date +%s%N) / 1000 )); }
 
@@ -220,8 +222,8 @@ p4_size() {
     rq_warm=$(sed -n 's/.*rpc on .*(cached connection): [0-9]* round trips (\([0-9]*\) requests).*/\1/p' "$P4/trace.$size" | sort -u | paste -sd/)
 
     local m_nat m_dll m_imp f_dll f_imp e_dll e_nat e_imp
-    m_nat=$(grep '^call ' "$P4/native.$size" | tail -n +2 | us | median)
-    m_dll=$(grep '^call ' "$P4/dll.$size" | tail -n +2 | us | median)
+    m_nat=$(warm_median "$P4/native.$size")
+    m_dll=$(warm_median "$P4/dll.$size")
     m_imp=$(grep '^call ' "$P4/impacket.$size" | us | median)
     f_dll=$(grep '^call 0 ' "$P4/dll.$size" | us)
     f_imp=$(( $(grep '^connect ' "$P4/impacket.$size" | us) + $(grep '^call 0 ' "$P4/impacket.$size" | us) ))
@@ -305,8 +307,8 @@ p4_cpu_warm() {
     smn=$(p4_cpu_us $((s1 - s0)) $(( $(p4_ticks $(p4_smbd)) - s1 )) "$N_CPU")   # minus a run of the cold call alone
     c_dll=$(sed -n 's/^cpu .*us_per_call=\([0-9.]*\).*/\1/p' "$P4/cpu_dll")
     c_nat=$(sed -n 's/^cpu .*us_per_call=\([0-9.]*\).*/\1/p' "$P4/cpu_nat")
-    m_dll=$(grep '^call ' "$P4/cpu_dll" | tail -n +2 | us | median)
-    m_nat=$(grep '^call ' "$P4/cpu_nat" | tail -n +2 | us | median)
+    m_dll=$(warm_median "$P4/cpu_dll")
+    m_nat=$(warm_median "$P4/cpu_nat")
     say "   CPU per warm call (us, $N_CPU calls): DLL process ${c_dll:-?} + wineserver $ws + smbd $sm (median call $(ms "$m_dll")); native core ${c_nat:-?} + smbd $smn (median call $(ms "$m_nat")); DLL/native over $N_CPU calls $(ratio "$m_dll" "$m_nat")x"
     # the same ratio from alternating runs (DLL, native, DLL, ...): one run's
     # ratio moves with what else the machine did meanwhile
@@ -315,8 +317,7 @@ p4_cpu_warm() {
     for i in $(seq 2 "$REPEAT"); do
         p4_win "$P4/rep_dll" loop "$srv" "$N_CPU" 1
         "$OUT/enum_loop" "$srv" $((N_CPU + 1)) 1 >"$P4/rep_nat" 2>&1
-        r=$(ratio "$(grep '^call ' "$P4/rep_dll" | tail -n +2 | us | median)" \
-                  "$(grep '^call ' "$P4/rep_nat" | tail -n +2 | us | median)")
+        r=$(ratio "$(warm_median "$P4/rep_dll")" "$(warm_median "$P4/rep_nat")")
         rs+=("$r")
     done
     say "   DLL/native median warm call over $N_CPU calls, $REPEAT alternating runs: $(printf '%sx ' "${rs[@]}")= median $(printf '%s\n' "${rs[@]}" | grep -v nan | median)x"
