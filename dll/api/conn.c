@@ -7,16 +7,19 @@
  * the cache never keeps a password.  Entries live until api_cache_shutdown;
  * only their connections come and go.
  *
- * Threads: an entry is a small pool of connections (slots, at most
- * NETAPI32_MAX_CONNECTIONS: 1 by default, so that a program's own calls
- * show as one session on the server, as Windows' one session per server
- * does; up to 8 on request).  A call takes a free slot (the
- * oldest first: one thread keeps using one connection), opens a new one only
- * when every open one is busy with another call, and waits for a busy one
- * only when the pool is full; no lock but the slot's own is held while it
- * talks to the server, so calls on different connections run in parallel.
- * A dead connection is replaced by the one call holding its slot.  Lock
- * order: a slot lock, then g_lock (never the other way round); g_lock is
+ * Threads: an entry is a small pool of slots, each one call at a time
+ * with its own srvsvc pipe and RPC association, on connections shared as
+ * conn_share.c says: by default one connection per server (so that a
+ * program's calls show as one session on the server, as Windows' one
+ * session per server does) carrying up to NETAPI32_MAX_CALLS (4) calls in
+ * flight at once over SMB2; NETAPI32_MAX_CONNECTIONS (up to 8) connections
+ * on request.  A call takes a free slot (the oldest first: one thread keeps
+ * using one pipe), opens a new one only when every open one is busy with
+ * another call, and waits for a busy one only when the pool is full; no
+ * lock but the slot's own is held while it talks to the server, so calls
+ * run in parallel.  A dead connection is replaced once, by the first call
+ * that finds it dead.  Lock order: a slot lock, then the entry's
+ * `connecting` lock, then g_lock (never the other way round); g_lock is
  * held only for bookkeeping, never across I/O.
  *
  * Every call has one deadline, NETAPI32_TIMEOUT_MS (default 30 s) from its
@@ -35,26 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define POOL_MAX 8u
-
-typedef struct conn_slot {
-    nt_tlock lock;      /* held for a whole call on this connection */
-    np_conn conn;       /* the connection to the server (ops NULL: none) */
-    np_pipe pipe;       /* srvsvc on it */
-    rpc_conn rpc;       /* the association bound over pipe */
-    bool rap;           /* no srvsvc: RAP through np_transact (rap.c) */
-} conn_slot;
-
-typedef struct cache_entry {
-    struct cache_entry *next;
-    char *host;
-    uint16_t port;
-    uint8_t id[32];
-    conn_slot slot[POOL_MAX];
-    unsigned nslots;    /* slots ever used (guarded by g_lock) */
-    unsigned next_wait; /* which busy slot the next waiter waits for (g_lock) */
-} cache_entry;
-
 typedef struct level_memo {
     struct level_memo *next;
     char *host;
@@ -68,6 +51,16 @@ static cache_entry *g_cache;
 static level_memo *g_memo;
 static uint32_t g_connects; /* guarded by g_lock */
 
+void api_cache_lock(void) { nt_mutex_lock(&g_lock); }
+void api_cache_unlock(void) { nt_mutex_unlock(&g_lock); }
+
+void api_count_connect(void)
+{
+    nt_mutex_lock(&g_lock);
+    g_connects++;
+    nt_mutex_unlock(&g_lock);
+}
+
 uint32_t api_connect_count(void)
 {
     nt_mutex_lock(&g_lock);
@@ -76,7 +69,7 @@ uint32_t api_connect_count(void)
     return n;
 }
 
-static uint32_t env_u32(const char *name, uint32_t def, uint32_t min, uint32_t max)
+uint32_t api_env_u32(const char *name, uint32_t def, uint32_t min, uint32_t max)
 {
     char *v = nt_getenv(name);
     uint32_t r = def;
@@ -92,7 +85,7 @@ static uint32_t env_u32(const char *name, uint32_t def, uint32_t min, uint32_t m
 
 static uint16_t smb_port(void)
 {
-    return (uint16_t)env_u32("NETAPI32_SMB_PORT", 445, 1, 65535);
+    return (uint16_t)api_env_u32("NETAPI32_SMB_PORT", 445, 1, 65535);
 }
 
 /* ---- per-server level memory ---- */
@@ -158,20 +151,12 @@ void api_set_connector(np_connect_fn f)
     g_connector = f;
 }
 
-static uint32_t connect_server(const np_target *t, const nt_creds *cr, np_conn *out)
+uint32_t api_connect_server(const np_target *t, const nt_creds *cr, np_conn *out)
 {
     return g_connector ? g_connector(t, cr, out) : api_connect_family(t, cr, out);
 }
 
 /* ---- entries ---- */
-static void slot_drop(conn_slot *s, bool polite)
-{
-    np_pipe_close(&s->pipe, polite);
-    np_conn_close(&s->conn, polite);
-    memset(&s->rpc, 0, sizeof(s->rpc));
-    s->rap = false;
-}
-
 static cache_entry *entry_get(const char *host, uint16_t port, const uint8_t id[32])
 {
     nt_mutex_lock(&g_lock);
@@ -187,8 +172,9 @@ static cache_entry *entry_get(const char *host, uint16_t port, const uint8_t id[
             memcpy(e->host, host, n + 1);
             e->port = port;
             memcpy(e->id, id, 32);
-            for (unsigned i = 0; i < POOL_MAX; i++)
+            for (unsigned i = 0; i < SLOT_MAX; i++)
                 memcpy(&e->slot[i].lock, &init, sizeof(init));
+            memcpy(&e->connecting, &init, sizeof(init));
             e->next = g_cache;
             g_cache = e;
         } else {
@@ -201,55 +187,20 @@ static cache_entry *entry_get(const char *host, uint16_t port, const uint8_t id[
 }
 
 /* NETAPI32_TIMEOUT_MS, 0 when unset (the defaults apply). */
-static uint32_t env_timeout(void)
+uint32_t api_env_timeout(void)
 {
-    return env_u32("NETAPI32_TIMEOUT_MS", 0, 1, 3600000u);
-}
-
-static uint32_t slot_connect(const cache_entry *e, conn_slot *sl, const api_server *srv, const nt_creds *cr,
-                             uint64_t deadline)
-{
-    uint32_t t = env_timeout();
-    np_target tg = {srv->host, srv->host, e->port, t ? t : 5000u, t ? t : 30000u, deadline, &AUTH_MECH_NEGOTIATE};
-    nt_mutex_lock(&g_lock);
-    g_connects++;
-    nt_mutex_unlock(&g_lock);
-    uint32_t st = connect_server(&tg, cr, &sl->conn);
-    if (st == NT_OK && !(sl->rap = api_rap_instead(&sl->conn, NT_OK)))
-        st = np_open(&sl->conn, "srvsvc", &sl->pipe);
-    if (st != NT_OK && sl->conn.ops && (sl->rap = api_rap_instead(&sl->conn, st)) == true) {
-        st = NT_OK;
-    } else if (st == NT_OK && !sl->rap) {
-        rpc_init(&sl->rpc, &sl->pipe);
-        st = rpc_bind(&sl->rpc, &RPC_SRVSVC_SYNTAX);
-        if (st != NT_OK && (sl->rap = api_rap_after_bind(&sl->conn, st)) == true) {
-            np_pipe_close(&sl->pipe, true);
-            memset(&sl->rpc, 0, sizeof(sl->rpc));
-            st = NT_OK;
-        }
-    }
-    if (st != NT_OK) {
-        nt_trace("connect %s:%u failed: %u", srv->host, (unsigned)e->port, (unsigned)st);
-        slot_drop(sl, st != NT_ERROR_NETNAME_DELETED && st != NT_ERROR_SEM_TIMEOUT && st != NT_ERROR_UNEXP_NET_ERR);
-    } else {
-        np_conn_info ci;
-        np_info(&sl->conn, &ci);
-        nt_trace("connected %s:%u %s dialect=0x%04x signing=%d encryption=%d round_trips=%u requests=%u", srv->host,
-                 (unsigned)e->port, ci.family, (unsigned)ci.dialect, (int)ci.signing, (int)ci.encrypting,
-                 (unsigned)ci.round_trips, (unsigned)ci.requests);
-    }
-    return st;
+    return api_env_u32("NETAPI32_TIMEOUT_MS", 0, 1, 3600000u);
 }
 
 static bool slot_open(const conn_slot *s)
 {
-    return s->conn.ops != NULL;
+    return s->sc != NULL;
 }
 
 static uint32_t round_trips(const conn_slot *s, uint32_t *requests)
 {
     np_conn_info ci;
-    np_info(&s->conn, &ci);
+    np_info(&s->sc->conn, &ci);
     *requests = ci.requests;
     return ci.round_trips;
 }
@@ -274,16 +225,23 @@ static bool poisons_connection(uint32_t st)
     }
 }
 
-/* One attempt's op on the open slot s; returns its status and traces it. */
+/* One attempt's op on the open slot s; returns its status and traces it
+ * (the round trips are the connection's: other calls' on it count too). */
 static uint32_t run_op(conn_slot *s, const api_server *srv, bool fresh, uint64_t deadline, api_op_fn op,
                        api_rap_fn rap, void *arg)
 {
     uint32_t rq0 = 0, rq1 = 0;
     uint32_t rt0 = round_trips(s, &rq0);
     uint64_t t0 = nt_now_ms();
-    np_set_deadline(&s->conn, deadline);
-    uint32_t st = s->rap ? (rap ? rap(&s->conn, arg) : NT_ERROR_NOT_SUPPORTED) : op(&s->rpc, arg);
-    np_set_deadline(&s->conn, 0);
+    np_conn *c = &s->sc->conn;
+    bool own = !s->sc->concurrent; /* else the connection's deadline is others' too */
+    np_pipe_set_deadline(&s->pipe, deadline);
+    if (own)
+        np_set_deadline(c, deadline);
+    uint32_t st = s->rap ? (rap ? rap(c, arg) : NT_ERROR_NOT_SUPPORTED) : op(&s->rpc, arg);
+    if (own)
+        np_set_deadline(c, 0);
+    np_pipe_set_deadline(&s->pipe, 0);
     uint32_t rt1 = round_trips(s, &rq1);
     nt_trace("rpc on %s%s: %u round trips (%u requests), status %u, %llu ms", srv->host,
              fresh ? " (new connection)" : " (cached connection)", (unsigned)(rt1 - rt0), (unsigned)(rq1 - rq0),
@@ -294,21 +252,21 @@ static uint32_t run_op(conn_slot *s, const api_server *srv, bool fresh, uint64_t
 /* The liveness probe (a non-blocking peek: a system call, under Wine a
  * wineserver round trip) runs only before an op that may not be repeated:
  * an idempotent op learns of a dead connection from its own send/receive
- * and is repeated on a new one. */
-static uint32_t attempt_on(const cache_entry *e, conn_slot *s, const api_server *srv, api_retry policy,
+ * and is repeated on a new one.  A slot whose connection was retired
+ * (another call found it dead) leaves it first. */
+static uint32_t attempt_on(cache_entry *e, conn_slot *s, const api_server *srv, api_retry policy,
                            const nt_creds *cr, uint64_t deadline, api_op_fn op, api_rap_fn rap, void *arg,
                            bool *fresh)
 {
     *fresh = false;
-    if (slot_open(s) && policy != API_RETRY_IDEMPOTENT && np_is_dead(&s->conn)) {
-        nt_trace("cached connection to %s is dead: replacing it", srv->host);
-        slot_drop(s, false);
+    if (slot_open(s) && (api_slot_retired(s) || (policy != API_RETRY_IDEMPOTENT && api_slot_dead(s)))) {
+        nt_trace("cached connection to %s is dead: leaving it", srv->host);
+        api_slot_drop(e, s, false);
     }
     if (!slot_open(s)) {
-        uint32_t st = slot_connect(e, s, srv, cr, deadline);
+        uint32_t st = api_slot_attach(e, s, srv, cr, deadline, fresh);
         if (st != NT_OK)
             return st;
-        *fresh = true;
     }
     return run_op(s, srv, *fresh, deadline, op, rap, arg);
 }
@@ -327,7 +285,7 @@ static conn_slot *slot_acquire(cache_entry *e, uint64_t deadline)
                 return &e->slot[i];
         /* read only when every slot is busy: a free one needs no pool size
          * (under Wine each knob read scans the whole environment block) */
-        unsigned max = env_u32("NETAPI32_MAX_CONNECTIONS", 1u, 1u, POOL_MAX);
+        unsigned max = api_pool_size(e);
         nt_mutex_lock(&g_lock);
         bool changed = e->nslots != n;
         bool grew = !changed && n < max;
@@ -385,7 +343,7 @@ uint32_t api_with_conn_rap(const api_server *srv, api_retry policy, api_op_fn op
     if (sent_then_dropped)
         *sent_then_dropped = false;
     uint16_t port = smb_port();
-    uint32_t t = env_timeout();
+    uint32_t t = api_env_timeout();
     uint64_t deadline = nt_now_ms() + (t ? t : 30000u);
     nt_creds cr;
     memset(&cr, 0, sizeof(cr));
@@ -419,7 +377,7 @@ uint32_t api_with_conn_rap(const api_server *srv, api_retry policy, api_op_fn op
         if (fresh || slot_open(s)) {
             if (!poisons_connection(st))
                 break;
-            slot_drop(s, false);
+            api_slot_drop(e, s, false);
             if (st == NT_ERROR_NETNAME_DELETED) {
                 if (policy == API_RETRY_IDEMPOTENT && !fresh && attempt == 0) {
                     nt_trace("connection to %s lost: reconnecting and repeating the enumeration", srv->host);
@@ -449,8 +407,7 @@ void api_cache_shutdown(void)
     api_creds_memo_clear();
     while (e) {
         cache_entry *n = e->next;
-        for (unsigned i = 0; i < POOL_MAX; i++)
-            slot_drop(&e->slot[i], false);
+        api_entry_close(e);
         free(e->host);
         free(e);
         e = n;

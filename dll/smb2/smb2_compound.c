@@ -194,10 +194,15 @@ static uint32_t chain_answers(smb2_pipe *p, unsigned n, uint64_t first_id, const
     smb2_resp r[3];
     for (unsigned i = 0; i < n; i++)
         rs[i] = smb2_recv_ahead(c, cmds[i], first_id + i, p->deadline, &r[i]);
-    /* elements of our answer left over (nobody else reads from the queue
-     * while no one is receiving: a frame holds one compound's answers) */
+    /* elements left over in the queue that nobody awaits: more answers than
+     * requests (the queue may also hold another caller's answers, from the
+     * frame that carried its compound; nobody touches it while no one is
+     * receiving) */
     smb2_lock(c);
-    if (!c->reading && c->inq_pos < c->inq_n) {
+    bool extra = false;
+    for (unsigned i = c->inq_pos; !c->reading && i < c->inq_n; i++)
+        extra |= c->inq[i].len < SMB2_HDR_LEN || !smb2_out_has(c, nt_le64(c->inq[i].m + 24));
+    if (extra) {
         nt_trace("smb2: compound answered with more responses than requests");
         smb2_inq_free(c);
         smb2_unlock(c);

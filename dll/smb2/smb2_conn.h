@@ -136,6 +136,7 @@ uint32_t smb2_poison(smb2_conn *c, uint32_t st);
 uint32_t smb2_poison_locked(smb2_conn *c, uint32_t st);
 nt_aes_key *smb2_key_of(smb2_conn *c, nt_aes_key **slot, const uint8_t key[16], bool aes);
 bool smb2_time_left(uint64_t deadline, uint32_t *ms);
+bool smb2_out_has(const smb2_conn *c, uint64_t id);  /* id awaited by some caller */
 uint32_t smb2_receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, uint64_t t0, uint64_t deadline,
                             smb2_hdr *rh, uint8_t **resp, size_t *resplen);
 /* mu, for the compound sender (smb2_compound.c), which takes credits and

@@ -140,12 +140,16 @@ static bool stash_take(smb2_conn *c, uint64_t msg_id, uint8_t **m, size_t *mlen,
 /* Stale responses one call discards before it calls the stream broken. */
 #define SMB2_MAX_STALE 64
 
+bool smb2_out_has(const smb2_conn *c, uint64_t id)
+{
+    return out_has(c, id);
+}
+
 /* What a received message m is to the receiver awaiting msg_id: 0 its own
  * (or malformed: its checks reject it), 1 another caller's (kept: their
- * responses, interim ones included, are checked by them), 2 stale (for no
- * outstanding request: duplicated or late, or its caller gave up; MS-SMB2
- * 3.2.5.1.2 discards it), 3 an answer to a message id never sent (the
- * stream is broken). */
+ * responses, interim ones included, are checked by them), 2 stale: for no
+ * outstanding request (duplicated, late, its caller gave up, or an id never
+ * sent); MS-SMB2 3.2.5.1.2 discards it. */
 static int classify(const smb2_conn *c, uint64_t msg_id, const uint8_t *m, size_t mlen)
 {
     if (mlen < SMB2_HDR_LEN || nt_le32(m) != 0x424D53FEu)
@@ -153,8 +157,6 @@ static int classify(const smb2_conn *c, uint64_t msg_id, const uint8_t *m, size_
     uint64_t id = nt_le64(m + 24);
     if (id == msg_id)
         return 0;
-    if (id >= c->cr.next_msg_id)
-        return 3;
     return out_has(c, id) ? 1 : 2;
 }
 
@@ -188,7 +190,7 @@ static uint32_t receive_one(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_
         if (kind == 2)
             nt_trace("smb2: %s: dropped a response to no outstanding request", smb2_cmd_name(cmd));
         else
-            nt_trace("smb2: %s: a response to a request never sent, or too many kept", smb2_cmd_name(cmd));
+            nt_trace("smb2: %s: too many responses kept for other calls", smb2_cmd_name(cmd));
         if (kind != 2 || ++*stale > SMB2_MAX_STALE)
             return smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR);
     }
@@ -217,6 +219,11 @@ static uint32_t next_for(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_t t
                 return NT_ERROR_SEM_TIMEOUT;
             }
             continue;
+        }
+        if (nt_now_ms() >= deadline) { /* nothing read yet: the stream is in step */
+            nt_trace("smb2: %s: deadline passed before our turn to receive", smb2_cmd_name(cmd));
+            out_forget(c, msg_id);
+            return NT_ERROR_SEM_TIMEOUT;
         }
         uint32_t st = receive_one(c, cmd, msg_id, t0, deadline, stale, m, mlen, was_enc);
         if (st != NT_ERROR_MORE_DATA)
