@@ -157,6 +157,20 @@ typedef pthread_mutex_t nt_mutex;
 void nt_mutex_lock(nt_mutex *m);
 void nt_mutex_unlock(nt_mutex *m);
 
+/* A condition variable for an nt_mutex (zero-initialised, NT_COND_INIT,
+ * never destroyed): nt_cond_wait releases m while it waits and holds it
+ * again when it returns, woken or not (callers re-check their condition);
+ * false once deadline_ms (nt_now_ms() time, 0 = none) has passed. */
+#ifdef _WIN32
+typedef void *nt_cond;             /* a CONDITION_VARIABLE, pointer-sized */
+#define NT_COND_INIT NULL
+#else
+typedef pthread_cond_t nt_cond;
+#define NT_COND_INIT PTHREAD_COND_INITIALIZER
+#endif
+bool nt_cond_wait(nt_cond *cv, nt_mutex *m, uint64_t deadline_ms);
+void nt_cond_broadcast(nt_cond *cv);
+
 /* A lock whose acquisition can give up at a deadline (nt_now_ms() time):
  * the per-server connection lock, so that a thread never waits for another
  * thread's call beyond its own deadline.  Zero-initialised (NT_TLOCK_INIT),

@@ -15,9 +15,35 @@
 void nt_mutex_lock(nt_mutex *m) { pthread_mutex_lock(m); }
 void nt_mutex_unlock(nt_mutex *m) { pthread_mutex_unlock(m); }
 
-/* The condition variable waits in slices of at most 100 ms of CLOCK_REALTIME
- * (what PTHREAD_COND_INITIALIZER uses), the deadline itself is checked on the
+/* Both waits below sleep in slices of at most 100 ms of CLOCK_REALTIME (the
+ * clock PTHREAD_COND_INITIALIZER uses) and check the deadline on the
  * monotonic clock: a wall-clock jump can neither shorten nor extend it. */
+static void cond_slice(pthread_cond_t *cv, pthread_mutex_t *m, uint64_t deadline_ms, uint64_t now)
+{
+    uint64_t slice = deadline_ms ? deadline_ms - now : 100u;
+    if (slice > 100u)
+        slice = 100u;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += (long)(slice * 1000000u);
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec += ts.tv_nsec / 1000000000L;
+        ts.tv_nsec %= 1000000000L;
+    }
+    pthread_cond_timedwait(cv, m, &ts);
+}
+
+bool nt_cond_wait(nt_cond *cv, nt_mutex *m, uint64_t deadline_ms)
+{
+    uint64_t now = nt_now_ms();
+    if (deadline_ms && now >= deadline_ms)
+        return false;
+    cond_slice(cv, m, deadline_ms, now);
+    return true;
+}
+
+void nt_cond_broadcast(nt_cond *cv) { pthread_cond_broadcast(cv); }
+
 bool nt_tlock_acquire(nt_tlock *l, uint64_t deadline_ms)
 {
     bool ok = true;
@@ -28,17 +54,7 @@ bool nt_tlock_acquire(nt_tlock *l, uint64_t deadline_ms)
             ok = false;
             break;
         }
-        uint64_t slice = deadline_ms ? deadline_ms - now : 100u;
-        if (slice > 100u)
-            slice = 100u;
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += (long)(slice * 1000000u);
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec += ts.tv_nsec / 1000000000L;
-            ts.tv_nsec %= 1000000000L;
-        }
-        pthread_cond_timedwait(&l->cv, &l->m, &ts);
+        cond_slice(&l->cv, &l->m, deadline_ms, now);
     }
     if (ok)
         l->held = 1;

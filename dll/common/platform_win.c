@@ -9,6 +9,21 @@
 void nt_mutex_lock(nt_mutex *m) { AcquireSRWLockExclusive((PSRWLOCK)m); }
 void nt_mutex_unlock(nt_mutex *m) { ReleaseSRWLockExclusive((PSRWLOCK)m); }
 
+/* The wait is relative, on GetTickCount64's monotonic clock. */
+bool nt_cond_wait(nt_cond *cv, nt_mutex *m, uint64_t deadline_ms)
+{
+    uint64_t now = nt_now_ms();
+    if (deadline_ms && now >= deadline_ms)
+        return false;
+    uint64_t wait = deadline_ms ? deadline_ms - now : INFINITE;
+    if (wait > 0x7FFFFFFFu)
+        wait = 0x7FFFFFFFu;
+    SleepConditionVariableSRW((PCONDITION_VARIABLE)cv, (PSRWLOCK)m, (DWORD)wait, 0);
+    return true;
+}
+
+void nt_cond_broadcast(nt_cond *cv) { WakeAllConditionVariable((PCONDITION_VARIABLE)cv); }
+
 /* SRWLOCK + CONDITION_VARIABLE (both zero-initialised, pointer-sized); the
  * wait is relative, on GetTickCount64's monotonic clock. */
 bool nt_tlock_acquire(nt_tlock *l, uint64_t deadline_ms)

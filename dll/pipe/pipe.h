@@ -42,6 +42,15 @@ typedef struct np_pipe_ops {
      * must never over-count: a read of a message that does not come waits
      * until the deadline. */
     uint32_t (*read_ahead)(void *ctx, unsigned count, size_t each);
+    /* Optional: the whole-call deadline of the pipe's caller (nt_now_ms()
+     * time, 0 = none) where the connection is shared by several callers at
+     * once (np_conn_info.concurrent); without it np_set_deadline on the
+     * connection is the only one. */
+    void (*set_deadline)(void *ctx, uint64_t deadline_ms);
+    /* Optional: true when the pipe cannot take another request (its
+     * connection is dead, or it was left out of step); checked before a
+     * request that may not be repeated.  NULL: np_is_dead of the connection. */
+    bool (*is_dead)(void *ctx);
 } np_pipe_ops;
 
 typedef struct np_pipe {
@@ -73,6 +82,20 @@ static inline uint32_t np_write(const np_pipe *p, const uint8_t *in, size_t inle
     return p && p->ops && p->ops->write ? p->ops->write(p->ctx, in, inlen) : NT_ERROR_UNEXP_NET_ERR;
 }
 
+static inline void np_pipe_set_deadline(const np_pipe *p, uint64_t deadline_ms)
+{
+    if (p && p->ops && p->ops->set_deadline)
+        p->ops->set_deadline(p->ctx, deadline_ms);
+}
+
+/* -1: the pipe does not know (ask the connection), 1 dead, 0 usable. */
+static inline int np_pipe_is_dead(const np_pipe *p)
+{
+    if (!p || !p->ops)
+        return 1;
+    return p->ops->is_dead ? (int)p->ops->is_dead(p->ctx) : -1;
+}
+
 static inline void np_pipe_close(np_pipe *p, bool polite)
 {
     if (p && p->ops && p->ops->close)
@@ -93,6 +116,8 @@ typedef struct np_conn_info {
     uint32_t round_trips; /* network round trips since connect: requests sent
                            * together (READs sent ahead) count once */
     uint32_t requests;    /* requests sent since connect */
+    bool concurrent;      /* its pipes may be used by several threads at once,
+                           * each pipe by one (several requests in flight) */
 } np_conn_info;
 
 /* A transaction on a named pipe by name (SMB1 TRANSACTION, as RAP uses on
@@ -179,6 +204,7 @@ static inline void np_info(const np_conn *c, np_conn_info *out)
     out->signing = out->encrypting = false;
     out->round_trips = 0;
     out->requests = 0;
+    out->concurrent = false;
     if (c && c->ops && c->ops->info)
         c->ops->info(c->ctx, out);
 }

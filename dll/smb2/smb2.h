@@ -82,6 +82,14 @@ uint32_t smb2_pipe_read(smb2_pipe *p, uint8_t *out, size_t cap, size_t *got);
 uint32_t smb2_pipe_read_ahead(smb2_pipe *p, unsigned count, size_t each);
 uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen);
 void smb2_pipe_close(smb2_pipe *p);  /* CLOSE (best effort) and free */
+/* The whole-call deadline of the pipe's caller (nt_now_ms() time, 0 = the
+ * connection's): none of the pipe's requests waits past it.  A caller that
+ * reaches it while another caller is receiving for the connection gets
+ * NT_ERROR_SEM_TIMEOUT and leaves the connection usable (its late answer is
+ * dropped); the one receiving when its own deadline passes breaks it. */
+void smb2_pipe_set_deadline(smb2_pipe *p, uint64_t deadline_ms);
+/* True when the pipe cannot take another request (smb2_pipe.c). */
+bool smb2_pipe_is_dead(smb2_pipe *p);
 /* Frees the handle without sending anything (before smb2_abort). */
 void smb2_pipe_free(smb2_pipe *p);
 /* TREE_DISCONNECT + LOGOFF (best effort), close the socket, wipe keys, free. */
@@ -89,8 +97,14 @@ void smb2_disconnect(smb2_conn *c);
 /* Closes without sending anything (dead or poisoned connection). */
 void smb2_abort(smb2_conn *c);
 
-/* Sets the caller's whole-call deadline (nt_now_ms() time, 0 = none): no
- * request waits past it (NT_ERROR_SEM_TIMEOUT, connection dead). */
+/* Sets the whole-call deadline (nt_now_ms() time, 0 = none) of the
+ * requests of pipes without their own: no request waits past it
+ * (NT_ERROR_SEM_TIMEOUT, connection dead).  For a connection with one
+ * caller; callers sharing a connection set their pipes' deadlines.
+ *
+ * Threads: the pipes of one connection may be used by different threads at
+ * once (one thread per pipe); several requests are then in flight on the
+ * connection (smb2_conn.h). */
 void smb2_set_deadline(smb2_conn *c, uint64_t deadline_ms);
 
 /* True when the transport is known dead (peer closed): checked before reuse. */

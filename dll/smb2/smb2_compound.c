@@ -115,7 +115,7 @@ uint32_t smb2_next_message(smb2_conn *c, uint16_t cmd, uint64_t deadline, uint8_
 static uint32_t chain_build(smb2_conn *c, nt_wr *els, const uint16_t *cmds, unsigned n, nt_wr *out,
                             uint64_t *first_id)
 {
-    uint32_t st = c->cr.balance >= n ? NT_OK : NT_ERROR_NOT_SUPPORTED;
+    uint32_t st = smb2_chain_room(c, n) ? NT_OK : NT_ERROR_NOT_SUPPORTED;
     nt_wr_init(out, (size_t)n * (SMB2_MAX_IO + 1024));
     for (unsigned i = 0; i < n; i++) {
         size_t len = els[i].len;
@@ -193,13 +193,19 @@ static uint32_t chain_answers(smb2_pipe *p, unsigned n, uint64_t first_id, const
     smb2_conn *c = p->c;
     smb2_resp r[3];
     for (unsigned i = 0; i < n; i++)
-        rs[i] = smb2_recv_ahead(c, cmds[i], first_id + i, &r[i]);
-    if (c->inq_pos < c->inq_n) {
+        rs[i] = smb2_recv_ahead(c, cmds[i], first_id + i, p->deadline, &r[i]);
+    /* elements of our answer left over (nobody else reads from the queue
+     * while no one is receiving: a frame holds one compound's answers) */
+    smb2_lock(c);
+    if (!c->reading && c->inq_pos < c->inq_n) {
         nt_trace("smb2: compound answered with more responses than requests");
         smb2_inq_free(c);
+        smb2_unlock(c);
         smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
+    } else {
+        smb2_unlock(c);
     }
-    if (c->dead) { /* the first transport or protocol failure */
+    if (smb2_dead(c)) { /* the first transport or protocol failure */
         uint32_t st = NT_OK;
         for (unsigned i = 0; i < n; i++)
             if (rs[i] == NT_OK)
@@ -210,8 +216,11 @@ static uint32_t chain_answers(smb2_pipe *p, unsigned n, uint64_t first_id, const
     }
     unsigned k = 0;
     if (n == 3) {
-        if (rs[0] == NT_OK && (rs[0] = smb2_tree_resp(c, &r[0])) == NT_OK)
+        if (rs[0] == NT_OK && (rs[0] = smb2_tree_resp(c, &r[0])) == NT_OK) {
+            smb2_lock(c);
             c->tree_pending = false;
+            smb2_unlock(c);
+        }
         k = 1;
     }
     if (rs[k] == NT_OK)
@@ -231,30 +240,41 @@ uint32_t smb2_chain_open_transceive(smb2_pipe *p, const uint8_t *in, size_t inle
     uint16_t cmds[3];
     size_t maxout = 0;
     uint64_t first_id = 0;
-    unsigned n = c->compound && out ? chain_elements(p, in, inlen, cap, els, cmds, &maxout) : 0;
+    /* the message ids are taken and the chain sent under mu: in order */
+    smb2_lock(c);
+    unsigned n = c->compound && out && !c->dead ? chain_elements(p, in, inlen, cap, els, cmds, &maxout) : 0;
     uint32_t st = n ? chain_build(c, els, cmds, n, &chain, &first_id) : NT_ERROR_NOT_SUPPORTED;
+    bool dead = c->dead;
+    if (st == NT_OK) {
+        st = smb2_send_chain_locked(c, &chain, n, first_id, p->deadline);
+        nt_wr_free(&chain);
+        if (st) {
+            smb2_unlock(c);
+            return st;
+        }
+    }
+    smb2_unlock(c);
     if (st)
-        return c->dead ? st : one_by_one(p, in, inlen, out, cap, got);
-    st = smb2_send_chain(c, &chain, n, first_id);
-    nt_wr_free(&chain);
-    if (st)
-        return st;
+        return dead ? NT_ERROR_UNEXP_NET_ERR : one_by_one(p, in, inlen, out, cap, got);
     uint32_t rs[3] = {0};
     st = chain_answers(p, n, first_id, cmds, maxout, out, got, rs);
     bool created = rs[n - 2] == NT_OK;
-    if (!c->dead && (st == NT_OK || st == NT_ERROR_MORE_DATA)) {
+    dead = smb2_dead(c);
+    if (!dead && (st == NT_OK || st == NT_ERROR_MORE_DATA)) {
         free(p->deferred);
         p->deferred = NULL;
     }
-    if (c->dead || st == NT_OK || st == NT_ERROR_MORE_DATA)
+    if (dead || st == NT_OK || st == NT_ERROR_MORE_DATA)
         return st;
     /* An element failed: this server gets one request at a time from now
      * on.  A CREATE that worked with a failed transceive is closed (the
      * bind may sit unread in it) and the pipe opened afresh. */
     nt_trace("smb2: compound refused (%u/%u/%u): one request at a time from now on", (unsigned)rs[0],
              (unsigned)rs[1], (unsigned)(n == 3 ? rs[2] : 0));
+    smb2_lock(c);
     c->compound = false;
+    smb2_unlock(c);
     if (created)
-        smb2_simple_call(c, SMB2_CLOSE, p->fid);
-    return c->dead ? NT_ERROR_UNEXP_NET_ERR : one_by_one(p, in, inlen, out, cap, got);
+        smb2_simple_call(c, SMB2_CLOSE, p->fid, p->deadline);
+    return smb2_dead(c) ? NT_ERROR_UNEXP_NET_ERR : one_by_one(p, in, inlen, out, cap, got);
 }

@@ -1,9 +1,9 @@
 /* The SMB2 connection: framing, signing and encryption of each message,
  * credits, interim responses and one deadline per request, the
- * expected-response table, and connect/disconnect tying the per-command
- * files together (smb2_conn.h lists them).  One caller at a time (the API
- * layer serialises callers); that caller may have several READs in flight
- * (smb2_send_ahead / smb2_recv_ahead). */
+ * expected-response table, and several callers in flight at once (one per
+ * pipe: smb2_conn.h says what mu guards; receive_final is the
+ * leader/follower receive).  A caller may also have several READs in
+ * flight (smb2_send_ahead / smb2_recv_ahead). */
 #include "smb2_conn.h"
 
 #include "../crypto/crypto.h"
@@ -16,10 +16,73 @@ uint16_t smb2_credit_charge(const smb2_conn *c)
     return c->dialect == SMB2_DIALECT_202 || c->dialect == 0 ? 0 : 1;
 }
 
+void smb2_lock(smb2_conn *c) { nt_mutex_lock(&c->mu); }
+void smb2_unlock(smb2_conn *c) { nt_mutex_unlock(&c->mu); }
+
+bool smb2_dead(smb2_conn *c)
+{
+    nt_mutex_lock(&c->mu);
+    bool d = c->dead;
+    nt_mutex_unlock(&c->mu);
+    return d;
+}
+
+static uint32_t poison_locked(smb2_conn *c, uint32_t st)
+{
+    if (!c->dead) {
+        c->dead = true;
+        c->dead_st = st ? st : NT_ERROR_UNEXP_NET_ERR;
+    }
+    nt_cond_broadcast(&c->cv);
+    return st;
+}
+
 uint32_t smb2_poison(smb2_conn *c, uint32_t st)
 {
-    c->dead = true;
+    nt_mutex_lock(&c->mu);
+    poison_locked(c, st);
+    nt_mutex_unlock(&c->mu);
     return st;
+}
+
+/* ---- the outstanding set and the stash (mu held) ---- */
+static bool out_has(const smb2_conn *c, uint64_t id)
+{
+    for (unsigned i = 0; i < c->nout; i++)
+        if (c->out[i] == id)
+            return true;
+    return false;
+}
+
+/* Room for n more requests in flight, `reserve` kept for other callers. */
+static bool out_room(const smb2_conn *c, unsigned n, unsigned reserve)
+{
+    return c->nout + n + reserve <= SMB2_MAX_OUT;
+}
+
+static void out_add(smb2_conn *c, uint64_t id)
+{
+    if (c->nout < SMB2_MAX_OUT)
+        c->out[c->nout++] = id;
+}
+
+/* id is no longer awaited (answered, or its caller gave up): responses to it
+ * kept or still to come are dropped. */
+static void out_forget(smb2_conn *c, uint64_t id)
+{
+    for (unsigned i = 0; i < c->nout; i++)
+        if (c->out[i] == id) {
+            c->out[i] = c->out[--c->nout];
+            break;
+        }
+    for (unsigned i = 0; i < c->nstash;)
+        if (c->stash[i].msg_id == id) {
+            free(c->stash[i].m);
+            memmove(&c->stash[i], &c->stash[i + 1], (c->nstash - i - 1) * sizeof(c->stash[0]));
+            c->nstash--;
+        } else {
+            i++;
+        }
 }
 
 /* Milliseconds left before the request's deadline; false when none is left
@@ -34,11 +97,13 @@ static bool time_left(uint64_t deadline, uint32_t *ms)
     return true;
 }
 
-/* The deadline of one request: its own timeout, never past the caller's. */
-static uint64_t request_deadline(const smb2_conn *c, uint64_t t0)
+/* The deadline of one request: its own timeout, never past its caller's
+ * (the pipe's, else the connection's). */
+static uint64_t request_deadline(const smb2_conn *c, uint64_t t0, uint64_t call_deadline)
 {
     uint64_t d = t0 + c->timeout_ms;
-    return c->call_deadline && c->call_deadline < d ? c->call_deadline : d;
+    uint64_t cd = call_deadline ? call_deadline : c->call_deadline;
+    return cd && cd < d ? cd : d;
 }
 
 static uint32_t send_frame(smb2_conn *c, const uint8_t *msg, size_t len, uint64_t deadline)
@@ -191,9 +256,8 @@ static uint32_t check_message(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
     return NT_OK;
 }
 
-/* Read-ahead bookkeeping: a response to another request in flight (an
- * earlier read-ahead, [ahead_lo, ahead_hi)) that arrives first is kept
- * until asked for; interim responses to them are dropped. */
+/* A response kept for its caller (the first, in arrival order: an interim
+ * one before the final one). */
 static bool stash_take(smb2_conn *c, uint64_t msg_id, uint8_t **m, size_t *mlen, bool *was_enc)
 {
     for (unsigned i = 0; i < c->nstash; i++)
@@ -201,54 +265,101 @@ static bool stash_take(smb2_conn *c, uint64_t msg_id, uint8_t **m, size_t *mlen,
             *m = c->stash[i].m;
             *mlen = c->stash[i].len;
             *was_enc = c->stash[i].was_enc;
-            c->stash[i] = c->stash[--c->nstash];
+            memmove(&c->stash[i], &c->stash[i + 1], (c->nstash - i - 1) * sizeof(c->stash[0]));
+            c->nstash--;
             return true;
         }
     return false;
 }
 
-/* True when m (mlen >= header) answers another read-ahead and was kept or
- * dropped; false when it is for the caller to check. */
-static bool stash_other(smb2_conn *c, uint64_t msg_id, uint8_t *m, size_t mlen, bool was_enc, uint32_t *st)
-{
-    *st = NT_OK;
-    if (mlen < SMB2_HDR_LEN)
-        return false;
-    uint64_t id = nt_le64(m + 24);
-    if (id == msg_id || id < c->ahead_lo || id >= c->ahead_hi)
-        return false;
-    if ((nt_le32(m + 16) & SMB2_FLAGS_ASYNC_COMMAND) && nt_le32(m + 8) == STATUS_PENDING) {
-        free(m); /* an interim answer to a read-ahead: its final one follows */
-        return true;
-    }
-    if (c->nstash >= SMB2_MAX_AHEAD) {
-        free(m);
-        *st = NT_ERROR_UNEXP_NET_ERR;
-        return true;
-    }
-    c->stash[c->nstash].msg_id = id;
-    c->stash[c->nstash].m = m;
-    c->stash[c->nstash].len = mlen;
-    c->stash[c->nstash].was_enc = was_enc;
-    c->nstash++;
-    return true;
-}
-
-/* True when m answers a request that is no longer outstanding: an id below
- * the one awaited and outside the read-ahead window (a duplicated or late
- * response).  MS-SMB2 3.2.5.1.2: such a response is discarded. */
-static bool is_stale(const smb2_conn *c, uint64_t msg_id, const uint8_t *m, size_t mlen)
-{
-    if (mlen < SMB2_HDR_LEN || nt_le32(m) != 0x424D53FEu)
-        return false;
-    uint64_t id = nt_le64(m + 24);
-    return id < msg_id && (id < c->ahead_lo || id >= c->ahead_hi);
-}
-
 /* Stale responses one call discards before it calls the stream broken. */
 #define SMB2_MAX_STALE 64
 
-/* Receives until the final response to (cmd, msg_id): interim
+/* What a received message m is to the receiver awaiting msg_id: 0 its own
+ * (or malformed: its checks reject it), 1 another caller's (kept: their
+ * responses, interim ones included, are checked by them), 2 stale (for no
+ * outstanding request: duplicated or late, or its caller gave up; MS-SMB2
+ * 3.2.5.1.2 discards it), 3 an answer to a message id never sent (the
+ * stream is broken). */
+static int classify(const smb2_conn *c, uint64_t msg_id, const uint8_t *m, size_t mlen)
+{
+    if (mlen < SMB2_HDR_LEN || nt_le32(m) != 0x424D53FEu)
+        return 0;
+    uint64_t id = nt_le64(m + 24);
+    if (id == msg_id)
+        return 0;
+    if (id >= c->cr.next_msg_id)
+        return 3;
+    return out_has(c, id) ? 1 : 2;
+}
+
+/* Receives one frame as the reader (mu released meanwhile, the other
+ * callers woken after) and sorts it; NT_OK with *m when it is the caller's. */
+static uint32_t receive_one(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_t t0, uint64_t deadline,
+                            unsigned *stale, uint8_t **m, size_t *mlen, bool *was_enc)
+{
+    c->reading = true;
+    nt_mutex_unlock(&c->mu);
+    uint32_t st = smb2_next_message(c, cmd, deadline, m, mlen, was_enc);
+    nt_mutex_lock(&c->mu);
+    c->reading = false;
+    nt_cond_broadcast(&c->cv);
+    if (st) {
+        nt_trace("smb2: %s receive failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
+                 (unsigned)(nt_now_ms() - t0));
+        return poison_locked(c, st);
+    }
+    int kind = classify(c, msg_id, *m, *mlen);
+    if (kind == 0)
+        return NT_OK;
+    if (kind == 1 && c->nstash < SMB2_MAX_STASH) {
+        c->stash[c->nstash].msg_id = nt_le64(*m + 24);
+        c->stash[c->nstash].m = *m;
+        c->stash[c->nstash].len = *mlen;
+        c->stash[c->nstash].was_enc = *was_enc;
+        c->nstash++;
+    } else {
+        free(*m);
+        if (kind == 2)
+            nt_trace("smb2: %s: dropped a response to no outstanding request", smb2_cmd_name(cmd));
+        else
+            nt_trace("smb2: %s: a response to a request never sent, or too many kept", smb2_cmd_name(cmd));
+        if (kind != 2 || ++*stale > SMB2_MAX_STALE)
+            return poison_locked(c, NT_ERROR_UNEXP_NET_ERR);
+    }
+    *m = NULL;
+    return NT_ERROR_MORE_DATA; /* not ours: go on */
+}
+
+/* The next message for msg_id (mu held): kept for it, else received as the
+ * reader when nobody else is receiving, else the wait for the reader until
+ * our deadline.  A waiter that gives up leaves the connection as it is
+ * (its late response will be stale); a reader that times out has the
+ * stream out of step and poisons it. */
+static uint32_t next_for(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_t t0, uint64_t deadline,
+                         unsigned *stale, uint8_t **m, size_t *mlen, bool *was_enc)
+{
+    for (;;) {
+        if (stash_take(c, msg_id, m, mlen, was_enc))
+            return NT_OK;
+        if (c->dead)
+            return c->dead_st;
+        if (c->reading) {
+            if (!nt_cond_wait(&c->cv, &c->mu, deadline)) {
+                nt_trace("smb2: %s: deadline passed while another call receives (%u ms)", smb2_cmd_name(cmd),
+                         (unsigned)(nt_now_ms() - t0));
+                out_forget(c, msg_id);
+                return NT_ERROR_SEM_TIMEOUT;
+            }
+            continue;
+        }
+        uint32_t st = receive_one(c, cmd, msg_id, t0, deadline, stale, m, mlen, was_enc);
+        if (st != NT_ERROR_MORE_DATA)
+            return st;
+    }
+}
+
+/* Receives until the final response to (cmd, msg_id), mu held: interim
  * STATUS_PENDING responses are dropped, and so are responses to requests no
  * longer outstanding (at most SMB2_MAX_STALE), all within deadline. */
 static uint32_t receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, uint64_t t0, uint64_t deadline,
@@ -259,36 +370,19 @@ static uint32_t receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
         uint8_t *m = NULL;
         size_t mlen = 0;
         bool was_enc = false;
-        uint32_t st = NT_OK;
-        if (!stash_take(c, msg_id, &m, &mlen, &was_enc)) {
-            st = smb2_next_message(c, cmd, deadline, &m, &mlen, &was_enc);
-            if (st) {
-                nt_trace("smb2: %s receive failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
-                         (unsigned)(nt_now_ms() - t0));
-                return smb2_poison(c, st);
-            }
-            if (is_stale(c, msg_id, m, mlen)) {
-                free(m);
-                nt_trace("smb2: %s: dropped a response to no outstanding request", smb2_cmd_name(cmd));
-                if (++stale > SMB2_MAX_STALE)
-                    return smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
-                continue;
-            }
-            if (stash_other(c, msg_id, m, mlen, was_enc, &st)) {
-                if (st)
-                    return smb2_poison(c, st);
-                continue;
-            }
-        }
+        uint32_t st = next_for(c, cmd, msg_id, t0, deadline, &stale, &m, &mlen, &was_enc);
+        if (st)
+            return st;
         st = check_message(c, cmd, msg_id, enc, was_enc, m, mlen, rh);
         if (st) {
             free(m);
-            return smb2_poison(c, st);
+            return poison_locked(c, st);
         }
         if (rh->status == STATUS_PENDING && (rh->flags & SMB2_FLAGS_ASYNC_COMMAND)) {
             free(m); /* interim: the final response follows */
             continue;
         }
+        out_forget(c, msg_id);
         nt_trace("smb2: %s status=0x%08x %u ms", smb2_cmd_name(cmd), (unsigned)rh->status,
                  (unsigned)(nt_now_ms() - t0));
         if (rh->status != STATUS_SUCCESS)
@@ -299,88 +393,128 @@ static uint32_t receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
     }
 }
 
-/* Encodes the header of the request in w and sends it; its msg_id out. */
+/* A credit for one request (mu held): while other requests are in flight
+ * their answers grant more, so the caller waits for them (until deadline);
+ * with none in flight the server has starved the connection. */
+static uint32_t take_credit(smb2_conn *c, uint16_t cmd, uint64_t deadline, uint64_t *msg_id)
+{
+    while (!smb2_credits_take(&c->cr, 1, msg_id)) {
+        if (c->dead)
+            return c->dead_st;
+        if (c->nout == 0) {
+            nt_trace("smb2: %s: no credits left", smb2_cmd_name(cmd));
+            return poison_locked(c, NT_ERROR_UNEXP_NET_ERR);
+        }
+        if (!nt_cond_wait(&c->cv, &c->mu, deadline))
+            return NT_ERROR_SEM_TIMEOUT;
+    }
+    return NT_OK;
+}
+
+/* Encodes the header of the request in w and sends it (mu held); its
+ * msg_id out, outstanding until answered. */
 static uint32_t send_one(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth,
                          uint64_t deadline, uint64_t *msg_id, bool *enc, bool batched)
 {
     if (c->dead)
-        return NT_ERROR_UNEXP_NET_ERR;
+        return c->dead_st;
     if (w->bad || w->len < SMB2_HDR_LEN)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
+    if (!out_room(c, 1, 0))
+        return poison_locked(c, NT_ERROR_UNEXP_NET_ERR); /* callers keep it below: not reached */
     uint64_t t0 = nt_now_ms();
     smb2_hdr h;
     memset(&h, 0, sizeof(h));
     h.credit_charge = smb2_credit_charge(c);
     h.command = cmd;
     h.credits = credit_req;
-    if (!smb2_credits_take(&c->cr, 1, &h.msg_id)) {
-        nt_trace("smb2: %s: no credits left", smb2_cmd_name(cmd));
-        return smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
-    }
+    uint32_t st = take_credit(c, cmd, deadline, &h.msg_id);
+    if (st)
+        return st;
     *msg_id = h.msg_id;
     h.session_id = c->session_id;
     h.tree_id = (cmd == SMB2_NEGOTIATE || cmd == SMB2_SESSION_SETUP || cmd == SMB2_LOGOFF ||
                  cmd == SMB2_TREE_CONNECT) ? 0 : c->tree_id;
     smb2_hdr_encode(&h, w->p);
     if (preauth && !smb2_preauth_update(preauth, w->p, w->len))
-        return smb2_poison(c, NT_ERROR_NOT_ENOUGH_MEMORY);
+        return poison_locked(c, NT_ERROR_NOT_ENOUGH_MEMORY);
     *enc = c->encrypting && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;
-    uint32_t st = send_request(c, cmd, w, *enc, deadline);
+    out_add(c, h.msg_id);
+    st = send_request(c, cmd, w, *enc, deadline);
     c->requests++;
     if (!batched)
         c->round_trips++;
     if (st) {
         nt_trace("smb2: %s send failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
                  (unsigned)(nt_now_ms() - t0));
-        return smb2_poison(c, st);
+        return poison_locked(c, st);
     }
     return NT_OK;
 }
 
 /* smb2_conn.h has the contract. */
-uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth, smb2_hdr *rh,
-                   uint8_t **resp, size_t *resplen)
+uint32_t smb2_call_at(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth,
+                      uint64_t call_deadline, smb2_hdr *rh, uint8_t **resp, size_t *resplen)
 {
     *resp = NULL;
     *resplen = 0;
     uint64_t t0 = nt_now_ms();
-    uint64_t deadline = request_deadline(c, t0);
+    uint64_t deadline = request_deadline(c, t0, call_deadline);
     uint64_t msg_id = 0;
     bool enc = false;
+    nt_mutex_lock(&c->mu);
     uint32_t st = send_one(c, cmd, w, credit_req, preauth, deadline, &msg_id, &enc, false);
-    return st ? st : receive_final(c, cmd, msg_id, enc, t0, deadline, rh, resp, resplen);
-}
-
-uint32_t smb2_send_ahead(smb2_conn *c, uint16_t cmd, nt_wr *w, uint64_t *msg_id)
-{
-    bool enc = false;
-    /* the first of a batch is a round trip, the others travel with it */
-    bool batched = c->ahead_hi > c->ahead_lo;
-    uint32_t st = send_one(c, cmd, w, 32, NULL, request_deadline(c, nt_now_ms()), msg_id, &enc, batched);
-    nt_wr_free(w);
-    if (st == NT_OK) {
-        if (c->ahead_hi <= c->ahead_lo)
-            c->ahead_lo = *msg_id;
-        c->ahead_hi = *msg_id + 1;
-    }
+    if (st == NT_OK)
+        st = receive_final(c, cmd, msg_id, enc, t0, deadline, rh, resp, resplen);
+    nt_mutex_unlock(&c->mu);
     return st;
 }
 
-uint32_t smb2_send_chain(smb2_conn *c, nt_wr *w, unsigned n, uint64_t first_id)
+uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth, smb2_hdr *rh,
+                   uint8_t **resp, size_t *resplen)
 {
-    if (c->dead || c->ahead_hi > c->ahead_lo)
-        return NT_ERROR_UNEXP_NET_ERR;
+    return smb2_call_at(c, cmd, w, credit_req, preauth, 0, rh, resp, resplen);
+}
+
+/* Requests in flight and credits a caller's READs sent ahead leave to the
+ * other callers of the connection. */
+#define SMB2_AHEAD_RESERVE 32u
+
+uint32_t smb2_send_ahead(smb2_conn *c, uint16_t cmd, nt_wr *w, bool batched, uint64_t call_deadline,
+                         uint64_t *msg_id)
+{
+    bool enc = false;
+    uint32_t st = NT_ERROR_NOT_SUPPORTED;
+    nt_mutex_lock(&c->mu);
+    if (c->dead)
+        st = c->dead_st;
+    else if (out_room(c, 1, SMB2_AHEAD_RESERVE) && c->cr.balance > 4)
+        st = send_one(c, cmd, w, 32, NULL, request_deadline(c, nt_now_ms(), call_deadline), msg_id, &enc, batched);
+    nt_mutex_unlock(&c->mu);
+    nt_wr_free(w);
+    return st;
+}
+
+bool smb2_chain_room(smb2_conn *c, unsigned n)
+{
+    return out_room(c, n, 0) && c->cr.balance >= n;
+}
+
+uint32_t smb2_send_chain_locked(smb2_conn *c, nt_wr *w, unsigned n, uint64_t first_id, uint64_t call_deadline)
+{
+    if (c->dead)
+        return c->dead_st;
     uint64_t t0 = nt_now_ms();
     uint16_t cmd = nt_le16(w->p + 12);
-    uint32_t st = send_request(c, cmd, w, c->encrypting && c->have_keys, request_deadline(c, t0));
+    for (unsigned i = 0; i < n; i++)
+        out_add(c, first_id + i);
+    uint32_t st = send_request(c, cmd, w, c->encrypting && c->have_keys, request_deadline(c, t0, call_deadline));
     c->requests += n;
     c->round_trips++;
     if (st) {
         nt_trace("smb2: compound of %u send failed: %u", n, (unsigned)st);
-        return smb2_poison(c, st);
+        return poison_locked(c, st);
     }
-    c->ahead_lo = first_id;
-    c->ahead_hi = first_id + n;
     nt_trace("smb2: compound of %u requests (%s first) sent as one message", n, smb2_cmd_name(cmd));
     return NT_OK;
 }
@@ -450,25 +584,36 @@ static uint32_t expect_check(smb2_conn *c, uint16_t cmd, smb2_resp *r)
     return NT_OK;
 }
 
-uint32_t smb2_request(smb2_conn *c, uint16_t cmd, nt_wr *w, uint8_t *preauth, smb2_resp *r)
+static uint32_t request_at(smb2_conn *c, uint16_t cmd, nt_wr *w, uint8_t *preauth, uint64_t call_deadline,
+                           smb2_resp *r)
 {
     memset(r, 0, sizeof(*r));
     uint32_t st = cmd < sizeof(EXPECT) / sizeof(EXPECT[0]) && EXPECT[cmd].body_size
-                      ? smb2_call(c, cmd, w, 32, preauth, &r->h, &r->m, &r->len)
+                      ? smb2_call_at(c, cmd, w, 32, preauth, call_deadline, &r->h, &r->m, &r->len)
                       : NT_ERROR_INVALID_PARAMETER;
     nt_wr_free(w);
     return st ? st : expect_check(c, cmd, r);
 }
 
-uint32_t smb2_recv_ahead(smb2_conn *c, uint16_t cmd, uint64_t msg_id, smb2_resp *r)
+uint32_t smb2_request(smb2_conn *c, uint16_t cmd, nt_wr *w, uint8_t *preauth, smb2_resp *r)
+{
+    return request_at(c, cmd, w, preauth, 0, r);
+}
+
+uint32_t smb2_request_at(smb2_conn *c, uint16_t cmd, nt_wr *w, uint64_t call_deadline, smb2_resp *r)
+{
+    return request_at(c, cmd, w, NULL, call_deadline, r);
+}
+
+uint32_t smb2_recv_ahead(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_t call_deadline, smb2_resp *r)
 {
     memset(r, 0, sizeof(*r));
-    if (c->dead)
-        return NT_ERROR_UNEXP_NET_ERR;
     uint64_t t0 = nt_now_ms();
     bool enc = c->encrypting && c->have_keys;
-    uint32_t st = receive_final(c, cmd, msg_id, enc, t0, request_deadline(c, t0), &r->h, &r->m, &r->len);
-    if (msg_id + 1 >= c->ahead_hi)
-        c->ahead_lo = c->ahead_hi = 0; /* the last one in flight */
+    nt_mutex_lock(&c->mu);
+    uint32_t st = c->dead ? c->dead_st
+                          : receive_final(c, cmd, msg_id, enc, t0, request_deadline(c, t0, call_deadline), &r->h,
+                                          &r->m, &r->len);
+    nt_mutex_unlock(&c->mu);
     return st ? st : expect_check(c, cmd, r);
 }

@@ -22,12 +22,33 @@
 
 /* Most requests one caller may have in flight (READs sent ahead). */
 #define SMB2_MAX_AHEAD 64u
+/* Most requests in flight on one connection, all callers together (a few
+ * pipes with their READs sent ahead), and most responses kept for callers
+ * that have not asked for them yet (interim ones included). */
+#define SMB2_MAX_OUT 256u
+#define SMB2_MAX_STASH (2u * SMB2_MAX_OUT)
 
+/*
+ * Threads: the callers of different pipes of one connection may run at
+ * once (one caller per pipe).  `mu` guards everything they share: sending
+ * (credits, message ids, nonces, key objects, counters), the outstanding
+ * set, the stash, `dead` and the compound state.  Receiving is
+ * leader/follower (smb2_conn.c receive_final): one caller at a time
+ * (`reading`) takes a frame off the wire with mu released, then under mu
+ * keeps it for whoever awaits it and wakes the others (`cv`).  Connecting
+ * and the session setup run before the connection is shared.
+ */
 struct smb2_conn {
     net_conn *net;
     uint32_t timeout_ms;
-    uint64_t call_deadline;  /* caller's whole-call deadline (nt_now_ms), 0 = none */
+    uint64_t call_deadline;  /* connect's whole-call deadline (nt_now_ms), 0 = none;
+                              * pipes have their own (smb2_pipe.deadline) */
     bool dead;               /* transport lost or stream out of sync */
+    uint32_t dead_st;        /* the status that killed it (what every waiter returns) */
+    nt_mutex mu;
+    nt_cond cv;
+    bool reading;            /* a caller is receiving a frame (mu released) */
+    unsigned npipes;         /* pipes open on it (mu) */
 
     smb2_neg_req neg;
     uint16_t dialect;
@@ -57,15 +78,18 @@ struct smb2_conn {
     uint32_t requests;
     uint32_t last_status;
 
-    /* requests sent ahead (smb2_send_ahead): msg ids [ahead_lo, ahead_hi),
-     * responses that arrived before they were asked for */
-    uint64_t ahead_lo, ahead_hi;
+    /* message ids sent and not yet answered (or given up on by their
+     * caller): a response to any other id is stale and dropped */
+    uint64_t out[SMB2_MAX_OUT];
+    unsigned nout;
+    /* responses received for another outstanding id than the receiver's,
+     * in arrival order, until their caller asks */
     struct {
         uint64_t msg_id;
         uint8_t *m;
         size_t len;
         bool was_enc;
-    } stash[SMB2_MAX_AHEAD];
+    } stash[SMB2_MAX_STASH];
     unsigned nstash;
     /* elements of a received compound not yet looked at, in arrival order */
     struct {
@@ -85,6 +109,7 @@ struct smb2_conn {
 
 struct smb2_pipe {
     smb2_conn *c;
+    uint64_t deadline;   /* its caller's whole-call deadline (smb2_pipe_set_deadline), 0 = none */
     uint8_t fid[16];
     /* CREATE not sent yet: it goes with the first transceive (smb2_compound.c) */
     char *deferred;
@@ -98,8 +123,15 @@ struct smb2_pipe {
     bool pend_more;      /* it was STATUS_BUFFER_OVERFLOW */
 };
 
-/* Marks the connection unusable after transport or protocol errors; returns st. */
+/* Marks the connection unusable after transport or protocol errors and
+ * wakes every waiter; returns st.  smb2_poison takes mu, poison_locked
+ * (smb2_conn.c) expects it held. */
 uint32_t smb2_poison(smb2_conn *c, uint32_t st);
+/* mu, for the compound sender (smb2_compound.c), which takes credits and
+ * sends under it. */
+void smb2_lock(smb2_conn *c);
+void smb2_unlock(smb2_conn *c);
+bool smb2_dead(smb2_conn *c);  /* c->dead, read under mu */
 
 /* A request buffer: 64 header bytes reserved, room for `body` bytes of
  * body (a hint: it grows if needed), the body appended by the caller. */
@@ -116,12 +148,19 @@ void smb2_req_init(nt_wr *w, size_t body);
  */
 uint32_t smb2_call(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth, smb2_hdr *rh,
                    uint8_t **resp, size_t *resplen);
+/* smb2_call for a pipe's request: call_deadline is the pipe's (0: the
+ * connection's call_deadline). */
+uint32_t smb2_call_at(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth,
+                      uint64_t call_deadline, smb2_hdr *rh, uint8_t **resp, size_t *resplen);
 
 /* Sends a request (CreditRequest 32) without waiting for its answer; its
- * message id out; frees w.  The connection's one caller collects the answer
- * with smb2_recv_ahead (answers to other requests sent ahead that arrive
- * first are kept).  At most SMB2_MAX_AHEAD in flight. */
-uint32_t smb2_send_ahead(smb2_conn *c, uint16_t cmd, nt_wr *w, uint64_t *msg_id);
+ * message id out; frees w.  Its caller collects the answer with
+ * smb2_recv_ahead (answers to other requests that arrive first are kept
+ * for their callers).  batched: it goes with the caller's previous one
+ * (not another round trip).  NT_ERROR_NOT_SUPPORTED (nothing sent) when
+ * the connection has no room for another request in flight. */
+uint32_t smb2_send_ahead(smb2_conn *c, uint16_t cmd, nt_wr *w, bool batched, uint64_t call_deadline,
+                         uint64_t *msg_id);
 
 /* A response that met its command's expectation. */
 typedef struct smb2_resp {
@@ -141,9 +180,11 @@ typedef struct smb2_resp {
  * smb2_resp_free.
  */
 uint32_t smb2_request(smb2_conn *c, uint16_t cmd, nt_wr *w, uint8_t *preauth, smb2_resp *r);
+/* smb2_request for a pipe's request, by its deadline. */
+uint32_t smb2_request_at(smb2_conn *c, uint16_t cmd, nt_wr *w, uint64_t call_deadline, smb2_resp *r);
 /* The answer to a request sent with smb2_send_ahead, checked as smb2_request
  * checks it. */
-uint32_t smb2_recv_ahead(smb2_conn *c, uint16_t cmd, uint64_t msg_id, smb2_resp *r);
+uint32_t smb2_recv_ahead(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_t call_deadline, smb2_resp *r);
 void smb2_resp_free(smb2_resp *r);
 
 /* The compound machinery's view of smb2_conn.c: a request's CreditCharge;
@@ -152,7 +193,10 @@ void smb2_resp_free(smb2_resp *r);
  * one message, one round trip; the answers come with smb2_recv_ahead.  Does
  * not free w. */
 uint16_t smb2_credit_charge(const smb2_conn *c);
-uint32_t smb2_send_chain(smb2_conn *c, nt_wr *w, unsigned n, uint64_t first_id);
+/* Room (mu held) for a compound of n: requests in flight and credits. */
+bool smb2_chain_room(smb2_conn *c, unsigned n);
+/* mu held (taken before the chain's credits were). */
+uint32_t smb2_send_chain_locked(smb2_conn *c, nt_wr *w, unsigned n, uint64_t first_id, uint64_t call_deadline);
 /* The next received message for receive_final: a queued element of an
  * earlier compound, or a frame from the wire (decrypted, its compound
  * elements queued, the first returned).  smb2_compound.c. */
@@ -180,8 +224,9 @@ uint32_t smb2_chain_open_transceive(smb2_pipe *p, const uint8_t *in, size_t inle
                                     size_t *got);
 
 /* Sends CLOSE (fid) / TREE_DISCONNECT / LOGOFF and ignores the outcome
- * beyond transport errors (best effort on the way out). */
-void smb2_simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid);
+ * beyond transport errors (best effort on the way out); call_deadline as
+ * for smb2_call_at. */
+void smb2_simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid, uint64_t call_deadline);
 
 /* The per-command steps of smb2_connect. */
 uint32_t smb2_negotiate(smb2_conn *c, const smb2_opts *o);

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-void smb2_simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid)
+void smb2_simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid, uint64_t call_deadline)
 {
-    if (c->dead)
+    if (smb2_dead(c))
         return;
     nt_wr w;
     smb2_req_init(&w, 24);
@@ -27,7 +27,7 @@ void smb2_simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid)
     smb2_hdr rh;
     uint8_t *m = NULL;
     size_t mlen = 0;
-    if (smb2_call(c, cmd, &w, 1, NULL, &rh, &m, &mlen) == NT_OK)
+    if (smb2_call_at(c, cmd, &w, 1, NULL, call_deadline, &rh, &m, &mlen) == NT_OK)
         free(m);
     nt_wr_free(&w);
 }
@@ -56,6 +56,10 @@ uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out
     smb2_conn *c = calloc(1, sizeof(*c));
     if (!c)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
+    static const nt_mutex mu0 = NT_MUTEX_INIT;
+    static const nt_cond cv0 = NT_COND_INIT;
+    memcpy(&c->mu, &mu0, sizeof(mu0));
+    memcpy(&c->cv, &cv0, sizeof(cv0));
     c->timeout_ms = o->timeout_ms ? o->timeout_ms : NET_DEFAULT_REQUEST_TIMEOUT_MS;
     c->call_deadline = o->deadline_ms;
     smb2_credits_init(&c->cr);
@@ -96,6 +100,7 @@ uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out
             smb2_disconnect(c);
         return st;
     }
+    c->call_deadline = 0; /* the connect's; each pipe's call has its own from now on */
     *out = c;
     return NT_OK;
 }
@@ -122,9 +127,9 @@ void smb2_disconnect(smb2_conn *c)
     if (!c)
         return;
     if (c->tree_id)
-        smb2_simple_call(c, SMB2_TREE_DISCONNECT, NULL);
+        smb2_simple_call(c, SMB2_TREE_DISCONNECT, NULL, 0);
     if (c->session_id)
-        smb2_simple_call(c, SMB2_LOGOFF, NULL);
+        smb2_simple_call(c, SMB2_LOGOFF, NULL, 0);
     smb2_abort(c);
 }
 
@@ -134,12 +139,34 @@ void smb2_set_deadline(smb2_conn *c, uint64_t deadline_ms)
         c->call_deadline = deadline_ms;
 }
 
-/* READs sent ahead and not yet answered also make it unusable for anything
- * else (smb2_pipe.c ahead_pending). */
-bool smb2_is_dead(smb2_conn *c) { return !c || c->dead || c->ahead_hi > c->ahead_lo || net_is_dead(c->net); }
+/* Dead when poisoned; the peek at the socket (a peer that closed) only
+ * while nothing is in flight, so that it neither races a receiver nor
+ * takes another call's pending answer for garbage. */
+bool smb2_is_dead(smb2_conn *c)
+{
+    if (!c)
+        return true;
+    nt_mutex_lock(&c->mu);
+    bool d = c->dead || (c->nout == 0 && !c->reading && net_is_dead(c->net));
+    nt_mutex_unlock(&c->mu);
+    return d;
+}
+
+/* The counters are written under mu by whichever caller sends. */
+static uint32_t counter(const smb2_conn *c, const uint32_t *field)
+{
+    if (!c)
+        return 0;
+    nt_mutex *mu = (nt_mutex *)&c->mu;
+    nt_mutex_lock(mu);
+    uint32_t v = *field;
+    nt_mutex_unlock(mu);
+    return v;
+}
+
 uint16_t smb2_dialect(const smb2_conn *c) { return c ? c->dialect : 0; }
 bool smb2_is_signing(const smb2_conn *c) { return c && c->signing; }
 bool smb2_is_encrypting(const smb2_conn *c) { return c && c->encrypting; }
-uint32_t smb2_round_trips(const smb2_conn *c) { return c ? c->round_trips : 0; }
-uint32_t smb2_requests(const smb2_conn *c) { return c ? c->requests : 0; }
-uint32_t smb2_last_status(const smb2_conn *c) { return c ? c->last_status : 0; }
+uint32_t smb2_round_trips(const smb2_conn *c) { return c ? counter(c, &c->round_trips) : 0; }
+uint32_t smb2_requests(const smb2_conn *c) { return c ? counter(c, &c->requests) : 0; }
+uint32_t smb2_last_status(const smb2_conn *c) { return c ? counter(c, &c->last_status) : 0; }

@@ -33,7 +33,10 @@ static void p_close(void *ctx, bool polite)
         smb2_pipe_free(ctx);
 }
 
-static const np_pipe_ops PIPE_OPS = {p_transceive, p_read, p_write, p_close, p_read_ahead};
+static void p_set_deadline(void *ctx, uint64_t deadline_ms) { smb2_pipe_set_deadline(ctx, deadline_ms); }
+static bool p_is_dead(void *ctx) { return smb2_pipe_is_dead(ctx); }
+
+static const np_pipe_ops PIPE_OPS = {p_transceive, p_read, p_write, p_close, p_read_ahead, p_set_deadline, p_is_dead};
 
 static uint32_t c_open(void *ctx, const char *name, np_pipe *out)
 {
@@ -57,6 +60,7 @@ static void c_info(const void *ctx, np_conn_info *out)
     out->encrypting = smb2_is_encrypting(ctx);
     out->round_trips = smb2_round_trips(ctx);
     out->requests = smb2_requests(ctx);
+    out->concurrent = true;
 }
 
 static void c_close(void *ctx, bool polite)

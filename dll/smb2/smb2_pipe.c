@@ -52,7 +52,7 @@ uint32_t smb2_pipe_create_now(smb2_pipe *p)
     if (!smb2_create_req(&w, p->deferred))
         return NT_ERROR_INVALID_PARAMETER;
     smb2_resp r;
-    uint32_t st = smb2_request(p->c, SMB2_CREATE, &w, NULL, &r);
+    uint32_t st = smb2_request_at(p->c, SMB2_CREATE, &w, p->deadline, &r);
     if (st == NT_OK)
         st = smb2_create_resp(p->c, &r, p->fid);
     if (st == NT_OK) {
@@ -63,7 +63,10 @@ uint32_t smb2_pipe_create_now(smb2_pipe *p)
 }
 
 /* With compounding the CREATE waits for the first transceive (and goes
- * with it, smb2_compound.c); a name that cannot be encoded fails now. */
+ * with it, smb2_compound.c); a name that cannot be encoded fails now.  While
+ * the connection's TREE_CONNECT still waits for its first pipe, that pipe
+ * is the only one (NT_ERROR_NOT_SUPPORTED for another: its caller opens
+ * further pipes once the first has carried it). */
 uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out)
 {
     *out = NULL;
@@ -77,8 +80,18 @@ uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
     }
     strcpy(p->deferred, name);
+    smb2_lock(c);
+    bool compound = c->compound, refused = c->tree_pending && c->npipes > 0;
+    if (!refused)
+        c->npipes++;
+    smb2_unlock(c);
+    if (refused) {
+        free(p->deferred);
+        free(p);
+        return NT_ERROR_NOT_SUPPORTED;
+    }
     p->c = c;
-    uint32_t st = c->compound ? NT_OK : smb2_pipe_create_now(p);
+    uint32_t st = compound ? NT_OK : smb2_pipe_create_now(p);
     if (st)
         smb2_pipe_free(p);
     else
@@ -91,8 +104,8 @@ uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out)
  * stream is out of step for any other request, and a READ still waiting at
  * the server would take the next answer.  The caller fails with
  * NT_ERROR_NETNAME_DELETED before sending anything, so an enumeration is
- * repeated on a new connection; a deletion never gets here (the connection
- * reports itself dead to the probe before it, smb2_is_dead). */
+ * repeated on a new connection; a deletion never gets here (the pipe
+ * reports itself dead to the probe before it, smb2_pipe_is_dead). */
 static bool ahead_pending(smb2_pipe *p)
 {
     if (p->ahead_pos < p->nahead || p->pend_len) {
@@ -185,7 +198,7 @@ uint32_t smb2_pipe_transceive(smb2_pipe *p, const uint8_t *in, size_t inlen, uin
     nt_wr w;
     size_t maxout = smb2_ioctl_req(&w, p, p->fid, in, inlen, cap);
     smb2_resp r;
-    uint32_t st = smb2_request(c, SMB2_IOCTL, &w, NULL, &r);
+    uint32_t st = smb2_request_at(c, SMB2_IOCTL, &w, p->deadline, &r);
     return st ? st : smb2_ioctl_resp(p, &r, p->fid, maxout, out, got);
 }
 
@@ -225,7 +238,7 @@ static uint32_t read_from_ahead(smb2_pipe *p, uint8_t *out, size_t cap, size_t *
     smb2_conn *c = p->c;
     if (!p->pend_len) {
         smb2_resp r;
-        uint32_t st = smb2_recv_ahead(c, SMB2_READ, p->ahead[p->ahead_pos++], &r);
+        uint32_t st = smb2_recv_ahead(c, SMB2_READ, p->ahead[p->ahead_pos++], p->deadline, &r);
         if (st)
             return st;
         uint32_t off = 0, len = 0;
@@ -276,7 +289,7 @@ uint32_t smb2_pipe_read(smb2_pipe *p, uint8_t *out, size_t cap, size_t *got)
     nt_wr w;
     read_req(&w, p, n);
     smb2_resp r;
-    st = smb2_request(c, SMB2_READ, &w, NULL, &r);
+    st = smb2_request_at(c, SMB2_READ, &w, p->deadline, &r);
     if (st)
         return st;
     uint32_t off = 0, len = 0;
@@ -295,11 +308,13 @@ uint32_t smb2_pipe_read_ahead(smb2_pipe *p, unsigned count, size_t each)
     p->ahead_len = (uint32_t)io_cap(each, c->max_read);
     if (count > SMB2_MAX_AHEAD)
         count = SMB2_MAX_AHEAD;
-    /* keep one credit for the next request of the call */
-    while (p->nahead < count && c->cr.balance > 1) {
+    /* as many as the credits and the room left to other callers allow */
+    while (p->nahead < count) {
         nt_wr w;
         read_req(&w, p, p->ahead_len);
-        uint32_t st = smb2_send_ahead(c, SMB2_READ, &w, &p->ahead[p->nahead]);
+        uint32_t st = smb2_send_ahead(c, SMB2_READ, &w, p->nahead > 0, p->deadline, &p->ahead[p->nahead]);
+        if (st == NT_ERROR_NOT_SUPPORTED)
+            break;
         if (st)
             return st;
         p->nahead++;
@@ -336,7 +351,7 @@ uint32_t smb2_pipe_write(smb2_pipe *p, const uint8_t *in, size_t inlen)
     if (inlen == 0)
         nt_wr_u8(&w, 0);
     smb2_resp r;
-    st = smb2_request(c, SMB2_WRITE, &w, NULL, &r);
+    st = smb2_request_at(c, SMB2_WRITE, &w, p->deadline, &r);
     if (st)
         return st;
     uint32_t count = 0;
@@ -352,15 +367,32 @@ void smb2_pipe_close(smb2_pipe *p)
     if (!p)
         return;
     if (!p->deferred && !ahead_pending(p))
-        smb2_simple_call(p->c, SMB2_CLOSE, p->fid);
+        smb2_simple_call(p->c, SMB2_CLOSE, p->fid, p->deadline);
     smb2_pipe_free(p);
 }
 
 void smb2_pipe_free(smb2_pipe *p)
 {
     if (p) {
+        smb2_lock(p->c);
+        p->c->npipes--;
+        smb2_unlock(p->c);
         free(p->pend);
         free(p->deferred);
     }
     free(p);
+}
+
+void smb2_pipe_set_deadline(smb2_pipe *p, uint64_t deadline_ms)
+{
+    if (p)
+        p->deadline = deadline_ms;
+}
+
+/* Unusable: its connection is dead, or READs it sent ahead were never
+ * answered (a server that promised more than it sent): the next request
+ * on it is refused (ahead_pending), so a deletion is not tried on it. */
+bool smb2_pipe_is_dead(smb2_pipe *p)
+{
+    return !p || p->ahead_pos < p->nahead || p->pend_len || smb2_is_dead(p->c);
 }
