@@ -7,8 +7,9 @@
  * and the pipe echoes it, so an answer handed to the wrong caller fails:
  *  - two answers in swapped order: each caller gets its own;
  *  - the same with an interim STATUS_PENDING for the one answered last;
- *  - an answer for a MessageId nobody sent (or a duplicate of one already
- *    read) between them: dropped, both calls work, the connection lives;
+ *  - a duplicate of an answer already read, or an answer for a MessageId
+ *    nobody sent, between them: dropped, both calls work, the connection
+ *    lives;
  *  - a pipe deadline (smb2_pipe_set_deadline) passing while another thread
  *    receives: NT_ERROR_SEM_TIMEOUT for that caller only, the connection
  *    lives, the late answer is dropped and later calls work;
@@ -259,11 +260,13 @@ static void swapped_answers_pending(void **state)
     two_swapped(true);
 }
 
-/* Between the two answers: one for a MessageId never sent (even rounds)
- * or a copy of one already read (odd rounds).  Dropped. */
-static void stray_answer_dropped(void **state)
+/* Between the two answers, a copy of one of them (re-signed) for a
+ * MessageId that is not outstanding: one already answered and read (a
+ * duplicate), or (unsent) one never sent.  Dropped: both calls work and
+ * the connection lives.  MS-SMB2 3.2.5.1.2: a response whose MessageId is
+ * not in OutstandingRequests is discarded. */
+static void stray_between(bool unsent)
 {
-    (void)state;
     mux_connect(2);
     for (int round = 0; round < 10; round++) {
         unsigned b = mux_hold(2);
@@ -271,15 +274,29 @@ static void stray_answer_dropped(void **state)
         start(&g_w[1], 1, 0);
         assert_true(mux_wait_for(b + 2, 0, 2000));
         uint64_t hi = g_mux.held[b].msg_id > g_mux.held[b + 1].msg_id ? g_mux.held[b].msg_id : g_mux.held[b + 1].msg_id;
-        mux_release(b + (round & 2 ? 1 : 0));
-        if (round % 2 == 0 || round < 2)
+        mux_release(b + (round & 1));
+        if (unsent)
             mux_stray(b, hi + 1000);
+        else if (round == 0) /* the bind's answer of pipe 1, read long ago */
+            mux_stray(b, g_mux.held[b].msg_id - 3);
         else
             mux_stray(b - 2, g_mux.held[b - 2].msg_id);
-        mux_release(b + (round & 2 ? 0 : 1));
+        mux_release(b + 1 - (round & 1));
         join_ok(2, 1);
     }
     mux_finish(2, true);
+}
+
+static void duplicate_answer_dropped(void **state)
+{
+    (void)state;
+    stray_between(false);
+}
+
+static void unsent_id_answer_dropped(void **state)
+{
+    (void)state;
+    stray_between(true);
 }
 
 /* Thread A (pipe deadline 200 ms) gets no answer while thread B, started
@@ -397,7 +414,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(swapped_answers, setup, teardown),
         cmocka_unit_test_setup_teardown(swapped_answers_pending, setup, teardown),
-        cmocka_unit_test_setup_teardown(stray_answer_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(duplicate_answer_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(unsent_id_answer_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(deadline_while_other_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(peer_closes_while_both_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(eight_threads_shuffled, setup, teardown),
