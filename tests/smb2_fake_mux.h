@@ -13,8 +13,9 @@
  * later in any order, with an interim STATUS_PENDING before one or a copy
  * carrying another MessageId.  Everything else (connect, the compounded
  * first transceive of each pipe, CLOSE...) goes to srv_handle_frame as
- * before, from the test's main thread.  Server threads never call cmocka:
- * a failed check is kept in g_mux.bad_line for the main thread to assert.
+ * before (a compound's answer can be held too).  The checks here never
+ * call cmocka (they may run in a client thread): a failed one is kept in
+ * g_mux.bad_line for the main thread to assert.
  */
 #ifndef TEST_SMB2_FAKE_MUX_H
 #define TEST_SMB2_FAKE_MUX_H
@@ -272,6 +273,29 @@ static void mux_wait_batch(unsigned ms)
     mux_unlock();
 }
 
+/* Anything but a single transceive: srv_handle_frame answers; a compound's
+ * answer (one frame) is held like a transceive's (first MessageId). */
+static void mux_compound_or_other(const uint8_t *req, size_t len)
+{
+    size_t start = g_srv.rxlen;
+    srv_handle_frame(&g_srv, req, len);
+    if (nt_le32(req + 20) == 0 || g_mux.hold == 0 || g_srv.rxlen - start < 4 + 64)
+        return;
+    const uint8_t *f = g_srv.rx + start;
+    size_t flen = ((size_t)f[1] << 16) | ((size_t)f[2] << 8) | f[3];
+    MUX_CHECK(flen == g_srv.rxlen - start - 4 && g_mux.nheld < MUX_MAX_HELD);
+    if (flen != g_srv.rxlen - start - 4 || g_mux.nheld >= MUX_MAX_HELD)
+        return;
+    if (g_mux.hold > 0)
+        g_mux.hold--;
+    mux_held *h = &g_mux.held[g_mux.nheld++];
+    h->msg_id = nt_le64(req + 24);
+    h->len = flen;
+    h->m = malloc(flen);
+    memcpy(h->m, f + 4, flen);
+    g_srv.rxlen = start;
+}
+
 /* ---- net.h, replaced ------------------------------------------------------------ */
 
 uint32_t net_connect(const char *host, uint16_t port, uint32_t timeout_ms, net_conn **out)
@@ -297,7 +321,7 @@ uint32_t net_send_all(net_conn *c, const void *buf, size_t len, uint32_t timeout
     else if (len >= 4 + 64 && nt_le16(b + 4 + 12) == SMB2_CANCEL_CMD)
         g_mux.cancels++; /* a server never answers a CANCEL */
     else
-        srv_handle_frame(&g_srv, b + 4, len - 4);
+        mux_compound_or_other(b + 4, len - 4);
     mux_unlock();
     return st;
 }

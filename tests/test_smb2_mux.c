@@ -14,9 +14,11 @@
  *    receives: NT_ERROR_SEM_TIMEOUT for that caller only, the connection
  *    lives, the late answer is dropped and later calls work;
  *  - the peer closing while both wait: both fail at once, connection dead;
- *  - 8 threads x 50 transceives, the answers released shuffled in batches.
- * Each pipe's first transceive (the compound TREE_CONNECT/CREATE + IOCTL)
- * is done before the threads start.  alarm() ends a test that hangs.
+ *  - 8 threads x 50 transceives, the answers released shuffled in batches;
+ *  - four pipes' first transceives (compounds) at once.
+ * Otherwise each pipe's first transceive (the compound TREE_CONNECT/CREATE
+ * + IOCTL) is done before the threads start.  alarm() ends a test that
+ * hangs.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,6 +55,7 @@ typedef struct worker {
     smb2_pipe *p;
     int calls;              /* transceives to do */
     unsigned deadline_in;   /* ms: the pipe's deadline, set before the first call (0: none) */
+    bool bind_first;        /* the first call is the pipe's first transceive (a compound) */
     int seq;                /* calls made on this pipe (they name themselves) */
     uint32_t st;            /* the first failure, else NT_OK */
     int ok, wrong;          /* answers that were this call's / another's */
@@ -80,6 +83,20 @@ static uint32_t call_once(worker *w)
     return st;
 }
 
+/* The pipe's first transceive ("bind", answered with BIND_ACK): on a
+ * compounding connection it carries the pipe's CREATE. */
+static uint32_t bind_once(worker *w)
+{
+    uint8_t out[64];
+    size_t got = 0;
+    uint32_t st = smb2_pipe_transceive(w->p, (const uint8_t *)"bind", 4, out, sizeof out, &got);
+    if (st == NT_OK && got == sizeof BIND_ACK && memcmp(out, BIND_ACK, got) == 0)
+        w->ok++;
+    else if (st == NT_OK)
+        w->wrong++;
+    return st;
+}
+
 static void *worker_main(void *arg)
 {
     worker *w = arg;
@@ -92,7 +109,7 @@ static void *worker_main(void *arg)
         smb2_pipe_set_deadline(w->p, t0 + w->deadline_in);
     }
     for (int i = 0; i < w->calls && w->st == NT_OK; i++)
-        w->st = call_once(w);
+        w->st = w->bind_first && i == 0 ? bind_once(w) : call_once(w);
     w->ms = nt_now_ms() - t0;
     mux_lock();
     w->done = true;
@@ -134,12 +151,13 @@ static bool wait_done(worker *w, unsigned ms)
     return done;
 }
 
-/* Joins n threads and checks each made `calls` calls with its own answers. */
-static void join_ok(int n, int calls)
+/* Joins threads [from, to) and checks each made `calls` calls with its own
+ * answers. */
+static void join_range(int from, int to, int calls)
 {
-    for (int i = 0; i < n; i++)
+    for (int i = from; i < to; i++)
         join(&g_w[i]);
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < to; i++) {
         if (g_w[i].st != NT_OK || g_w[i].ok != calls || g_w[i].wrong)
             print_error("pipe %d: status %u, %d right, %d wrong answers\n", i, (unsigned)g_w[i].st, g_w[i].ok,
                         g_w[i].wrong);
@@ -151,6 +169,8 @@ static void join_ok(int n, int calls)
     assert_false(smb2_is_dead(g_c));
 }
 
+static void join_ok(int n, int calls) { join_range(0, n, calls); }
+
 /* A signed 3.1.1 connection with n pipes, each bound (its compound CREATE
  * + first transceive, the first one with the TREE_CONNECT) by this thread. */
 static void mux_connect(int n)
@@ -160,8 +180,9 @@ static void mux_connect(int n)
     mux_reset();
     g_srv.dialect = SMB2_DIALECT_311;
     g_srv.password = "Password";
-    g_srv.pipe_msg[0] = BIND_ACK, g_srv.pipe_len[0] = sizeof BIND_ACK;
-    g_srv.npipe_msgs = 1;
+    for (int i = 0; i < 8; i++)
+        g_srv.pipe_msg[i] = BIND_ACK, g_srv.pipe_len[i] = sizeof BIND_ACK;
+    g_srv.npipe_msgs = 8;
     nt_creds cr = {(char *)"User", (char *)"Domain", (char *)"Password"};
     smb2_opts o = {.host = "srv", .unc_server = "srv", .timeout_ms = 3000, .compound = true};
     assert_int_equal(smb2_connect(&o, &cr, &g_c), NT_OK);
@@ -170,13 +191,10 @@ static void mux_connect(int n)
         worker *w = &g_w[i];
         memset(w, 0, sizeof *w);
         w->id = i;
-        uint8_t buf[64];
-        size_t got = 0;
         g_srv.pipe_next = 0;
         assert_int_equal(smb2_pipe_open(g_c, "srvsvc", &w->p), NT_OK);
-        assert_int_equal(smb2_pipe_transceive(w->p, (const uint8_t *)"bind", 4, buf, sizeof buf, &got), NT_OK);
-        assert_int_equal(got, sizeof BIND_ACK);
-        assert_memory_equal(buf, BIND_ACK, sizeof BIND_ACK);
+        assert_int_equal(bind_once(w), NT_OK);
+        assert_int_equal(w->ok, 1);
     }
     assert_int_equal(g_srv.compounds, n);
 }
@@ -409,6 +427,42 @@ static void eight_threads_shuffled(void **state)
     mux_finish(MAXW, true);
 }
 
+/* Four pipes' first transceives at once (pipe 0, bound first, carried the
+ * TREE_CONNECT): each is a compound CREATE + IOCTL answered in one frame;
+ * the four answers are held, then queued back to back in a shuffled order,
+ * and each pipe echoes 3 more calls.  One caller's compound answer may
+ * still sit half-read in the connection's queue when another has all of
+ * its own: that is not "more responses than requests". */
+static void first_transceives_at_once(void **state)
+{
+    (void)state;
+    enum { N = 4 };
+    unsigned seed = 7;
+    mux_connect(1);
+    for (int round = 0; round < 100; round++) {
+        for (int i = 1; i <= N; i++) {
+            memset(&g_w[i], 0, sizeof g_w[i]);
+            g_w[i].id = i;
+            g_w[i].bind_first = true;
+            assert_int_equal(smb2_pipe_open(g_c, "srvsvc", &g_w[i].p), NT_OK);
+        }
+        mux_lock();
+        g_srv.pipe_next = 0;
+        mux_unlock();
+        unsigned b = mux_hold(N);
+        for (int i = 1; i <= N; i++)
+            start(&g_w[i], 4, 0);
+        assert_true(mux_wait_for(b + N, 0, 2000));
+        assert_int_equal(mux_release_shuffled(&seed, false), N);
+        join_range(1, N + 1, 4);
+        for (int i = 1; i <= N; i++) {
+            smb2_pipe_close(g_w[i].p);
+            g_w[i].p = NULL;
+        }
+    }
+    mux_finish(1, true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -419,6 +473,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(deadline_while_other_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(peer_closes_while_both_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(eight_threads_shuffled, setup, teardown),
+        cmocka_unit_test_setup_teardown(first_transceives_at_once, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
