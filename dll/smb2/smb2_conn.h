@@ -2,8 +2,9 @@
  * The SMB2 connection as the per-command files share it (not part of the
  * layer's contract; tests use smb2.h and smb2_int.h):
  *   smb2_conn.c       framing, signing/encryption of each message, credits,
- *                     interim responses, requests sent ahead, the
- *                     expected-response table
+ *                     requests sent ahead, the expected-response table
+ *   smb2_recv.c       receiving: checks, interim responses, the
+ *                     leader/follower receive of several callers
  *   smb2_connect.c    connect/disconnect, one-way calls, the accessors
  *   smb2_negotiate.c  NEGOTIATE
  *   smb2_session.c    SESSION_SETUP through the auth interface (auth.h)
@@ -127,6 +128,16 @@ struct smb2_pipe {
  * wakes every waiter; returns st.  smb2_poison takes mu, poison_locked
  * (smb2_conn.c) expects it held. */
 uint32_t smb2_poison(smb2_conn *c, uint32_t st);
+/* The shared pieces of smb2_conn.c (sending) and smb2_recv.c (receiving),
+ * all with mu held but smb2_time_left/smb2_recv_frame: poison; the kept key
+ * object of one of the session's keys (NULL: the one-shot path); the
+ * milliseconds left before deadline (false when none); the final response
+ * to (cmd, msg_id) of a request sent, within deadline. */
+uint32_t smb2_poison_locked(smb2_conn *c, uint32_t st);
+nt_aes_key *smb2_key_of(smb2_conn *c, nt_aes_key **slot, const uint8_t key[16], bool aes);
+bool smb2_time_left(uint64_t deadline, uint32_t *ms);
+uint32_t smb2_receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, uint64_t t0, uint64_t deadline,
+                            smb2_hdr *rh, uint8_t **resp, size_t *resplen);
 /* mu, for the compound sender (smb2_compound.c), which takes credits and
  * sends under it. */
 void smb2_lock(smb2_conn *c);

@@ -1,0 +1,259 @@
+/* The SMB2 connection's receive side (smb2_conn.h): frames off the wire,
+ * the transform undone, each response checked (message id, encryption,
+ * signature), and the leader/follower receive of several callers at once:
+ * the set of outstanding MessageIds and the stash of answers kept for the
+ * callers that have not asked yet. */
+#include "smb2_conn.h"
+
+#include "../crypto/crypto.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool out_has(const smb2_conn *c, uint64_t id)
+{
+    for (unsigned i = 0; i < c->nout; i++)
+        if (c->out[i] == id)
+            return true;
+    return false;
+}
+
+/* id is no longer awaited (answered, or its caller gave up): responses to it
+ * kept or still to come are dropped. */
+static void out_forget(smb2_conn *c, uint64_t id)
+{
+    for (unsigned i = 0; i < c->nout; i++)
+        if (c->out[i] == id) {
+            c->out[i] = c->out[--c->nout];
+            break;
+        }
+    for (unsigned i = 0; i < c->nstash;)
+        if (c->stash[i].msg_id == id) {
+            free(c->stash[i].m);
+            memmove(&c->stash[i], &c->stash[i + 1], (c->nstash - i - 1) * sizeof(c->stash[0]));
+            c->nstash--;
+        } else {
+            i++;
+        }
+}
+
+uint32_t smb2_recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen, uint64_t deadline)
+{
+    uint8_t h[4];
+    uint32_t ms = 0;
+    *out = NULL;
+    *outlen = 0;
+    if (!smb2_time_left(deadline, &ms))
+        return NT_ERROR_SEM_TIMEOUT;
+    uint32_t st = net_recv_all(c->net, h, 4, ms);
+    if (st)
+        return st;
+    size_t len = ((size_t)h[1] << 16) | ((size_t)h[2] << 8) | h[3];
+    if (h[0] != 0 || len < SMB2_HDR_LEN || len > SMB2_MAX_MSG)
+        return NT_ERROR_UNEXP_NET_ERR;
+    uint8_t *b = malloc(len);
+    if (!b)
+        return NT_ERROR_NOT_ENOUGH_MEMORY;
+    st = smb2_time_left(deadline, &ms) ? net_recv_all(c->net, b, len, ms) : NT_ERROR_SEM_TIMEOUT;
+    if (st) {
+        free(b);
+        return st;
+    }
+    *out = b;
+    *outlen = len;
+    return NT_OK;
+}
+
+/* Statuses a server may send unsigned on a signed session: the session is
+ * gone (it no longer has the key), or an interim response. They carry no
+ * data and only ever fail the call. */
+static bool unsigned_ok(uint32_t status)
+{
+    return status == STATUS_PENDING || status == STATUS_USER_SESSION_DELETED ||
+           status == STATUS_NETWORK_SESSION_EXPIRED;
+}
+
+/* Decrypts a transform message in place of *m (its own keys or none). */
+uint32_t smb2_unwrap(smb2_conn *c, uint16_t cmd, uint8_t **m, size_t *mlen)
+{
+    uint8_t *plain = NULL;
+    size_t plen = 0;
+    uint32_t st = c->have_keys ? smb2_decrypt_k(c->cipher, c->keys.dec, smb2_key_of(c, &c->kdec, c->keys.dec, true),
+                                                c->session_id, *m, *mlen, &plain, &plen)
+                               : NT_ERROR_UNEXP_NET_ERR;
+    free(*m);
+    *m = plain;
+    *mlen = plen;
+    if (st)
+        nt_trace("smb2: %s: response does not decrypt", smb2_cmd_name(cmd));
+    return st;
+}
+
+/* Checks one received message m for the request (cmd, msg_id): header,
+ * encryption when the session encrypts, the signature when signed (and a
+ * signature when the session signs, except unsigned_ok statuses).
+ * NT_OK or NT_ERROR_UNEXP_NET_ERR; m is the caller's either way. */
+static uint32_t check_message(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, bool was_enc, uint8_t *m,
+                              size_t mlen, smb2_hdr *rh)
+{
+    uint32_t st = smb2_hdr_parse(m, mlen, rh);
+    if (st || rh->msg_id != msg_id || rh->command != cmd) {
+        nt_trace("smb2: %s: malformed or unexpected response", smb2_cmd_name(cmd));
+        return NT_ERROR_UNEXP_NET_ERR;
+    }
+    smb2_credits_grant(&c->cr, rh->credits);
+    if (enc && !was_enc) {
+        nt_trace("smb2: %s: unencrypted response on an encrypted session", smb2_cmd_name(cmd));
+        return NT_ERROR_UNEXP_NET_ERR;
+    }
+    if (was_enc || c->in_setup)
+        return NT_OK;
+    if (rh->flags & SMB2_FLAGS_SIGNED) {
+        nt_aes_key *k = smb2_key_of(c, &c->ksign, c->keys.sign, c->sign_alg != SMB2_SIGN_HMAC_SHA256);
+        if (c->have_keys && !smb2_verify_mut_k(c->sign_alg, c->keys.sign, k, m, mlen)) {
+            nt_trace("smb2: %s: bad response signature", smb2_cmd_name(cmd));
+            return NT_ERROR_UNEXP_NET_ERR;
+        }
+    } else if (c->signing && !unsigned_ok(rh->status)) {
+        nt_trace("smb2: %s: unsigned response on a signed session", smb2_cmd_name(cmd));
+        return NT_ERROR_UNEXP_NET_ERR;
+    }
+    return NT_OK;
+}
+
+/* A response kept for its caller (the first, in arrival order: an interim
+ * one before the final one). */
+static bool stash_take(smb2_conn *c, uint64_t msg_id, uint8_t **m, size_t *mlen, bool *was_enc)
+{
+    for (unsigned i = 0; i < c->nstash; i++)
+        if (c->stash[i].msg_id == msg_id) {
+            *m = c->stash[i].m;
+            *mlen = c->stash[i].len;
+            *was_enc = c->stash[i].was_enc;
+            memmove(&c->stash[i], &c->stash[i + 1], (c->nstash - i - 1) * sizeof(c->stash[0]));
+            c->nstash--;
+            return true;
+        }
+    return false;
+}
+
+/* Stale responses one call discards before it calls the stream broken. */
+#define SMB2_MAX_STALE 64
+
+/* What a received message m is to the receiver awaiting msg_id: 0 its own
+ * (or malformed: its checks reject it), 1 another caller's (kept: their
+ * responses, interim ones included, are checked by them), 2 stale (for no
+ * outstanding request: duplicated or late, or its caller gave up; MS-SMB2
+ * 3.2.5.1.2 discards it), 3 an answer to a message id never sent (the
+ * stream is broken). */
+static int classify(const smb2_conn *c, uint64_t msg_id, const uint8_t *m, size_t mlen)
+{
+    if (mlen < SMB2_HDR_LEN || nt_le32(m) != 0x424D53FEu)
+        return 0;
+    uint64_t id = nt_le64(m + 24);
+    if (id == msg_id)
+        return 0;
+    if (id >= c->cr.next_msg_id)
+        return 3;
+    return out_has(c, id) ? 1 : 2;
+}
+
+/* Receives one frame as the reader (mu released meanwhile, the other
+ * callers woken after) and sorts it; NT_OK with *m when it is the caller's. */
+static uint32_t receive_one(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_t t0, uint64_t deadline,
+                            unsigned *stale, uint8_t **m, size_t *mlen, bool *was_enc)
+{
+    c->reading = true;
+    nt_mutex_unlock(&c->mu);
+    uint32_t st = smb2_next_message(c, cmd, deadline, m, mlen, was_enc);
+    nt_mutex_lock(&c->mu);
+    c->reading = false;
+    nt_cond_broadcast(&c->cv);
+    if (st) {
+        nt_trace("smb2: %s receive failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
+                 (unsigned)(nt_now_ms() - t0));
+        return smb2_poison_locked(c, st);
+    }
+    int kind = classify(c, msg_id, *m, *mlen);
+    if (kind == 0)
+        return NT_OK;
+    if (kind == 1 && c->nstash < SMB2_MAX_STASH) {
+        c->stash[c->nstash].msg_id = nt_le64(*m + 24);
+        c->stash[c->nstash].m = *m;
+        c->stash[c->nstash].len = *mlen;
+        c->stash[c->nstash].was_enc = *was_enc;
+        c->nstash++;
+    } else {
+        free(*m);
+        if (kind == 2)
+            nt_trace("smb2: %s: dropped a response to no outstanding request", smb2_cmd_name(cmd));
+        else
+            nt_trace("smb2: %s: a response to a request never sent, or too many kept", smb2_cmd_name(cmd));
+        if (kind != 2 || ++*stale > SMB2_MAX_STALE)
+            return smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR);
+    }
+    *m = NULL;
+    return NT_ERROR_MORE_DATA; /* not ours: go on */
+}
+
+/* The next message for msg_id (mu held): kept for it, else received as the
+ * reader when nobody else is receiving, else the wait for the reader until
+ * our deadline.  A waiter that gives up leaves the connection as it is
+ * (its late response will be stale); a reader that times out has the
+ * stream out of step and poisons it. */
+static uint32_t next_for(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_t t0, uint64_t deadline,
+                         unsigned *stale, uint8_t **m, size_t *mlen, bool *was_enc)
+{
+    for (;;) {
+        if (stash_take(c, msg_id, m, mlen, was_enc))
+            return NT_OK;
+        if (c->dead)
+            return c->dead_st;
+        if (c->reading) {
+            if (!nt_cond_wait(&c->cv, &c->mu, deadline)) {
+                nt_trace("smb2: %s: deadline passed while another call receives (%u ms)", smb2_cmd_name(cmd),
+                         (unsigned)(nt_now_ms() - t0));
+                out_forget(c, msg_id);
+                return NT_ERROR_SEM_TIMEOUT;
+            }
+            continue;
+        }
+        uint32_t st = receive_one(c, cmd, msg_id, t0, deadline, stale, m, mlen, was_enc);
+        if (st != NT_ERROR_MORE_DATA)
+            return st;
+    }
+}
+
+/* Receives until the final response to (cmd, msg_id), mu held: interim
+ * STATUS_PENDING responses are dropped, and so are responses to requests no
+ * longer outstanding (at most SMB2_MAX_STALE), all within deadline. */
+uint32_t smb2_receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, uint64_t t0, uint64_t deadline,
+                              smb2_hdr *rh, uint8_t **resp, size_t *resplen)
+{
+    unsigned stale = 0;
+    for (;;) {
+        uint8_t *m = NULL;
+        size_t mlen = 0;
+        bool was_enc = false;
+        uint32_t st = next_for(c, cmd, msg_id, t0, deadline, &stale, &m, &mlen, &was_enc);
+        if (st)
+            return st;
+        st = check_message(c, cmd, msg_id, enc, was_enc, m, mlen, rh);
+        if (st) {
+            free(m);
+            return smb2_poison_locked(c, st);
+        }
+        if (rh->status == STATUS_PENDING && (rh->flags & SMB2_FLAGS_ASYNC_COMMAND)) {
+            free(m); /* interim: the final response follows */
+            continue;
+        }
+        out_forget(c, msg_id);
+        nt_trace("smb2: %s status=0x%08x %u ms", smb2_cmd_name(cmd), (unsigned)rh->status,
+                 (unsigned)(nt_now_ms() - t0));
+        if (rh->status != STATUS_SUCCESS)
+            c->last_status = rh->status;
+        *resp = m;
+        *resplen = mlen;
+        return NT_OK;
+    }
+}
