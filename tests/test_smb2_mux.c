@@ -34,20 +34,6 @@
 
 #include "smb2_fake_mux.h"
 
-/* The per-pipe deadline (dll/smb2/smb2.h once the connection multiplexes);
- * until the core has it this weak stand-in links, and the deadline test
- * is skipped. */
-#ifndef SMB2_HAVE_PIPE_DEADLINE
-void smb2_pipe_set_deadline(smb2_pipe *p, uint64_t deadline_ms);
-static bool g_deadline_stub;
-__attribute__((weak)) void smb2_pipe_set_deadline(smb2_pipe *p, uint64_t d)
-{
-    (void)p;
-    (void)d;
-    g_deadline_stub = true;
-}
-#endif
-
 #define MAXW 8
 
 typedef struct worker {
@@ -330,12 +316,6 @@ static void deadline_while_other_reads(void **state)
 {
     (void)state;
     mux_connect(2);
-    smb2_pipe_set_deadline(g_w[0].p, 0);
-    if (g_deadline_stub) {
-        mux_finish(2, true);
-        print_message("smb2_pipe_set_deadline is not in the core yet\n");
-        skip();
-    }
     worker *a = &g_w[0], *bw = &g_w[1];
     unsigned b = mux_hold(2);
     start(bw, 1, 0);
