@@ -465,6 +465,10 @@ struct net_conn {
     int unused;
 };
 
+/* A test that brings its own net_* (tests/smb2_fake_mux.h: the same server
+ * for several client threads) defines SMB2_FAKE_OWN_NET first. */
+#ifndef SMB2_FAKE_OWN_NET
+
 static void sleep_ms(unsigned ms)
 {
     struct timespec ts = {ms / 1000u, (long)(ms % 1000u) * 1000000L};
@@ -525,5 +529,7 @@ uint32_t net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms)
 
 bool net_is_dead(net_conn *c) { return c == NULL; }
 void net_close(net_conn *c) { free(c); }
+
+#endif /* SMB2_FAKE_OWN_NET */
 
 #endif

@@ -1,0 +1,459 @@
+/*
+ * One SMB2 connection, several threads: each thread transceives on its own
+ * pipe (smb2_pipe_open on the same smb2_conn) of one signed 3.1.1
+ * connection, against the scripted server made safe for threads
+ * (tests/smb2_fake_mux.h), which holds the pipe's answers and releases
+ * them in the order a test says.  Every request names its pipe and call
+ * and the pipe echoes it, so an answer handed to the wrong caller fails:
+ *  - two answers in swapped order: each caller gets its own;
+ *  - the same with an interim STATUS_PENDING for the one answered last;
+ *  - a duplicate of an answer already read, or an answer for a MessageId
+ *    nobody sent, between them: dropped, both calls work, the connection
+ *    lives;
+ *  - a pipe deadline (smb2_pipe_set_deadline) passing while another thread
+ *    receives: NT_ERROR_SEM_TIMEOUT for that caller only, the connection
+ *    lives, the late answer is dropped and later calls work;
+ *  - the peer closing while both wait: both fail at once, connection dead;
+ *  - 8 threads x 50 transceives, the answers released shuffled in batches;
+ *  - four pipes' first transceives (compounds) at once.
+ * Otherwise each pipe's first transceive (the compound TREE_CONNECT/CREATE
+ * + IOCTL) is done before the threads start.  alarm() ends a test that
+ * hangs.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "smb2_fake_mux.h"
+
+#define MAXW 8
+
+typedef struct worker {
+    int id;
+    smb2_pipe *p;
+    int calls;              /* transceives to do */
+    unsigned deadline_in;   /* ms: the pipe's deadline, set before the first call (0: none) */
+    bool bind_first;        /* the first call is the pipe's first transceive (a compound) */
+    int seq;                /* calls made on this pipe (they name themselves) */
+    uint32_t st;            /* the first failure, else NT_OK */
+    int ok, wrong;          /* answers that were this call's / another's */
+    uint64_t ms;            /* how long the thread ran */
+    bool done, running;
+    pthread_t t;
+} worker;
+
+static worker g_w[MAXW];
+static smb2_conn *g_c;
+static const uint8_t BIND_ACK[] = "a bind ack from the pipe";
+
+/* One transceive: "pipe <id> call <seq>" in, "ok:" and the same out. */
+static uint32_t call_once(worker *w)
+{
+    char in[48];
+    uint8_t out[96];
+    size_t got = 0;
+    int len = snprintf(in, sizeof in, "pipe %d call %d", w->id, w->seq++);
+    uint32_t st = smb2_pipe_transceive(w->p, (const uint8_t *)in, (size_t)len, out, sizeof out, &got);
+    if (st == NT_OK && got == (size_t)len + 3 && memcmp(out, "ok:", 3) == 0 && memcmp(out + 3, in, len) == 0)
+        w->ok++;
+    else if (st == NT_OK)
+        w->wrong++;
+    return st;
+}
+
+/* The pipe's first transceive ("bind", answered with BIND_ACK): on a
+ * compounding connection it carries the pipe's CREATE. */
+static uint32_t bind_once(worker *w)
+{
+    uint8_t out[64];
+    size_t got = 0;
+    uint32_t st = smb2_pipe_transceive(w->p, (const uint8_t *)"bind", 4, out, sizeof out, &got);
+    if (st == NT_OK && got == sizeof BIND_ACK && memcmp(out, BIND_ACK, got) == 0)
+        w->ok++;
+    else if (st == NT_OK)
+        w->wrong++;
+    return st;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    uint64_t t0 = nt_now_ms();
+    if (w->deadline_in) {
+        mux_lock();
+        g_mux.watched = pthread_self();
+        g_mux.watching = true;
+        mux_unlock();
+        smb2_pipe_set_deadline(w->p, t0 + w->deadline_in);
+    }
+    for (int i = 0; i < w->calls && w->st == NT_OK; i++)
+        w->st = w->bind_first && i == 0 ? bind_once(w) : call_once(w);
+    w->ms = nt_now_ms() - t0;
+    mux_lock();
+    w->done = true;
+    g_mux.active--;
+    mux_unlock();
+    return NULL;
+}
+
+static void start(worker *w, int calls, unsigned deadline_in)
+{
+    w->calls = calls;
+    w->deadline_in = deadline_in;
+    w->st = NT_OK;
+    w->ok = w->wrong = 0;
+    w->done = false;
+    mux_lock();
+    g_mux.active++;
+    mux_unlock();
+    w->running = true;
+    assert_int_equal(pthread_create(&w->t, NULL, worker_main, w), 0);
+}
+
+static void join(worker *w)
+{
+    assert_true(w->running);
+    pthread_join(w->t, NULL);
+    w->running = false;
+}
+
+/* Waits (at most ms) until w's thread is done. */
+static bool wait_done(worker *w, unsigned ms)
+{
+    struct timespec until = mux_in(ms);
+    mux_lock();
+    while (!w->done && mux_wait_until(&until))
+        ;
+    bool done = w->done;
+    mux_unlock();
+    return done;
+}
+
+/* Joins threads [from, to) and checks each made `calls` calls with its own
+ * answers. */
+static void join_range(int from, int to, int calls)
+{
+    for (int i = from; i < to; i++)
+        join(&g_w[i]);
+    for (int i = from; i < to; i++) {
+        if (g_w[i].st != NT_OK || g_w[i].ok != calls || g_w[i].wrong)
+            print_error("pipe %d: status %u, %d right, %d wrong answers\n", i, (unsigned)g_w[i].st, g_w[i].ok,
+                        g_w[i].wrong);
+        assert_int_equal(g_w[i].st, NT_OK);
+        assert_int_equal(g_w[i].wrong, 0);
+        assert_int_equal(g_w[i].ok, calls);
+    }
+    assert_int_equal(g_mux.bad_line, 0);
+    assert_false(smb2_is_dead(g_c));
+}
+
+static void join_ok(int n, int calls) { join_range(0, n, calls); }
+
+/* A signed 3.1.1 connection with n pipes, each bound (its compound CREATE
+ * + first transceive, the first one with the TREE_CONNECT) by this thread. */
+static void mux_connect(int n)
+{
+    free(g_srv.rx);
+    memset(&g_srv, 0, sizeof g_srv);
+    mux_reset();
+    g_srv.dialect = SMB2_DIALECT_311;
+    g_srv.password = "Password";
+    for (int i = 0; i < 8; i++)
+        g_srv.pipe_msg[i] = BIND_ACK, g_srv.pipe_len[i] = sizeof BIND_ACK;
+    g_srv.npipe_msgs = 8;
+    nt_creds cr = {(char *)"User", (char *)"Domain", (char *)"Password"};
+    smb2_opts o = {.host = "srv", .unc_server = "srv", .timeout_ms = 3000, .compound = true};
+    assert_int_equal(smb2_connect(&o, &cr, &g_c), NT_OK);
+    assert_true(smb2_is_signing(g_c));
+    for (int i = 0; i < n; i++) {
+        worker *w = &g_w[i];
+        memset(w, 0, sizeof *w);
+        w->id = i;
+        g_srv.pipe_next = 0;
+        assert_int_equal(smb2_pipe_open(g_c, "srvsvc", &w->p), NT_OK);
+        assert_int_equal(bind_once(w), NT_OK);
+        assert_int_equal(w->ok, 1);
+    }
+    assert_int_equal(g_srv.compounds, n);
+}
+
+/* Closes the n pipes and the connection: politely, or (dead) silently. */
+static void mux_finish(int n, bool polite)
+{
+    mux_hold(0);
+    for (int i = 0; i < n; i++) {
+        if (polite)
+            smb2_pipe_close(g_w[i].p);
+        else
+            smb2_pipe_free(g_w[i].p);
+        g_w[i].p = NULL;
+    }
+    if (polite)
+        smb2_disconnect(g_c);
+    else
+        smb2_abort(g_c);
+    g_c = NULL;
+    assert_int_equal(g_mux.bad_line, 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    alarm(30); /* a hung test ends the program (a failure to run_all.sh) */
+    return 0;
+}
+
+/* Wakes and joins threads a failed test left behind, then forgets it all. */
+static int teardown(void **state)
+{
+    (void)state;
+    mux_close();
+    for (int i = 0; i < MAXW; i++)
+        if (g_w[i].running)
+            join(&g_w[i]);
+    memset(g_w, 0, sizeof g_w);
+    mux_reset();
+    free(g_srv.rx);
+    memset(&g_srv, 0, sizeof g_srv);
+    g_c = NULL;
+    alarm(0);
+    return 0;
+}
+
+/* ---- tests ------------------------------------------------------------------------- */
+
+/* Two callers, the answers in the reverse order of the requests: each gets
+ * its own.  With pending: an interim STATUS_PENDING first for the one
+ * answered last. */
+static void two_swapped(bool pending)
+{
+    mux_connect(2);
+    for (int round = 0; round < 10; round++) {
+        unsigned b = mux_hold(2);
+        start(&g_w[0], 1, 0);
+        start(&g_w[1], 1, 0);
+        assert_true(mux_wait_for(b + 2, 0, 2000));
+        if (pending)
+            mux_pending(b);
+        mux_release(b + 1);
+        if (round % 2)
+            usleep(20000); /* the first answer read before the last comes, or both together */
+        mux_release(b);
+        join_ok(2, 1);
+    }
+    mux_finish(2, true);
+}
+
+static void swapped_answers(void **state)
+{
+    (void)state;
+    two_swapped(false);
+}
+
+static void swapped_answers_pending(void **state)
+{
+    (void)state;
+    two_swapped(true);
+}
+
+/* Between the two answers, a copy of one of them (re-signed) for a
+ * MessageId that is not outstanding: one already answered and read (a
+ * duplicate), or (unsent) one never sent.  Dropped: both calls work and
+ * the connection lives.  MS-SMB2 3.2.5.1.2: a response whose MessageId is
+ * not in OutstandingRequests is discarded. */
+static void stray_between(bool unsent)
+{
+    mux_connect(2);
+    for (int round = 0; round < 10; round++) {
+        unsigned b = mux_hold(2);
+        start(&g_w[0], 1, 0);
+        start(&g_w[1], 1, 0);
+        assert_true(mux_wait_for(b + 2, 0, 2000));
+        uint64_t hi = g_mux.held[b].msg_id > g_mux.held[b + 1].msg_id ? g_mux.held[b].msg_id : g_mux.held[b + 1].msg_id;
+        mux_release(b + (round & 1));
+        if (unsent)
+            mux_stray(b, hi + 1000);
+        else if (round == 0) /* the bind's answer of pipe 1, read long ago */
+            mux_stray(b, g_mux.held[b].msg_id - 3);
+        else
+            mux_stray(b - 2, g_mux.held[b - 2].msg_id);
+        mux_release(b + 1 - (round & 1));
+        join_ok(2, 1);
+    }
+    mux_finish(2, true);
+}
+
+static void duplicate_answer_dropped(void **state)
+{
+    (void)state;
+    stray_between(false);
+}
+
+static void unsent_id_answer_dropped(void **state)
+{
+    (void)state;
+    stray_between(true);
+}
+
+/* Thread A (pipe deadline 200 ms) gets no answer while thread B, started
+ * first, is the one blocked in net_recv_all waiting for its own (held).
+ * A gives up at its deadline with NT_ERROR_SEM_TIMEOUT, the connection
+ * lives, B then gets its answer, A's late answer is dropped, both pipes
+ * work.  Which thread receives is the core's business: B is seen blocked
+ * in the fake net_recv_all before A starts, so B should be the receiver;
+ * if A nevertheless timed out inside net_recv_all itself (by contract that
+ * kills the connection), only the weaker property is asserted: A times out
+ * and B gets its own answer or an error, never another's. */
+static void deadline_while_other_reads(void **state)
+{
+    (void)state;
+    mux_connect(2);
+    worker *a = &g_w[0], *bw = &g_w[1];
+    unsigned b = mux_hold(2);
+    start(bw, 1, 0);
+    assert_true(mux_wait_for(b + 1, 1, 2000)); /* B's request held, B receiving */
+    start(a, 1, 200);
+    assert_true(mux_wait_for(b + 2, 0, 2000));
+    assert_true(wait_done(a, 1500)); /* A gave up at its deadline */
+    join(a);
+    assert_int_equal(a->st, NT_ERROR_SEM_TIMEOUT);
+    assert_in_range(a->ms, 150, 1200);
+    mux_lock();
+    bool a_received = g_mux.watched_timeouts > 0, b_done = bw->done;
+    g_mux.watching = false;
+    mux_unlock();
+    assert_false(b_done); /* B still waits for its answer */
+    mux_release(b);
+    join(bw);
+    assert_int_equal(bw->wrong, 0);
+    if (a_received) {
+        print_message("A timed out as the receiving thread: weaker checks\n");
+        assert_true(bw->st == NT_OK || smb2_is_dead(g_c));
+        mux_finish(2, !smb2_is_dead(g_c));
+        return;
+    }
+    assert_int_equal(bw->st, NT_OK);
+    assert_int_equal(bw->ok, 1);
+    assert_false(smb2_is_dead(g_c));
+    mux_release(b + 1); /* A's late answer */
+    smb2_pipe_set_deadline(a->p, 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(call_once(&g_w[i]), NT_OK);
+        assert_int_equal(call_once(&g_w[1 - i]), NT_OK);
+    }
+    assert_int_equal(a->wrong + bw->wrong, 0);
+    assert_false(smb2_is_dead(g_c));
+    mux_finish(2, true);
+}
+
+/* The peer closes while both callers wait: both fail at once (well before
+ * the 3 s request timeout) and the connection is dead. */
+static void peer_closes_while_both_wait(void **state)
+{
+    (void)state;
+    mux_connect(2);
+    unsigned b = mux_hold(2);
+    start(&g_w[0], 1, 0);
+    start(&g_w[1], 1, 0);
+    assert_true(mux_wait_for(b + 2, 1, 2000));
+    usleep(20000);
+    mux_close();
+    for (int i = 0; i < 2; i++) {
+        join(&g_w[i]);
+        print_message("pipe %d: status %u after %u ms\n", i, (unsigned)g_w[i].st, (unsigned)g_w[i].ms);
+        assert_int_not_equal(g_w[i].st, NT_OK);
+        assert_true(g_w[i].ms < 2000);
+        assert_int_equal(g_w[i].wrong, 0);
+    }
+    assert_true(smb2_is_dead(g_c));
+    mux_finish(2, false);
+}
+
+/* 8 threads x 50 transceives, the answers released in batches (when every
+ * running thread has one waiting, or after 50 ms) in a shuffled order,
+ * every third batch with an interim STATUS_PENDING first. */
+static void eight_threads_shuffled(void **state)
+{
+    (void)state;
+    enum { CALLS = 50 };
+    mux_connect(MAXW);
+    mux_hold(-1);
+    for (int i = 0; i < MAXW; i++)
+        start(&g_w[i], CALLS, 0);
+    unsigned seed = 20240611, batches = 0, released = 0;
+    for (;;) {
+        mux_wait_batch(50);
+        mux_lock();
+        int active = g_mux.active;
+        mux_unlock();
+        released += mux_release_shuffled(&seed, batches % 3 == 2);
+        batches++;
+        if (active == 0)
+            break;
+        assert_true(batches < 20000);
+    }
+    join_ok(MAXW, CALLS);
+    assert_int_equal(released, MAXW * CALLS);
+    assert_int_equal(g_mux.echoes, MAXW * CALLS);
+    print_message("%u answers in %u batches\n", released, batches);
+    mux_finish(MAXW, true);
+}
+
+/* Four pipes' first transceives at once (pipe 0, bound first, carried the
+ * TREE_CONNECT): each is a compound CREATE + IOCTL answered in one frame;
+ * the four answers are held, then queued back to back in a shuffled order,
+ * and each pipe echoes 3 more calls.  One caller's compound answer may
+ * still sit half-read in the connection's queue when another has all of
+ * its own: that is not "more responses than requests". */
+static void first_transceives_at_once(void **state)
+{
+    (void)state;
+    enum { N = 4 };
+    unsigned seed = 7;
+    mux_connect(1);
+    for (int round = 0; round < 100; round++) {
+        for (int i = 1; i <= N; i++) {
+            memset(&g_w[i], 0, sizeof g_w[i]);
+            g_w[i].id = i;
+            g_w[i].bind_first = true;
+            assert_int_equal(smb2_pipe_open(g_c, "srvsvc", &g_w[i].p), NT_OK);
+        }
+        mux_lock();
+        g_srv.pipe_next = 0;
+        mux_unlock();
+        unsigned b = mux_hold(N);
+        for (int i = 1; i <= N; i++)
+            start(&g_w[i], 4, 0);
+        assert_true(mux_wait_for(b + N, 0, 2000));
+        assert_int_equal(mux_release_shuffled(&seed, false), N);
+        join_range(1, N + 1, 4);
+        for (int i = 1; i <= N; i++) {
+            smb2_pipe_close(g_w[i].p);
+            g_w[i].p = NULL;
+        }
+    }
+    mux_finish(1, true);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(swapped_answers, setup, teardown),
+        cmocka_unit_test_setup_teardown(swapped_answers_pending, setup, teardown),
+        cmocka_unit_test_setup_teardown(duplicate_answer_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(unsent_id_answer_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(deadline_while_other_reads, setup, teardown),
+        cmocka_unit_test_setup_teardown(peer_closes_while_both_wait, setup, teardown),
+        cmocka_unit_test_setup_teardown(eight_threads_shuffled, setup, teardown),
+        cmocka_unit_test_setup_teardown(first_transceives_at_once, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
