@@ -14,8 +14,9 @@
 # at up to 100 sessions), BENCH_N_WARM_BIG (20, above 100), BENCH_RPC_K (200
 # commands in one rpcclient run; BENCH_RPC_K_BIG 20 above 100 sessions),
 # BENCH_THREADS ("1 2 4 8"), BENCH_N_THREAD (200 calls per thread),
-# BENCH_IPS (three server addresses), BENCH_POOLS ("1 4": NETAPI32_MAX_CONNECTIONS
-# of the thread runs), BENCH_N_FLOOR (2000 round trips of bench/floor.c), BENCH_N_CPU (2000 warm calls
+# BENCH_IPS (three server addresses), BENCH_POOLS ("1:1 1:4 4:1": the thread
+# tables' NETAPI32_MAX_CONNECTIONS:NETAPI32_MAX_CALLS; "C" alone is C:4, the
+# default calls per connection), BENCH_N_FLOOR (2000 round trips of bench/floor.c), BENCH_N_CPU (2000 warm calls
 # measured for CPU per call), BENCH_N_COLD (5 cold calls, a fresh process
 # each, of the DLL and of the native core; impacket: BENCH_N_COLD_IMP, 3),
 # BENCH_REPEAT (3: alternating DLL/native runs of BENCH_N_CPU warm calls, and
@@ -28,7 +29,7 @@ RPC_K=${BENCH_RPC_K:-200}
 RPC_K_BIG=${BENCH_RPC_K_BIG:-20}
 THREADS=${BENCH_THREADS:-1 2 4 8}
 N_THREAD=${BENCH_N_THREAD:-200}
-POOLS=${BENCH_POOLS:-1 4}
+POOLS=${BENCH_POOLS:-1:1 1:4 4:1}
 N_FLOOR=${BENCH_N_FLOOR:-2000}
 N_CPU=${BENCH_N_CPU:-2000}
 N_COLD=${BENCH_N_COLD:-5}
@@ -374,8 +375,9 @@ p4_floor() {
     say "   DLL/Wine - native = $(ms "$(awk -v a="$m_dll" -v b="$m_nat" 'BEGIN{print a-b}')") vs floor gap $(ms "$(awk -v a="$fb" -v b="$fn" 'BEGIN{print a-b}')"): the socket path is $(awk -v a="$m_dll" -v b="$m_nat" -v f="$fb" -v g="$fn" 'BEGIN{ if (a-b <= 0) print "all"; else printf "%.0f%%", 100*(f-g)/(a-b)}') of the difference"
 }
 
-# Calls/s of T threads on one server and spread over three, for each pool size
-# (NETAPI32_MAX_CONNECTIONS); at 1 thread on one server the CPU the calls
+# Calls/s of T threads on one server and spread over three, for each pool
+# (NETAPI32_MAX_CONNECTIONS connections, each carrying up to
+# NETAPI32_MAX_CALLS calls at once); at 1 thread on one server the CPU the calls
 # consume (the Windows process, its wineserver, the smbd processes) gives the
 # most T threads can gain on this machine: min(T, CPUs / CPU-s per wall-s).
 # The files of one thread-table cell ($pool, $t of the caller), every repeat.
@@ -394,14 +396,16 @@ p4_threads() {
     say "   = $cpw CPU-s per wall-s; upper bound of T threads / 1 thread on $ncpu CPUs: min(T, $ncpu / $cpw) = $(awk -v n="$ncpu" -v c="$cpw" 'BEGIN { if (c > 0) printf "%.2f", n / c; else print "nan" }')x if nothing else ran (load average $(cut -d' ' -f1-3 /proc/loadavg))"
     for pool in $POOLS; do
         base1="" base3=""
-        say "   -- threads, pool of $pool connection(s) per server (3 sessions per server; $N_THREAD calls per thread after a warm-up; calls/s of the whole process, median of $REPEAT interleaved runs; busy: share of all $ncpu CPUs in use meanwhile)"
+        local conns=${pool%%:*} calls=4
+        case "$pool" in *:*) calls=${pool#*:} ;; esac
+        say "   -- threads, pool of $conns connection(s) per server, each carrying up to $calls call(s) at once (NETAPI32_MAX_CONNECTIONS=$conns NETAPI32_MAX_CALLS=$calls; 3 sessions per server; $N_THREAD calls per thread after a warm-up; calls/s of the whole process, median of $REPEAT interleaved runs; busy: share of all $ncpu CPUs in use meanwhile)"
         printf '   %-8s %12s %7s %6s %15s %7s %6s\n' "threads" "one server" "vs 1" "busy" "three servers" "vs 1" "busy" | tee -a "$REPORT"
         local rep
         for rep in $(seq 1 "$REPEAT"); do
             for t in $THREADS; do
-                NETAPI32_MAX_CONNECTIONS=$pool p4_win_sync "$P4/threads1.$pool.$t.$rep" threads "$t" "$N_THREAD" "\\\\${IPS[0]}"
+                NETAPI32_MAX_CONNECTIONS=$conns NETAPI32_MAX_CALLS=$calls p4_win_sync "$P4/threads1.$pool.$t.$rep" threads "$t" "$N_THREAD" "\\\\${IPS[0]}"
                 echo "$SYNC_BUSY" >"$P4/busy1.$pool.$t.$rep"
-                NETAPI32_MAX_CONNECTIONS=$pool p4_win_sync "$P4/threads3.$pool.$t.$rep" threads "$t" "$N_THREAD" "\\\\${IPS[0]}" "\\\\${IPS[1]}" "\\\\${IPS[2]}"
+                NETAPI32_MAX_CONNECTIONS=$conns NETAPI32_MAX_CALLS=$calls p4_win_sync "$P4/threads3.$pool.$t.$rep" threads "$t" "$N_THREAD" "\\\\${IPS[0]}" "\\\\${IPS[1]}" "\\\\${IPS[2]}"
                 echo "$SYNC_BUSY" >"$P4/busy3.$pool.$t.$rep"
             done
         done

@@ -105,6 +105,9 @@ uint32_t api_connect_family(const np_target *t, const nt_creds *cr, np_conn *out
 bool api_smb1_enabled(void);
 /* Connections opened since the process started (tests: reuse is observable). */
 uint32_t api_connect_count(void);
+/* The most calls one connection has carried at once (pipes open on it):
+ * tests see that calls were in flight together. */
+uint32_t api_shared_max(void);
 /* Per-server memory of levels the server rejected with ERROR_INVALID_LEVEL. */
 bool api_level_missing(const api_server *srv, uint32_t level);
 void api_level_set_missing(const api_server *srv, uint32_t level);

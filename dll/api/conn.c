@@ -50,6 +50,7 @@ static nt_mutex g_lock = NT_MUTEX_INIT;
 static cache_entry *g_cache;
 static level_memo *g_memo;
 static uint32_t g_connects; /* guarded by g_lock */
+static uint32_t g_shared_max; /* guarded by g_lock */
 
 void api_cache_lock(void) { nt_mutex_lock(&g_lock); }
 void api_cache_unlock(void) { nt_mutex_unlock(&g_lock); }
@@ -59,6 +60,20 @@ void api_count_connect(void)
     nt_mutex_lock(&g_lock);
     g_connects++;
     nt_mutex_unlock(&g_lock);
+}
+
+void api_note_shared(uint32_t pipes)
+{
+    if (pipes > g_shared_max)
+        g_shared_max = pipes;
+}
+
+uint32_t api_shared_max(void)
+{
+    nt_mutex_lock(&g_lock);
+    uint32_t n = g_shared_max;
+    nt_mutex_unlock(&g_lock);
+    return n;
 }
 
 uint32_t api_connect_count(void)

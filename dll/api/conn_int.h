@@ -61,6 +61,7 @@ typedef struct cache_entry {
 void api_cache_lock(void);
 void api_cache_unlock(void);
 void api_count_connect(void);
+void api_note_shared(uint32_t pipes); /* g_lock held: pipes now on one connection */
 uint32_t api_env_u32(const char *name, uint32_t def, uint32_t min, uint32_t max);
 uint32_t api_env_timeout(void);
 /* The connection factory (api_set_connector's, else api_connect_family). */

@@ -64,6 +64,7 @@ static shared_conn *pick(cache_entry *e, unsigned conns_max, unsigned calls_max)
         return NULL;
     best->refs++;
     best->pipes++;
+    api_note_shared(best->pipes);
     return best;
 }
 

@@ -200,8 +200,9 @@ static uint32_t chain_answers(smb2_pipe *p, unsigned n, uint64_t first_id, const
      * receiving) */
     smb2_lock(c);
     bool extra = false;
-    for (unsigned i = c->inq_pos; !c->reading && i < c->inq_n; i++)
-        extra |= c->inq[i].len < SMB2_HDR_LEN || !smb2_out_has(c, nt_le64(c->inq[i].m + 24));
+    if (!c->reading) /* else the queue is the receiver's */
+        for (unsigned i = c->inq_pos; i < c->inq_n; i++)
+            extra |= c->inq[i].len < SMB2_HDR_LEN || !smb2_out_has(c, nt_le64(c->inq[i].m + 24));
     if (extra) {
         nt_trace("smb2: compound answered with more responses than requests");
         smb2_inq_free(c);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The API layer natively against a real Samba: connection reuse, a dead
-# cached connection replaced transparently, concurrent callers.
+# cached connection replaced transparently, concurrent callers sharing one
+# connection, and that connection killed under them (tools/native/apireuse.c).
 set -u
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
@@ -18,14 +19,18 @@ CONF=$(samba_conf apireuse)
 export NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS"
 coproc APP { timeout 120 "$BIN" "\\\\$IP" 2>"$BUILD/apireuse.stderr"; }
 app_pid=$APP_PID
-while IFS= read -r line <&"${APP[0]}"; do
+# our own copies of the coprocess's pipes: bash unsets APP when it exits,
+# and a read from "${APP[0]}" would then read the script's own stdin
+exec {app_out}<&"${APP[0]}" {app_in}>&"${APP[1]}"
+while IFS= read -r line <&"$app_out"; do
     if [ "$line" = KILL ]; then
         # the smbd serving our admin session: kill it, as a server restart would
         pid=$(smbstatus -s "$CONF" -b 2>/dev/null | awk -v u="$SAMBA_ADMIN_USER" '$2 == u {print $1; exit}')
         if [ -n "$pid" ]; then kill -9 "$pid"; sleep 0.5; else echo "FAIL: api.dead_connection.kill: no admin session in smbstatus"; fi
-        echo go >&"${APP[1]}"
+        echo go >&"$app_in"
     else
         echo "$line"
     fi
 done
+exec {app_out}<&- {app_in}>&-
 wait "$app_pid" 2>/dev/null || true

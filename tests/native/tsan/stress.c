@@ -59,13 +59,14 @@ int main(int argc, char **argv)
             return 2;
     for (unsigned i = 0; i < nt; i++)
         pthread_join(th[i], NULL);
-    unsigned conns = api_connect_count();
+    unsigned conns = api_connect_count(), together = api_shared_max();
     api_cache_shutdown();
     uint32_t n = 0;
     if (enum_once(1, &n) != 0 || n == 0)
         fails++;
     api_cache_shutdown();
-    printf("calls=%u failures=%u connections=%u\n", nt * g_calls + 1, fails, conns);
+    printf("calls=%u failures=%u connections=%u most_calls_on_one_connection=%u\n", nt * g_calls + 1, fails, conns,
+           together);
     free(g_server);
     return fails ? 1 : 0;
 }
