@@ -83,6 +83,7 @@ static void list_new(cache_entry *e, shared_conn *sc)
             break;
         }
     e->concurrent = sc->concurrent;
+    api_note_shared(1);
 }
 
 /* Retires sc (g_lock held): unlisted, the entry's reference dropped. */
