@@ -158,7 +158,10 @@ static uint32_t take_credit(smb2_conn *c, uint16_t cmd, uint64_t deadline, uint6
             nt_trace("smb2: %s: no credits left", smb2_cmd_name(cmd));
             return smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR);
         }
-        if (!nt_cond_wait(&c->cv, &c->mu, deadline))
+        c->credit_waiters++;
+        bool in_time = nt_cond_wait(&c->cv, &c->mu, deadline);
+        c->credit_waiters--;
+        if (!in_time)
             return NT_ERROR_SEM_TIMEOUT;
     }
     return NT_OK;

@@ -49,6 +49,7 @@ struct smb2_conn {
     nt_mutex mu;
     nt_cond cv;
     bool reading;            /* a caller is receiving a frame (mu released) */
+    unsigned credit_waiters; /* senders waiting for a grant (woken by the check of any answer) */
     unsigned npipes;         /* pipes open on it (mu) */
 
     smb2_neg_req neg;

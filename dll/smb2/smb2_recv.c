@@ -102,6 +102,8 @@ static uint32_t check_message(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
         return NT_ERROR_UNEXP_NET_ERR;
     }
     smb2_credits_grant(&c->cr, rh->credits);
+    if (rh->credits && c->credit_waiters)
+        nt_cond_broadcast(&c->cv); /* a sender waits for credits (smb2_conn.c take_credit) */
     if (enc && !was_enc) {
         nt_trace("smb2: %s: unencrypted response on an encrypted session", smb2_cmd_name(cmd));
         return NT_ERROR_UNEXP_NET_ERR;
