@@ -27,6 +27,8 @@ static void out_forget(smb2_conn *c, uint64_t id)
             c->out[i] = c->out[--c->nout];
             break;
         }
+    if (c->nout == 0 && c->credit_waiters)
+        nt_cond_broadcast(&c->cv); /* nothing in flight: a credit waiter gives up (take_credit) */
     for (unsigned i = 0; i < c->nstash;)
         if (c->stash[i].msg_id == id) {
             free(c->stash[i].m);
@@ -101,9 +103,6 @@ static uint32_t check_message(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
         nt_trace("smb2: %s: malformed or unexpected response", smb2_cmd_name(cmd));
         return NT_ERROR_UNEXP_NET_ERR;
     }
-    smb2_credits_grant(&c->cr, rh->credits);
-    if (rh->credits && c->credit_waiters)
-        nt_cond_broadcast(&c->cv); /* a sender waits for credits (smb2_conn.c take_credit) */
     if (enc && !was_enc) {
         nt_trace("smb2: %s: unencrypted response on an encrypted session", smb2_cmd_name(cmd));
         return NT_ERROR_UNEXP_NET_ERR;
@@ -162,6 +161,20 @@ static int classify(const smb2_conn *c, uint64_t msg_id, const uint8_t *m, size_
     return out_has(c, id) ? 1 : 2;
 }
 
+/* The credits an answer grants count when it arrives, whoever it is for
+ * and whether or not anyone still awaits it (MS-SMB2 3.2.5.1.4): a kept
+ * answer's owner may read it late, a stale one's never, and a sender may
+ * be waiting for a credit meanwhile (smb2_conn.c take_credit). */
+static void grant(smb2_conn *c, const uint8_t *m, size_t mlen)
+{
+    if (mlen < SMB2_HDR_LEN || nt_le32(m) != 0x424D53FEu)
+        return;
+    uint16_t n = nt_le16(m + 14);
+    smb2_credits_grant(&c->cr, n);
+    if (n && c->credit_waiters)
+        nt_cond_broadcast(&c->cv);
+}
+
 /* Receives one frame as the reader (mu released meanwhile, the other
  * callers woken after) and sorts it; NT_OK with *m when it is the caller's. */
 static uint32_t receive_one(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_t t0, uint64_t deadline,
@@ -178,6 +191,7 @@ static uint32_t receive_one(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_
                  (unsigned)(nt_now_ms() - t0));
         return smb2_poison_locked(c, st);
     }
+    grant(c, *m, *mlen);
     int kind = classify(c, msg_id, *m, *mlen);
     if (kind == 0)
         return NT_OK;
