@@ -38,6 +38,12 @@ typedef struct srv {
     bool pending_tree;        /* TREE_CONNECT: STATUS_PENDING every 20 ms, forever */
     int validate;             /* VN_* */
     const char *password;     /* what the server knows */
+    /* CreditResponse of every response built (interim ones and compound
+     * elements included): 32 unless scripted (srv_grant, srv_grant_next) */
+    bool grant_set;           /* steady grant: `grant` instead of 32 */
+    uint16_t grant;
+    unsigned grant_next_n;    /* the next grant_next_n responses grant grant_next first */
+    uint16_t grant_next;
     /* state */
     uint8_t preauth[64];
     uint8_t exported[16];
@@ -53,8 +59,8 @@ typedef struct srv {
     uint64_t pending_msg_id;
     unsigned validates, pendings;
     /* named pipe: CREATE opens it, READs take its messages in order */
-    const uint8_t *pipe_msg[8];
-    size_t pipe_len[8];
+    const uint8_t *pipe_msg[16];
+    size_t pipe_len[16];
     unsigned npipe_msgs, pipe_next;
     size_t pipe_off;          /* bytes of pipe_msg[pipe_next] already read */
     bool swap_reads;          /* answer every other READ after the next one */
@@ -89,7 +95,33 @@ static void queue(srv *s, const uint8_t *m, size_t len)
     s->rxlen += 4 + len;
 }
 
-/* Response header for request `req` into w (64 bytes). */
+/* From now on every response grants `each` credits (the CreditResponse).
+ * Inline: not every test that includes the fake scripts credits. */
+static inline void srv_grant(uint16_t each)
+{
+    g_srv.grant_set = true;
+    g_srv.grant = each;
+}
+
+/* The next n responses grant `each` credits, then the steady grant again. */
+static inline void srv_grant_next(unsigned n, uint16_t each)
+{
+    g_srv.grant_next_n = n;
+    g_srv.grant_next = each;
+}
+
+/* The CreditResponse of the next response built (the script consumed). */
+static uint16_t srv_credit_response(void)
+{
+    if (g_srv.grant_next_n) {
+        g_srv.grant_next_n--;
+        return g_srv.grant_next;
+    }
+    return g_srv.grant_set ? g_srv.grant : 32;
+}
+
+/* Response header for request `req` into w (64 bytes); its CreditResponse
+ * as the script says (srv_credit_response). */
 static void resp_hdr(nt_wr *w, const uint8_t *req, uint32_t status, uint32_t flags, uint64_t session_id,
                      uint32_t tree_id)
 {
@@ -98,7 +130,7 @@ static void resp_hdr(nt_wr *w, const uint8_t *req, uint32_t status, uint32_t fla
     nt_wr_u16(w, 1);                       /* CreditCharge */
     nt_wr_u32(w, status);
     nt_wr_u16(w, nt_le16(req + 12));       /* Command */
-    nt_wr_u16(w, 32);                      /* CreditResponse */
+    nt_wr_u16(w, srv_credit_response());   /* CreditResponse */
     nt_wr_u32(w, SMB2_FLAGS_SERVER_TO_REDIR | flags);
     nt_wr_u32(w, 0);                       /* NextCommand */
     nt_wr_u64(w, nt_le64(req + 24));       /* MessageId */

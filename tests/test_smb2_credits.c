@@ -1,0 +1,481 @@
+/*
+ * SMB2 credits on a connection shared by several callers (dll/smb2/smb2_conn.c
+ * take_credit, smb2_send_ahead; smb2_recv.c check_message), against the
+ * scripted server of tests/smb2_fake_mux.h whose CreditResponse the test
+ * sets (srv_grant, srv_grant_next in tests/smb2_fake_server.h):
+ *  - the balance at 0 with answers held: three threads transceive, the
+ *    server sees their requests one at a time, each only after the answer
+ *    before it (granting 1) was released; all get their own answers, well
+ *    before the request timeout (woken by the grant, not by a timeout);
+ *  - the grant in an answer kept for another caller (a READ sent ahead)
+ *    wakes the waiter when that caller checks it;
+ *  - a sender waiting for a credit whose pipe deadline passes:
+ *    NT_ERROR_SEM_TIMEOUT, nothing sent, the connection lives;
+ *  - no credits and nothing in flight: the next request is not sent,
+ *    NT_ERROR_UNEXP_NET_ERR, the connection is dead;
+ *  - read-ahead with a low balance: only the READs that keep it above 4 go
+ *    ahead, every message is still read (the rest by plain READs).
+ * The balance is set by draining it with answers that grant nothing and
+ * read from the connection (smb2_conn.h, white box).  alarm() ends a test
+ * that hangs.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* the harness's scripts these tests do not use (shuffles, strays) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "smb2_fake_mux.h"
+#pragma GCC diagnostic pop
+#include "smb2/smb2_conn.h"
+
+#define MAXW 3
+#define TIMEOUT_MS 3000u
+
+typedef struct worker {
+    int id;
+    smb2_pipe *p;
+    unsigned deadline_in; /* ms: the pipe's deadline, set before its call (0: none) */
+    int seq;              /* calls made on this pipe (they name themselves) */
+    uint32_t st;
+    int ok, wrong;        /* answers that were this call's / another's */
+    uint64_t ms;          /* how long the call took */
+    bool done, running;
+    pthread_t t;
+} worker;
+
+static worker g_w[MAXW];
+static smb2_conn *g_c;
+static const uint8_t BIND_ACK[] = "a bind ack from the pipe";
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+/* One transceive: "pipe <id> call <seq>" in, "ok:" and the same out. */
+static uint32_t call_once(worker *w)
+{
+    char in[48];
+    uint8_t out[96];
+    size_t got = 0;
+    int len = snprintf(in, sizeof in, "pipe %d call %d", w->id, w->seq++);
+    uint32_t st = smb2_pipe_transceive(w->p, (const uint8_t *)in, (size_t)len, out, sizeof out, &got);
+    if (st == NT_OK && got == (size_t)len + 3 && memcmp(out, "ok:", 3) == 0 && memcmp(out + 3, in, len) == 0)
+        w->ok++;
+    else if (st == NT_OK)
+        w->wrong++;
+    return st;
+}
+
+/* A thread's one call (its pipe deadline first when deadline_in). */
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    uint64_t t0 = nt_now_ms();
+    if (w->deadline_in) {
+        mux_lock();
+        g_mux.watched = pthread_self();
+        g_mux.watching = true;
+        mux_unlock();
+        smb2_pipe_set_deadline(w->p, t0 + w->deadline_in);
+    }
+    w->st = call_once(w);
+    w->ms = nt_now_ms() - t0;
+    mux_lock();
+    w->done = true;
+    g_mux.active--;
+    mux_unlock();
+    return NULL;
+}
+
+static void start(worker *w, unsigned deadline_in)
+{
+    w->deadline_in = deadline_in;
+    w->st = NT_OK;
+    w->ok = w->wrong = 0;
+    w->done = false;
+    mux_lock();
+    g_mux.active++;
+    mux_unlock();
+    w->running = true;
+    assert_int_equal(pthread_create(&w->t, NULL, worker_main, w), 0);
+}
+
+static void join(worker *w)
+{
+    assert_true(w->running);
+    pthread_join(w->t, NULL);
+    w->running = false;
+}
+
+/* Waits (at most ms) until w's thread is done. */
+static bool wait_done(worker *w, unsigned ms)
+{
+    struct timespec until = mux_in(ms);
+    mux_lock();
+    while (!w->done && mux_wait_until(&until))
+        ;
+    bool done = w->done;
+    mux_unlock();
+    return done;
+}
+
+/* The connection's credit balance (white box, under its lock). */
+static uint32_t balance(void)
+{
+    smb2_lock(g_c);
+    uint32_t b = g_c->cr.balance;
+    smb2_unlock(g_c);
+    return b;
+}
+
+/* From now on every answer grants `each` credits (under the fake's lock:
+ * client threads build answers). */
+static void grant(uint16_t each)
+{
+    mux_lock();
+    srv_grant(each);
+    mux_unlock();
+}
+
+/* Brings the balance to `target` with transceives on pipe 0 (nothing in
+ * flight): answers that grant nothing while it is above, one that grants
+ * the difference when below.  The steady grant is 0 afterwards. */
+static void set_balance(uint32_t target)
+{
+    grant(0);
+    for (int i = 0; i < 1000 && balance() > target; i++)
+        assert_int_equal(call_once(&g_w[0]), NT_OK);
+    uint32_t b = balance();
+    if (b < target) {
+        mux_lock();
+        srv_grant_next(1, (uint16_t)(target - b + 1));
+        mux_unlock();
+        assert_int_equal(call_once(&g_w[0]), NT_OK);
+    }
+    assert_int_equal(balance(), target);
+}
+
+/* A signed 3.1.1 connection with n pipes, each bound (its compound CREATE
+ * + first transceive) by this thread; the server grants 32 per answer. */
+static void cr_connect(int n)
+{
+    free(g_srv.rx);
+    memset(&g_srv, 0, sizeof g_srv);
+    mux_reset();
+    g_srv.dialect = SMB2_DIALECT_311;
+    g_srv.password = "Password";
+    for (int i = 0; i < MAXW; i++)
+        g_srv.pipe_msg[i] = BIND_ACK, g_srv.pipe_len[i] = sizeof BIND_ACK;
+    g_srv.npipe_msgs = MAXW;
+    nt_creds cr = {(char *)"User", (char *)"Domain", (char *)"Password"};
+    smb2_opts o = {.host = "srv", .unc_server = "srv", .timeout_ms = TIMEOUT_MS, .compound = true};
+    assert_int_equal(smb2_connect(&o, &cr, &g_c), NT_OK);
+    for (int i = 0; i < n; i++) {
+        worker *w = &g_w[i];
+        memset(w, 0, sizeof *w);
+        w->id = i;
+        g_srv.pipe_next = 0;
+        assert_int_equal(smb2_pipe_open(g_c, "srvsvc", &w->p), NT_OK);
+        uint8_t out[64];
+        size_t got = 0;
+        assert_int_equal(smb2_pipe_transceive(w->p, (const uint8_t *)"bind", 4, out, sizeof out, &got), NT_OK);
+        assert_int_equal(got, sizeof BIND_ACK);
+    }
+}
+
+/* Closes the n pipes and the connection: politely (credits granted
+ * again), or (dead) silently. */
+static void cr_finish(int n, bool polite)
+{
+    mux_hold(0);
+    grant(32);
+    for (int i = 0; i < n; i++) {
+        if (polite)
+            smb2_pipe_close(g_w[i].p);
+        else
+            smb2_pipe_free(g_w[i].p);
+        g_w[i].p = NULL;
+    }
+    if (polite)
+        smb2_disconnect(g_c);
+    else
+        smb2_abort(g_c);
+    g_c = NULL;
+    assert_int_equal(g_mux.bad_line, 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    alarm(30); /* a hung test ends the program (a failure to run_all.sh) */
+    return 0;
+}
+
+/* Wakes and joins threads a failed test left behind, then forgets it all. */
+static int teardown(void **state)
+{
+    (void)state;
+    mux_close();
+    for (int i = 0; i < MAXW; i++)
+        if (g_w[i].running)
+            join(&g_w[i]);
+    memset(g_w, 0, sizeof g_w);
+    mux_reset();
+    free(g_srv.rx);
+    memset(&g_srv, 0, sizeof g_srv);
+    g_c = NULL;
+    alarm(0);
+    return 0;
+}
+
+/* ---- tests ------------------------------------------------------------------------- */
+
+/* Balance 1, every answer grants 1 and is held: MAXW threads transceive at
+ * once.  One takes the credit; the others wait for one (their requests are
+ * not at the server 50 ms later); each release of the answer in flight
+ * lets exactly one more request out.  All get their own answers, long
+ * before the 3 s request timeout, and the connection lives. */
+static void credit_wait_woken_by_grant(void **state)
+{
+    (void)state;
+    cr_connect(MAXW);
+    set_balance(1);
+    grant(1);
+    unsigned b = mux_hold(-1), echoes = g_mux.echoes;
+    uint64_t t0 = nt_now_ms();
+    for (int i = 0; i < MAXW; i++)
+        start(&g_w[i], 0);
+    for (unsigned k = 0; k < MAXW; k++) {
+        assert_true(mux_wait_for(b + k + 1, 1, 2000)); /* one more request, its sender receiving */
+        usleep(50000);                                 /* time for the others to send, could they */
+        mux_lock();
+        unsigned held = g_mux.nheld;
+        mux_unlock();
+        assert_int_equal(held, b + k + 1); /* they could not: no credit */
+        assert_int_equal(balance(), 0);
+        mux_release(b + k); /* grants 1: the next waiter sends */
+    }
+    for (int i = 0; i < MAXW; i++)
+        join(&g_w[i]);
+    uint64_t elapsed = nt_now_ms() - t0;
+    for (int i = 0; i < MAXW; i++) {
+        assert_int_equal(g_w[i].st, NT_OK);
+        assert_int_equal(g_w[i].ok, 1);
+        assert_int_equal(g_w[i].wrong, 0);
+        assert_true(g_w[i].ms < TIMEOUT_MS / 2);
+    }
+    print_message("%d calls on one credit in %u ms\n", MAXW, (unsigned)elapsed);
+    assert_true(elapsed < TIMEOUT_MS / 2); /* woken by the grants, not by a timeout */
+    assert_int_equal(g_mux.echoes - echoes, MAXW);
+    assert_false(smb2_is_dead(g_c));
+    assert_int_equal(balance(), 1);
+    cr_finish(MAXW, true);
+}
+
+/* One round of stashed_grant_wakes_waiter; how long C took to send after
+ * the grant (ms). */
+static uint64_t stashed_grant_round(void)
+{
+    static const uint8_t msg[] = "the answer read ahead";
+    worker *a = &g_w[0], *cw = &g_w[2];
+    mux_lock();
+    g_srv.pipe_msg[0] = msg, g_srv.pipe_len[0] = sizeof msg;
+    g_srv.npipe_msgs = 1;
+    g_srv.pipe_next = 0;
+    unsigned reads = g_srv.reads;
+    mux_unlock();
+    set_balance(5);
+    mux_lock();
+    srv_grant_next(1, 1); /* the READ's answer */
+    mux_unlock();
+    assert_int_equal(smb2_pipe_read_ahead(g_w[1].p, 1, 100), NT_OK);
+    assert_int_equal(g_srv.reads - reads, 1);
+    set_balance(1); /* its first call keeps the READ's answer */
+    unsigned b = mux_hold(-1);
+    start(a, 0);
+    assert_true(mux_wait_for(b + 1, 1, 2000)); /* A's request held, A receiving */
+    grant(1);                                  /* C's answer */
+    start(cw, 0);
+    usleep(30000);
+    mux_lock();
+    unsigned held = g_mux.nheld;
+    mux_unlock();
+    assert_int_equal(held, b + 1); /* C waits for a credit */
+    assert_int_equal(balance(), 0);
+    uint64_t t0 = nt_now_ms();
+    uint8_t buf[64];
+    size_t got = 0;
+    assert_int_equal(smb2_pipe_read(g_w[1].p, buf, sizeof buf, &got), NT_OK);
+    assert_int_equal(got, sizeof msg);
+    assert_memory_equal(buf, msg, sizeof msg);
+    assert_true(mux_wait_for(b + 2, 0, 2000)); /* C sent, A's answer still held */
+    uint64_t waited = nt_now_ms() - t0;
+    mux_hold(0);
+    mux_release(b);
+    mux_release(b + 1);
+    join(a);
+    join(cw);
+    assert_int_equal(a->st, NT_OK);
+    assert_int_equal(a->ok, 1);
+    assert_int_equal(cw->st, NT_OK);
+    assert_int_equal(cw->ok, 1);
+    assert_int_equal(balance(), 1);
+    return waited;
+}
+
+/* The grant comes in an answer kept for its caller.  Pipe 1 sends one READ
+ * ahead (balance 5 -> 4) whose answer grants 1; this thread drains the
+ * balance to 1 on pipe 0 (answers granting nothing), its first call
+ * keeping the READ's answer for pipe 1 (unchecked: not yet granted).  A
+ * takes the last credit (answer held), C waits for one.  This thread then
+ * reads pipe 1: the check of the kept answer grants 1 and must wake C
+ * (smb2_recv.c check_message), whose request reaches the server while A's
+ * answer is still held.  Nobody else wakes C: on Windows it would wait
+ * until its deadline; here (nt_cond_wait polls every 100 ms) up to 100 ms,
+ * so the mean over 10 rounds must stay well under 50 ms. */
+static void stashed_grant_wakes_waiter(void **state)
+{
+    (void)state;
+    enum { ROUNDS = 10 };
+    cr_connect(MAXW);
+    uint64_t total = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+        uint64_t waited = stashed_grant_round();
+        assert_true(waited < TIMEOUT_MS / 2);
+        total += waited;
+    }
+    print_message("C sent %u ms (mean) after the grant\n", (unsigned)(total / ROUNDS));
+    assert_true(total < 25 * ROUNDS);
+    assert_false(smb2_is_dead(g_c));
+    cr_finish(MAXW, true);
+}
+
+/* Balance 1, taken by A's request (answer held).  B (pipe deadline 200 ms)
+ * waits for a credit and gives up at its deadline: NT_ERROR_SEM_TIMEOUT,
+ * nothing sent, never in net_recv_all.  The connection lives: A gets its
+ * answer (granting 1) and B's next call (no deadline) works. */
+static void credit_wait_deadline(void **state)
+{
+    (void)state;
+    cr_connect(2);
+    worker *a = &g_w[0], *bw = &g_w[1];
+    set_balance(1);
+    grant(1);
+    unsigned b = mux_hold(-1);
+    start(a, 0);
+    assert_true(mux_wait_for(b + 1, 1, 2000)); /* A's request held, A receiving */
+    start(bw, 200);
+    assert_true(wait_done(bw, 1500));
+    join(bw);
+    assert_int_equal(bw->st, NT_ERROR_SEM_TIMEOUT);
+    assert_in_range(bw->ms, 150, 1200);
+    mux_lock();
+    unsigned held = g_mux.nheld, b_recv_timeouts = g_mux.watched_timeouts;
+    bool a_done = a->done;
+    g_mux.watching = false;
+    mux_unlock();
+    assert_int_equal(held, b + 1);        /* B sent nothing */
+    assert_int_equal(b_recv_timeouts, 0); /* B never received */
+    assert_false(a_done);
+    assert_false(smb2_is_dead(g_c));
+    assert_int_equal(balance(), 0);
+    mux_hold(0);
+    mux_release(b);
+    join(a);
+    assert_int_equal(a->st, NT_OK);
+    assert_int_equal(a->ok, 1);
+    assert_int_equal(balance(), 1);
+    smb2_pipe_set_deadline(bw->p, 0);
+    assert_int_equal(call_once(bw), NT_OK);
+    assert_int_equal(bw->ok, 1);
+    assert_int_equal(bw->wrong + a->wrong, 0);
+    assert_false(smb2_is_dead(g_c));
+    cr_finish(2, true);
+}
+
+/* The server granted nothing and the last credit's answer is in: with
+ * nothing in flight no grant can come, so the next request is not sent,
+ * NT_ERROR_UNEXP_NET_ERR, and the connection is dead (later calls fail at
+ * once the same way). */
+static void no_credit_nothing_in_flight(void **state)
+{
+    (void)state;
+    cr_connect(1);
+    set_balance(0);
+    unsigned echoes = g_mux.echoes;
+    assert_int_equal(call_once(&g_w[0]), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(g_mux.echoes, echoes); /* nothing sent */
+    assert_true(smb2_is_dead(g_c));
+    assert_int_equal(call_once(&g_w[0]), NT_ERROR_UNEXP_NET_ERR);
+    assert_int_equal(g_mux.echoes, echoes);
+    cr_finish(1, false);
+}
+
+/* smb2_pipe_read_ahead(p, 10, 100) at a given balance, every answer
+ * granting 1: a READ goes ahead only while the balance is above 4 (so
+ * min(10, balance - 4) of them, in one round trip), the call still returns
+ * NT_OK, and the 10 messages are all read in order -- the rest by plain
+ * READs, one round trip each.  The balance ends where it began. */
+static void read_ahead_low_balance(void **state)
+{
+    (void)state;
+    enum { N = 10 };
+    static const struct { uint32_t balance; unsigned ahead; } cases[] = {
+        {7, 3}, {5, 1}, {4, 0}, {2, 0}, {9, 5}, {20, 10},
+    };
+    static char msg[N][40];
+    cr_connect(1);
+    for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        set_balance(cases[k].balance);
+        grant(1);
+        mux_lock();
+        for (int i = 0; i < N; i++) {
+            int len = snprintf(msg[i], sizeof msg[i], "case %u message %d%.*s", k, i, i, "xxxxxxxxxx");
+            g_srv.pipe_msg[i] = (const uint8_t *)msg[i], g_srv.pipe_len[i] = (size_t)len;
+        }
+        g_srv.npipe_msgs = N;
+        g_srv.pipe_next = 0;
+        g_srv.pipe_off = 0;
+        unsigned reads = g_srv.reads;
+        mux_unlock();
+        uint32_t rt = smb2_round_trips(g_c), rq = smb2_requests(g_c);
+        assert_int_equal(smb2_pipe_read_ahead(g_w[0].p, N, 100), NT_OK);
+        assert_int_equal(g_srv.reads - reads, cases[k].ahead); /* counted at the server */
+        assert_int_equal(smb2_round_trips(g_c) - rt, cases[k].ahead ? 1 : 0);
+        assert_int_equal(balance(), cases[k].balance - cases[k].ahead);
+        for (int i = 0; i < N; i++) {
+            uint8_t buf[100];
+            size_t got = 0;
+            assert_int_equal(smb2_pipe_read(g_w[0].p, buf, sizeof buf, &got), NT_OK);
+            assert_int_equal(got, g_srv.pipe_len[i]);
+            assert_memory_equal(buf, msg[i], got);
+        }
+        assert_int_equal(g_srv.reads - reads, N);
+        assert_int_equal(smb2_requests(g_c) - rq, N);
+        assert_int_equal(smb2_round_trips(g_c) - rt, (cases[k].ahead ? 1 : 0) + N - cases[k].ahead);
+        assert_int_equal(balance(), cases[k].balance);
+        assert_false(smb2_pipe_is_dead(g_w[0].p));
+    }
+    assert_false(smb2_is_dead(g_c));
+    cr_finish(1, true);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(credit_wait_woken_by_grant, setup, teardown),
+        cmocka_unit_test_setup_teardown(stashed_grant_wakes_waiter, setup, teardown),
+        cmocka_unit_test_setup_teardown(credit_wait_deadline, setup, teardown),
+        cmocka_unit_test_setup_teardown(no_credit_nothing_in_flight, setup, teardown),
+        cmocka_unit_test_setup_teardown(read_ahead_low_balance, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
