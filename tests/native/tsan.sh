@@ -6,7 +6,7 @@
 # connection shared by every thread (the default: up to 4 calls in flight on
 # it, each on its own pipe; then 8; then 1, the callers taking turns), and
 # with the credentials looked up on every call (NETAPI32_CRED_RECHECK_MS=0,
-# pool of 4); then tests/test_smb2_mux.c.  A data race, a failed call or a
+# pool of 4); then tests/test_smb2_mux.c and test_smb2_credits.c.  A data race, a failed call or a
 # crash fails.
 #
 #   bash tests/native/tsan.sh        (inside tools/isolate.sh, as run_all.sh runs it)
@@ -67,21 +67,24 @@ run one_connection_8_calls_8_threads NETAPI32_MAX_CONNECTIONS=1 NETAPI32_MAX_CAL
 run one_connection_taking_turns_8_threads NETAPI32_MAX_CONNECTIONS=1 NETAPI32_MAX_CALLS=1
 run creds_every_call_8_threads NETAPI32_CRED_RECHECK_MS=0 NETAPI32_MAX_CONNECTIONS=4
 
-# The SMB2 connection's own threads test (tests/test_smb2_mux.c: answers out
-# of order, interim answers, stale ones, a deadline passing while another
-# thread receives, the peer closing) under the sanitizer too.
-if $CC_NATIVE -std=c11 -D_DEFAULT_SOURCE -Idll -Iinclude -Itests $SAN -O1 -g tests/test_smb2_mux.c \
-        "$OUT/native/libcore.a" -lcmocka -lnettle -lpthread -lgssapi_krb5 -o "$OUT/tsan_mux" >>"$OUT/build.log" 2>&1; then
-    log="$OUT/mux.log"
-    timeout 300 "$OUT/tsan_mux" >"$log" 2>&1
+# The SMB2 connection's own threads tests (tests/test_smb2_mux.c: answers
+# out of order, interim answers, stale ones, a deadline passing while
+# another thread receives, the peer closing; tests/test_smb2_credits.c:
+# senders waiting for credits) under the sanitizer too.
+for t in smb2_mux smb2_credits; do
+    if ! $CC_NATIVE -std=c11 -D_DEFAULT_SOURCE -Idll -Iinclude -Itests $SAN -O1 -g "tests/test_$t.c" \
+            "$OUT/native/libcore.a" -lcmocka -lnettle -lpthread -lgssapi_krb5 -o "$OUT/tsan_$t" >>"$OUT/build.log" 2>&1; then
+        echo "FAIL: tsan.$t: does not build: $(grep -m1 error "$OUT/build.log" | head -c 200)"
+        continue
+    fi
+    log="$OUT/$t.log"
+    timeout 300 "$OUT/tsan_$t" >"$log" 2>&1
     rc=$?
     if grep -q 'WARNING: ThreadSanitizer' "$log"; then
-        echo "FAIL: tsan.smb2_mux: $(grep -m1 -A3 'WARNING: ThreadSanitizer' "$log" | tr '\n' ' ' | head -c 300) (see $log)"
+        echo "FAIL: tsan.$t: $(grep -m1 -A3 'WARNING: ThreadSanitizer' "$log" | tr '\n' ' ' | head -c 300) (see $log)"
     elif [ $rc != 0 ]; then
-        echo "FAIL: tsan.smb2_mux: exit $rc: $(grep -m1 -E 'FAILED|ERROR' "$log" | head -c 200) (see $log)"
+        echo "FAIL: tsan.$t: exit $rc: $(grep -m1 -E 'FAILED|ERROR' "$log" | head -c 200) (see $log)"
     else
-        echo "PASS: tsan.smb2_mux ($(grep -c '\[       OK \]' "$log") tests)"
+        echo "PASS: tsan.$t ($(grep -c '\[       OK \]' "$log") tests)"
     fi
-else
-    echo "FAIL: tsan.smb2_mux: does not build: $(grep -m1 error "$OUT/build.log" | head -c 200)"
-fi
+done
