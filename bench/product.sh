@@ -375,6 +375,16 @@ p4_floor() {
     say "   DLL/Wine - native = $(ms "$(awk -v a="$m_dll" -v b="$m_nat" 'BEGIN{print a-b}')") vs floor gap $(ms "$(awk -v a="$fb" -v b="$fn" 'BEGIN{print a-b}')"): the socket path is $(awk -v a="$m_dll" -v b="$m_nat" -v f="$fb" -v g="$fn" 'BEGIN{ if (a-b <= 0) print "all"; else printf "%.0f%%", 100*(f-g)/(a-b)}') of the difference"
 }
 
+# The share of one CPU the wineserver and the smbd processes used during the
+# timed calls of a thread run (file: its output, n: its timed calls), "%d %d".
+p4_shares() {
+    local rate hz
+    rate=$(sed -n 's/.*calls_per_s \([0-9.]*\).*/\1/p' "$1")
+    hz=$(getconf CLK_TCK)
+    awk -v w="$SYNC_W" -v s="$SYNC_S" -v n="$2" -v r="${rate:-0}" -v hz="$hz" \
+        'BEGIN { if (r <= 0) { print "? ?"; exit } t = n / r; printf "%.0f %.0f\n", 100 * w / hz / t, 100 * s / hz / t }'
+}
+
 # Calls/s of T threads on one server and spread over three, for each pool
 # (NETAPI32_MAX_CONNECTIONS connections, each carrying up to
 # NETAPI32_MAX_CALLS calls at once); at 1 thread on one server the CPU the calls
@@ -383,7 +393,7 @@ p4_floor() {
 # The files of one thread-table cell ($pool, $t of the caller), every repeat.
 p4_reps() { local rep; for rep in $(seq 1 "$REPEAT"); do cat "$P4/$1.$pool.$t.$rep" 2>/dev/null; done; }
 p4_threads() {
-    local pool t base1 base3 r1 r3 b1 b3 cpu_ms rate cpw ncpu
+    local pool t base1 base3 r1 r3 b1 b3 w1 s1 cpu_ms rate cpw ncpu
     ncpu=$(nproc)
     p4_win_sync "$P4/threads_cpu" threads 1 "$N_CPU" "\\\\${IPS[0]}"   # CPU of 1 thread
     cpu_ms=$(sed -n 's/.*cpu_ms \([0-9.]*\).*/\1/p' "$P4/threads_cpu")
@@ -399,12 +409,13 @@ p4_threads() {
         local conns=${pool%%:*} calls=4
         case "$pool" in *:*) calls=${pool#*:} ;; esac
         say "   -- threads, pool of $conns connection(s) per server, each carrying up to $calls call(s) at once (NETAPI32_MAX_CONNECTIONS=$conns NETAPI32_MAX_CALLS=$calls; 3 sessions per server; $N_THREAD calls per thread after a warm-up; calls/s of the whole process, median of $REPEAT interleaved runs; busy: share of all $ncpu CPUs in use meanwhile)"
-        printf '   %-8s %12s %7s %6s %15s %7s %6s\n' "threads" "one server" "vs 1" "busy" "three servers" "vs 1" "busy" | tee -a "$REPORT"
+        printf '   %-8s %12s %7s %6s %11s %15s %7s %6s\n' "threads" "one server" "vs 1" "busy" "wsrv/samba" "three servers" "vs 1" "busy" | tee -a "$REPORT"
         local rep
         for rep in $(seq 1 "$REPEAT"); do
             for t in $THREADS; do
                 NETAPI32_MAX_CONNECTIONS=$conns NETAPI32_MAX_CALLS=$calls p4_win_sync "$P4/threads1.$pool.$t.$rep" threads "$t" "$N_THREAD" "\\\\${IPS[0]}"
                 echo "$SYNC_BUSY" >"$P4/busy1.$pool.$t.$rep"
+                p4_shares "$P4/threads1.$pool.$t.$rep" "$((t * N_THREAD))" >"$P4/share1.$pool.$t.$rep"
                 NETAPI32_MAX_CONNECTIONS=$conns NETAPI32_MAX_CALLS=$calls p4_win_sync "$P4/threads3.$pool.$t.$rep" threads "$t" "$N_THREAD" "\\\\${IPS[0]}" "\\\\${IPS[1]}" "\\\\${IPS[2]}"
                 echo "$SYNC_BUSY" >"$P4/busy3.$pool.$t.$rep"
             done
@@ -414,9 +425,10 @@ p4_threads() {
             r3=$(p4_reps threads3 | sed -n 's/.*calls_per_s \([0-9.]*\).*/\1/p' | median)
             b1=$(p4_reps busy1 | grep -v '?' | median)
             b3=$(p4_reps busy3 | grep -v '?' | median)
+            w1=$(p4_reps share1 | cut -d' ' -f1 | median) s1=$(p4_reps share1 | cut -d' ' -f2 | median)
             [ -z "$base1" ] && base1=$r1 && base3=$r3
-            printf '   %-8s %12s %6sx %5s%% %15s %6sx %5s%%\n' "$t" "${r1:-?}" "$(ratio "${r1:-0}" "${base1:-0}")" "${b1:-?}" \
-                "${r3:-?}" "$(ratio "${r3:-0}" "${base3:-0}")" "${b3:-?}" | tee -a "$REPORT"
+            printf '   %-8s %12s %6sx %5s%% %5s/%4s%% %15s %6sx %5s%%\n' "$t" "${r1:-?}" "$(ratio "${r1:-0}" "${base1:-0}")" "${b1:-?}" \
+                "${w1:-?}" "${s1:-?}" "${r3:-?}" "$(ratio "${r3:-0}" "${base3:-0}")" "${b3:-?}" | tee -a "$REPORT"
         done
     done
 }
