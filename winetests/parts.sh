@@ -324,6 +324,30 @@ else fail "netsess.delete.session_reopened" "smbstatus: $(samba_truth_sessions s
 # NetSessionDel checks, run after
 # every non-destructive test (it ends sessions on s1).  Each deletion is checked
 # against the server's own view (smbstatus -b).
+# Threads (winetests/wt_threads.c): 8 threads x 25 calls at once on s1, an
+# unmodified Windows program under Wine.  Every call gets the server's list;
+# the DLL's trace (NETAPI32_TRACE=1 WINEDEBUG=+debugstr) shows one
+# connection for the whole process, carrying several calls at once (a pipe
+# each: "pipe N on the connection") by default, and one call at a time with
+# NETAPI32_MAX_CALLS=1.
+part_threads() {
+local exe="$BIN/winetests/wt_threads.exe" err n pipes
+wt threads.shared 120 "${ADMIN_ENV[@]}" NETAPI32_TRACE=1 WINEDEBUG=+debugstr "$exe" "\\\\$S1" 8 25 threads.shared
+err="$LOG/threads.shared.stderr"
+n=$(grep -c "connected $S1:" "$err" 2>/dev/null)
+pipes=$(grep -c "pipe [0-9]* on the connection to $S1: 0" "$err" 2>/dev/null)
+if [ "${n:-0}" = 1 ]; then pass "threads.one_connection"
+else fail "threads.one_connection" "${n:-0} connections for 8 threads (want 1)"; fi
+if [ "${pipes:-0}" -ge 1 ]; then pass "threads.calls_in_flight_together"
+else fail "threads.calls_in_flight_together" "no second pipe was opened on the connection"; fi
+wt threads.turns 120 "${ADMIN_ENV[@]}" NETAPI32_MAX_CALLS=1 NETAPI32_TRACE=1 WINEDEBUG=+debugstr "$exe" "\\\\$S1" 8 10 threads.turns
+err="$LOG/threads.turns.stderr"
+n=$(grep -c "connected $S1:" "$err" 2>/dev/null)
+pipes=$(grep -c "pipe [0-9]* on the connection" "$err" 2>/dev/null)
+if [ "${n:-0}" = 1 ] && [ "${pipes:-0}" = 0 ]; then pass "threads.max_calls_1_takes_turns"
+else fail "threads.max_calls_1_takes_turns" "${n:-0} connections, ${pipes:-0} extra pipes with NETAPI32_MAX_CALLS=1 (want 1, 0)"; fi
+}
+
 part_del() {
 DEL="$BIN/winetests/wt_del.exe"
 # has_session USER IP -> 0 when smbstatus on s1 lists it

@@ -6,7 +6,7 @@
 # x86 with the i686 programs and DLL (check names prefixed "x86."); each
 # architecture starts from freshly started servers and held sessions.
 #
-#   bash winetests/run.sh [--builtin] [--only enum|errors|getinfo|creds|netsess|del|seeds]
+#   bash winetests/run.sh [--builtin] [--only enum|errors|getinfo|creds|netsess|threads|del|seeds]
 #
 #   --builtin   dry run against Wine's builtin netapi32 (our DLL not installed):
 #               most checks must FAIL, which proves they test something.
@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --builtin) BUILTIN=1 ;;
         --only) ONLY="$2"; shift ;;
-        *) echo "usage: $0 [--builtin] [--only enum|errors|getinfo|creds|netsess|del|seeds]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--builtin] [--only enum|errors|getinfo|creds|netsess|threads|del|seeds]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -50,7 +50,7 @@ pass() { echo "PASS: $TAG$1"; }
 fail() { local r; r=$(printf '%s' "$2" | tr '\r\n\t' '   ' | tr -s ' ' | cut -c1-300); echo "FAIL: $TAG$1: $r"; }
 skip() { echo "SKIPPED: $TAG$1: $2"; }
 
-ALL_GROUPS=(enum seeds errors getinfo creds netsess del)   # = PARTS, in run order
+ALL_GROUPS=(enum seeds errors getinfo creds netsess threads del)   # = PARTS, in run order
 TAG=""    # "" for x64, "x86." for x86: prefixes every check name
 skip_all() {
     local g
