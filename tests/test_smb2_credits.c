@@ -34,98 +34,12 @@
 /* the harness's scripts these tests do not use (shuffles, strays) */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
-#include "smb2_fake_mux.h"
+#include "smb2_mux_workers.h"
 #pragma GCC diagnostic pop
 #include "smb2/smb2_conn.h"
 
-#define MAXW 3
-#define TIMEOUT_MS 3000u
-
-typedef struct worker {
-    int id;
-    smb2_pipe *p;
-    unsigned deadline_in; /* ms: the pipe's deadline, set before its call (0: none) */
-    int seq;              /* calls made on this pipe (they name themselves) */
-    uint32_t st;
-    int ok, wrong;        /* answers that were this call's / another's */
-    uint64_t ms;          /* how long the call took */
-    bool done, running;
-    pthread_t t;
-} worker;
-
-static worker g_w[MAXW];
-static smb2_conn *g_c;
-static const uint8_t BIND_ACK[] = "a bind ack from the pipe";
-
-/* ---- helpers ---------------------------------------------------------------------- */
-
-/* One transceive: "pipe <id> call <seq>" in, "ok:" and the same out. */
-static uint32_t call_once(worker *w)
-{
-    char in[48];
-    uint8_t out[96];
-    size_t got = 0;
-    int len = snprintf(in, sizeof in, "pipe %d call %d", w->id, w->seq++);
-    uint32_t st = smb2_pipe_transceive(w->p, (const uint8_t *)in, (size_t)len, out, sizeof out, &got);
-    if (st == NT_OK && got == (size_t)len + 3 && memcmp(out, "ok:", 3) == 0 && memcmp(out + 3, in, len) == 0)
-        w->ok++;
-    else if (st == NT_OK)
-        w->wrong++;
-    return st;
-}
-
-/* A thread's one call (its pipe deadline first when deadline_in). */
-static void *worker_main(void *arg)
-{
-    worker *w = arg;
-    uint64_t t0 = nt_now_ms();
-    if (w->deadline_in) {
-        mux_lock();
-        g_mux.watched = pthread_self();
-        g_mux.watching = true;
-        mux_unlock();
-        smb2_pipe_set_deadline(w->p, t0 + w->deadline_in);
-    }
-    w->st = call_once(w);
-    w->ms = nt_now_ms() - t0;
-    mux_lock();
-    w->done = true;
-    g_mux.active--;
-    mux_unlock();
-    return NULL;
-}
-
-static void start(worker *w, unsigned deadline_in)
-{
-    w->deadline_in = deadline_in;
-    w->st = NT_OK;
-    w->ok = w->wrong = 0;
-    w->done = false;
-    mux_lock();
-    g_mux.active++;
-    mux_unlock();
-    w->running = true;
-    assert_int_equal(pthread_create(&w->t, NULL, worker_main, w), 0);
-}
-
-static void join(worker *w)
-{
-    assert_true(w->running);
-    pthread_join(w->t, NULL);
-    w->running = false;
-}
-
-/* Waits (at most ms) until w's thread is done. */
-static bool wait_done(worker *w, unsigned ms)
-{
-    struct timespec until = mux_in(ms);
-    mux_lock();
-    while (!w->done && mux_wait_until(&until))
-        ;
-    bool done = w->done;
-    mux_unlock();
-    return done;
-}
+#define TIMEOUT_MS 3000u /* the connection's request timeout (mux_connect) */
+#define CRW 3            /* threads of credit_wait_woken_by_grant */
 
 /* The connection's credit balance (white box, under its lock). */
 static uint32_t balance(void)
@@ -163,82 +77,17 @@ static void set_balance(uint32_t target)
     assert_int_equal(balance(), target);
 }
 
-/* A signed 3.1.1 connection with n pipes, each bound (its compound CREATE
- * + first transceive) by this thread; the server grants 32 per answer. */
-static void cr_connect(int n)
-{
-    free(g_srv.rx);
-    memset(&g_srv, 0, sizeof g_srv);
-    mux_reset();
-    g_srv.dialect = SMB2_DIALECT_311;
-    g_srv.password = "Password";
-    for (int i = 0; i < MAXW; i++)
-        g_srv.pipe_msg[i] = BIND_ACK, g_srv.pipe_len[i] = sizeof BIND_ACK;
-    g_srv.npipe_msgs = MAXW;
-    nt_creds cr = {(char *)"User", (char *)"Domain", (char *)"Password"};
-    smb2_opts o = {.host = "srv", .unc_server = "srv", .timeout_ms = TIMEOUT_MS, .compound = true};
-    assert_int_equal(smb2_connect(&o, &cr, &g_c), NT_OK);
-    for (int i = 0; i < n; i++) {
-        worker *w = &g_w[i];
-        memset(w, 0, sizeof *w);
-        w->id = i;
-        g_srv.pipe_next = 0;
-        assert_int_equal(smb2_pipe_open(g_c, "srvsvc", &w->p), NT_OK);
-        uint8_t out[64];
-        size_t got = 0;
-        assert_int_equal(smb2_pipe_transceive(w->p, (const uint8_t *)"bind", 4, out, sizeof out, &got), NT_OK);
-        assert_int_equal(got, sizeof BIND_ACK);
-    }
-}
-
 /* Closes the n pipes and the connection: politely (credits granted
  * again), or (dead) silently. */
 static void cr_finish(int n, bool polite)
 {
-    mux_hold(0);
     grant(32);
-    for (int i = 0; i < n; i++) {
-        if (polite)
-            smb2_pipe_close(g_w[i].p);
-        else
-            smb2_pipe_free(g_w[i].p);
-        g_w[i].p = NULL;
-    }
-    if (polite)
-        smb2_disconnect(g_c);
-    else
-        smb2_abort(g_c);
-    g_c = NULL;
-    assert_int_equal(g_mux.bad_line, 0);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    alarm(30); /* a hung test ends the program (a failure to run_all.sh) */
-    return 0;
-}
-
-/* Wakes and joins threads a failed test left behind, then forgets it all. */
-static int teardown(void **state)
-{
-    (void)state;
-    mux_close();
-    for (int i = 0; i < MAXW; i++)
-        if (g_w[i].running)
-            join(&g_w[i]);
-    memset(g_w, 0, sizeof g_w);
-    mux_reset();
-    free(g_srv.rx);
-    memset(&g_srv, 0, sizeof g_srv);
-    g_c = NULL;
-    alarm(0);
-    return 0;
+    mux_finish(n, polite);
 }
 
 /* ---- tests ------------------------------------------------------------------------- */
 
-/* Balance 1, every answer grants 1 and is held: MAXW threads transceive at
+/* Balance 1, every answer grants 1 and is held: CRW threads transceive at
  * once.  One takes the credit; the others wait for one (their requests are
  * not at the server 50 ms later); each release of the answer in flight
  * lets exactly one more request out.  All get their own answers, long
@@ -246,14 +95,14 @@ static int teardown(void **state)
 static void credit_wait_woken_by_grant(void **state)
 {
     (void)state;
-    cr_connect(MAXW);
+    mux_connect(CRW);
     set_balance(1);
     grant(1);
     unsigned b = mux_hold(-1), echoes = g_mux.echoes;
     uint64_t t0 = nt_now_ms();
-    for (int i = 0; i < MAXW; i++)
-        start(&g_w[i], 0);
-    for (unsigned k = 0; k < MAXW; k++) {
+    for (int i = 0; i < CRW; i++)
+        start(&g_w[i], 1, 0);
+    for (unsigned k = 0; k < CRW; k++) {
         assert_true(mux_wait_for(b + k + 1, 1, 2000)); /* one more request, its sender receiving */
         usleep(50000);                                 /* time for the others to send, could they */
         mux_lock();
@@ -263,21 +112,21 @@ static void credit_wait_woken_by_grant(void **state)
         assert_int_equal(balance(), 0);
         mux_release(b + k); /* grants 1: the next waiter sends */
     }
-    for (int i = 0; i < MAXW; i++)
+    for (int i = 0; i < CRW; i++)
         join(&g_w[i]);
     uint64_t elapsed = nt_now_ms() - t0;
-    for (int i = 0; i < MAXW; i++) {
+    for (int i = 0; i < CRW; i++) {
         assert_int_equal(g_w[i].st, NT_OK);
         assert_int_equal(g_w[i].ok, 1);
         assert_int_equal(g_w[i].wrong, 0);
         assert_true(g_w[i].ms < TIMEOUT_MS / 2);
     }
-    print_message("%d calls on one credit in %u ms\n", MAXW, (unsigned)elapsed);
+    print_message("%d calls on one credit in %u ms\n", CRW, (unsigned)elapsed);
     assert_true(elapsed < TIMEOUT_MS / 2); /* woken by the grants, not by a timeout */
-    assert_int_equal(g_mux.echoes - echoes, MAXW);
+    assert_int_equal(g_mux.echoes - echoes, CRW);
     assert_false(smb2_is_dead(g_c));
     assert_int_equal(balance(), 1);
-    cr_finish(MAXW, true);
+    cr_finish(CRW, true);
 }
 
 /* The grant comes in a late answer: B gave up waiting for it (its pipe
@@ -291,19 +140,19 @@ static void credit_wait_woken_by_grant(void **state)
 static void late_grant_wakes_waiter(void **state)
 {
     (void)state;
-    cr_connect(3);
+    mux_connect(3);
     worker *a = &g_w[0], *bw = &g_w[1], *cw = &g_w[2];
     set_balance(2);
     grant(1);
     unsigned b = mux_hold(-1);
-    start(a, 0);
+    start(a, 1, 0);
     assert_true(mux_wait_for(b + 1, 1, 2000)); /* A's request held, A receiving */
-    start(bw, 200);
+    start(bw, 1, 200);
     assert_true(wait_done(bw, 2000));
     join(bw);
     assert_int_equal(bw->st, NT_ERROR_SEM_TIMEOUT);
     assert_int_equal(balance(), 0);
-    start(cw, 0);
+    start(cw, 1, 0);
     usleep(50000);
     mux_lock();
     unsigned held = g_mux.nheld;
@@ -336,14 +185,14 @@ static void late_grant_wakes_waiter(void **state)
 static void credit_wait_deadline(void **state)
 {
     (void)state;
-    cr_connect(2);
+    mux_connect(2);
     worker *a = &g_w[0], *bw = &g_w[1];
     set_balance(1);
     grant(1);
     unsigned b = mux_hold(-1);
-    start(a, 0);
+    start(a, 1, 0);
     assert_true(mux_wait_for(b + 1, 1, 2000)); /* A's request held, A receiving */
-    start(bw, 200);
+    start(bw, 1, 200);
     assert_true(wait_done(bw, 1500));
     join(bw);
     assert_int_equal(bw->st, NT_ERROR_SEM_TIMEOUT);
@@ -379,7 +228,7 @@ static void credit_wait_deadline(void **state)
 static void no_credit_nothing_in_flight(void **state)
 {
     (void)state;
-    cr_connect(1);
+    mux_connect(1);
     set_balance(0);
     unsigned echoes = g_mux.echoes;
     assert_int_equal(call_once(&g_w[0]), NT_ERROR_UNEXP_NET_ERR);
@@ -403,7 +252,7 @@ static void read_ahead_low_balance(void **state)
         {7, 3}, {5, 1}, {4, 0}, {2, 0}, {9, 5}, {20, 10},
     };
     static char msg[N][40];
-    cr_connect(1);
+    mux_connect(1);
     for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         set_balance(cases[k].balance);
         grant(1);
