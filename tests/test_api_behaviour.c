@@ -453,6 +453,32 @@ static void test_connect_failures(void **state)
     result_free(&r);
 }
 
+/* A connection made again within NETAPI32_CRED_RECHECK_MS of the last
+ * lookup (the warm call had not looked the credentials up) still logs on
+ * with them: here a deletion's probe finds the cached connection dead. */
+static char g_user_seen[64];
+static uint32_t connect_seen(const np_target *t, const nt_creds *cr, np_conn *out)
+{
+    snprintf(g_user_seen, sizeof g_user_seen, "%s", cr && cr->user ? cr->user : "(anonymous)");
+    return fs_connect(t, cr, out);
+}
+
+static void test_reconnect_keeps_credentials(void **state)
+{
+    (void)state;
+    api_set_connector(connect_seen);
+    setenv("NETAPI32_USER", "alice", 1);
+    setenv("NETAPI32_PASSWORD", "pw", 1);
+    result r = enum_all(NULL, NULL, 1);
+    assert_int_equal(r.st, NT_OK);
+    result_free(&r);
+    assert_string_equal(g_user_seen, "alice");
+    g_srv.dead = true; /* the cached connection died meanwhile */
+    g_user_seen[0] = 0;
+    del("10.0.0.9", NULL);
+    assert_string_equal(g_user_seen, "alice"); /* never an anonymous session */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -467,6 +493,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_del_own_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enum_reconnect_and_repeat, setup, teardown),
         cmocka_unit_test_setup_teardown(test_connect_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reconnect_keeps_credentials, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "smb2_mux_workers.h"
+#include "smb2/smb2_conn.h" /* white box: the connection still compounds */
 
 /* ---- tests ------------------------------------------------------------------------- */
 
@@ -249,6 +250,48 @@ static void first_transceives_at_once(void **state)
     mux_finish(1, true);
 }
 
+/* A new pipe's first transceive (its compound CREATE + bind) whose caller
+ * (pipe deadline 200 ms) gives up while another thread receives: A gets
+ * NT_ERROR_SEM_TIMEOUT, and that is no refusal of compounds: the
+ * connection lives (nothing sent after the deadline, compounding still on)
+ * and B, the receiver, gets its answer. */
+static void follower_timeout_in_first_compound(void **state)
+{
+    (void)state;
+    mux_connect(1);
+    worker *a = &g_w[1], *bw = &g_w[0];
+    memset(a, 0, sizeof *a);
+    a->id = 1;
+    a->bind_first = true;
+    g_srv.pipe_next = 0;
+    assert_int_equal(smb2_pipe_open(g_c, "srvsvc", &a->p), NT_OK);
+    unsigned compounds = g_srv.compounds;
+    unsigned b = mux_hold(2);
+    start(bw, 1, 0);
+    assert_true(mux_wait_for(b + 1, 1, 2000)); /* B's request held, B receiving */
+    start(a, 1, 200);
+    assert_true(mux_wait_for(b + 2, 1, 2000)); /* A's compound sent, its IOCTL answer held */
+    assert_true(wait_done(a, 2500));
+    join(a);
+    assert_int_equal(a->st, NT_ERROR_SEM_TIMEOUT);
+    assert_false(smb2_is_dead(g_c));
+    assert_int_equal(g_srv.compounds, compounds + 1);
+    smb2_lock(g_c);
+    bool compound = g_c->compound;
+    smb2_unlock(g_c);
+    assert_true(compound); /* a deadline is no refusal: no one-by-one retry */
+    mux_release(b);
+    join(bw);
+    assert_int_equal(bw->st, NT_OK);
+    assert_int_equal(bw->ok, 1);
+    assert_false(smb2_is_dead(g_c));
+    mux_hold(0);
+    smb2_pipe_drop(a->p); /* its CREATE's answer was never read: dropped */
+    a->p = NULL;
+    assert_int_equal(call_once(bw), NT_OK); /* the connection goes on */
+    mux_finish(1, true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +303,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(peer_closes_while_both_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(eight_threads_shuffled, setup, teardown),
         cmocka_unit_test_setup_teardown(first_transceives_at_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(follower_timeout_in_first_compound, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

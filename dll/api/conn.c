@@ -243,8 +243,9 @@ static bool poisons_connection(uint32_t st)
 /* One attempt's op on the open slot s; returns its status and traces it
  * (the round trips are the connection's: other calls' on it count too). */
 static uint32_t run_op(conn_slot *s, const api_server *srv, bool fresh, uint64_t deadline, api_op_fn op,
-                       api_rap_fn rap, void *arg)
+                       api_rap_fn rap, void *arg, bool *alone)
 {
+    uint32_t n0 = api_slot_call_begin(s);
     uint32_t rq0 = 0, rq1 = 0;
     uint32_t rt0 = round_trips(s, &rq0);
     uint64_t t0 = nt_now_ms();
@@ -257,6 +258,7 @@ static uint32_t run_op(conn_slot *s, const api_server *srv, bool fresh, uint64_t
     if (own)
         np_set_deadline(c, 0);
     np_pipe_set_deadline(&s->pipe, 0);
+    *alone = api_slot_call_end(s, n0);
     uint32_t rt1 = round_trips(s, &rq1);
     nt_trace("rpc on %s%s: %u round trips (%u requests), status %u, %llu ms", srv->host,
              fresh ? " (new connection)" : " (cached connection)", (unsigned)(rt1 - rt0), (unsigned)(rq1 - rq0),
@@ -264,26 +266,17 @@ static uint32_t run_op(conn_slot *s, const api_server *srv, bool fresh, uint64_t
     return st;
 }
 
-/* The liveness probe (a non-blocking peek: a system call, under Wine a
- * wineserver round trip) runs only before an op that may not be repeated:
- * an idempotent op learns of a dead connection from its own send/receive
- * and is repeated on a new one.  A slot whose connection was retired
- * (another call found it dead) leaves it first. */
-static uint32_t attempt_on(cache_entry *e, conn_slot *s, const api_server *srv, api_retry policy,
-                           const nt_creds *cr, uint64_t deadline, api_op_fn op, api_rap_fn rap, void *arg,
-                           bool *fresh)
+/* The op on slot s, which gets a pipe first if it has none. */
+static uint32_t attempt_on(cache_entry *e, conn_slot *s, const api_server *srv, const nt_creds *cr,
+                           uint64_t deadline, api_op_fn op, api_rap_fn rap, void *arg, bool *fresh, bool *alone)
 {
     *fresh = false;
-    if (slot_open(s) && (api_slot_retired(s) || (policy != API_RETRY_IDEMPOTENT && api_slot_dead(s)))) {
-        nt_trace("cached connection to %s is dead: leaving it", srv->host);
-        api_slot_drop(e, s, false);
-    }
     if (!slot_open(s)) {
         uint32_t st = api_slot_attach(e, s, srv, cr, deadline, fresh);
         if (st != NT_OK)
             return st;
     }
-    return run_op(s, srv, *fresh, deadline, op, rap, arg);
+    return run_op(s, srv, *fresh, deadline, op, rap, arg, alone);
 }
 
 /* A slot of e for this call, its lock held; NULL at the deadline.  The
@@ -375,20 +368,29 @@ uint32_t api_with_conn_rap(const api_server *srv, api_retry policy, api_op_fn op
     if ((st = take_slot(srv, port, deadline, &cr, &have_cr, id, &e, &s)) != NT_OK)
         goto out;
     for (int attempt = 0; attempt < 2; attempt++) {
-        bool fresh = false;
-        if (!have_cr && !slot_open(s) && attempt > 0) {
-            uint8_t id2[32];
-            if ((st = api_creds_fresh(srv->host, port, &cr, id2)) != NT_OK)
-                break;
-            have_cr = true;
-            bool same = memcmp(id, id2, 32) == 0;
-            nt_wipe(id2, sizeof(id2));
-            if (!same) { /* the slot is for the old credentials: never connect it with others */
-                st = NT_ERROR_NETNAME_DELETED;
-                break;
-            }
+        bool fresh = false, alone = true;
+        /* The liveness probe (a non-blocking peek: a system call, under Wine
+         * a wineserver round trip) runs only before an op that may not be
+         * repeated: an idempotent op learns of a dead connection from its
+         * own send/receive and is repeated on a new one.  A slot whose
+         * connection was retired (another call found it dead) leaves it. */
+        if (slot_open(s) && (api_slot_retired(s) || (policy != API_RETRY_IDEMPOTENT && api_slot_dead(s)))) {
+            nt_trace("cached connection to %s is dead: leaving it", srv->host);
+            api_slot_drop(e, s, false);
         }
-        st = attempt_on(e, s, srv, policy, &cr, deadline, op, rap, arg, &fresh);
+        if (!slot_open(s) && !have_cr) {
+            /* a new pipe may need a new connection, and that the secret:
+             * the credentials now, and if they changed, the entry for the
+             * new ones (never a connection made with others for this one) */
+            nt_tlock_release(&s->lock);
+            s = NULL;
+            if ((st = api_creds_fresh(srv->host, port, &cr, id)) != NT_OK)
+                goto out;
+            have_cr = true;
+            if ((st = take_slot(srv, port, deadline, &cr, &have_cr, id, &e, &s)) != NT_OK)
+                goto out;
+        }
+        st = attempt_on(e, s, srv, &cr, deadline, op, rap, arg, &fresh, &alone);
         if (fresh || slot_open(s)) {
             if (!poisons_connection(st))
                 break;
@@ -398,7 +400,9 @@ uint32_t api_with_conn_rap(const api_server *srv, api_retry policy, api_op_fn op
                     nt_trace("connection to %s lost: reconnecting and repeating the enumeration", srv->host);
                     continue;
                 }
-                if (policy == API_RETRY_ONCE && sent_then_dropped)
+                /* with other calls on the connection, its end says nothing
+                 * about what this request did (the caller looks) */
+                if (policy == API_RETRY_ONCE && sent_then_dropped && alone)
                     *sent_then_dropped = true;
             }
         }

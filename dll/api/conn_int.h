@@ -32,6 +32,8 @@ typedef struct shared_conn {
     bool concurrent;
     bool retired;       /* dead or out of step: no new slot takes it; the
                          * slots on it leave at their next call (g_lock) */
+    unsigned active;    /* calls running on it now (g_lock) */
+    uint32_t begun;     /* calls begun on it so far (g_lock) */
 } shared_conn;
 
 typedef struct conn_slot {
@@ -78,6 +80,10 @@ void api_slot_drop(cache_entry *e, conn_slot *s, bool retire);
 /* Whether the slot's connection was retired (it leaves it) or its pipe is
  * dead (checked before an operation that may not be repeated). */
 bool api_slot_retired(const conn_slot *s);
+/* Around a call on the slot's connection: whether it ran alone there (no
+ * other call began or was running meanwhile). */
+uint32_t api_slot_call_begin(conn_slot *s);
+bool api_slot_call_end(conn_slot *s, uint32_t mark);
 bool api_slot_dead(const conn_slot *s);
 /* Most slots the entry's pool may have, given the knobs. */
 unsigned api_pool_size(const cache_entry *e);

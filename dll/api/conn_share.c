@@ -129,6 +129,29 @@ bool api_slot_retired(const conn_slot *s)
     return r;
 }
 
+/* mark: the calls begun before ours, or with another running, one more
+ * (never equal to `begun` at the end). */
+uint32_t api_slot_call_begin(conn_slot *s)
+{
+    api_cache_lock();
+    shared_conn *sc = s->sc;
+    uint32_t mark = sc->begun++;
+    if (sc->active++)
+        mark--;
+    api_cache_unlock();
+    return mark;
+}
+
+bool api_slot_call_end(conn_slot *s, uint32_t mark)
+{
+    api_cache_lock();
+    shared_conn *sc = s->sc;
+    sc->active--;
+    bool alone = sc->begun == mark + 1;
+    api_cache_unlock();
+    return alone;
+}
+
 bool api_slot_dead(const conn_slot *s)
 {
     if (!s->sc)
@@ -228,8 +251,8 @@ static bool attach_listed(cache_entry *e, conn_slot *s, const api_server *srv, u
     s->rap = false;
     *st = open_bind(s, deadline);
     nt_trace("pipe %u on the connection to %s: %u", on, srv->host, (unsigned)*st);
-    if (*st != NT_OK)
-        api_slot_drop(e, s, false);
+    if (*st != NT_OK) /* a broken answer: not this server's connection to go on with */
+        api_slot_drop(e, s, *st == NT_ERROR_UNEXP_NET_ERR);
     return true;
 }
 

@@ -431,6 +431,15 @@ uint32_t api_session_del(const nt_wchar *server, const nt_wchar *client, const n
          * connection is gone and the next call reconnects. */
         nt_trace("NetSessionDel: server dropped the connection after the request: our own session was deleted");
         st = NT_OK;
+    } else if (!answered && st == NT_ERROR_NETNAME_DELETED) {
+        /* Dropped while other calls shared the connection (conn.c): the
+         * drop may be theirs.  Done if nothing the delete names is left;
+         * else (maybe only our new session) the outcome is unknown. */
+        st = del_check_match(&srv, client, user, NT_ERROR_NETNAME_DELETED) == NT_NERR_ClientNameNotFound
+                 ? NT_OK
+                 : NT_ERROR_NETNAME_DELETED;
+        nt_trace("NetSessionDel: connection shared with other calls dropped: %s",
+                 st == NT_OK ? "nothing named is left" : "sessions named are still there");
     } else if (answered && st == NT_ERROR_ACCESS_DENIED) {
         /* Samba answers "access denied" also when nothing matched: look. */
         st = del_check_match(&srv, client, user, NT_ERROR_ACCESS_DENIED);

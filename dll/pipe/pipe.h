@@ -32,9 +32,10 @@ typedef struct np_pipe_ops {
     uint32_t (*read)(void *ctx, uint8_t *out, size_t cap, size_t *got);
     /* Writes without reading (all but the last fragment of a large request). */
     uint32_t (*write)(void *ctx, const uint8_t *in, size_t inlen);
-    /* Closes the pipe and frees ctx: polite sends the close, otherwise
-     * nothing is sent (the connection is dead or about to be aborted).
-     * May be NULL (nothing to free). */
+    /* Closes the pipe and frees ctx: polite sends the close and waits for
+     * its answer; otherwise nothing is waited for (a connection that is
+     * not dead may still get the close, unanswered, so that other pipes on
+     * it do not keep this one open at the server).  May be NULL. */
     void (*close)(void *ctx, bool polite);
     /* Optional (NULL: reads go one by one): `count` more messages of at
      * most `each` bytes are certainly coming; request them all now so that

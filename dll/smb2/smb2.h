@@ -92,6 +92,9 @@ void smb2_pipe_set_deadline(smb2_pipe *p, uint64_t deadline_ms);
 bool smb2_pipe_is_dead(smb2_pipe *p);
 /* Frees the handle without sending anything (before smb2_abort). */
 void smb2_pipe_free(smb2_pipe *p);
+/* Frees the handle after sending its CLOSE without waiting for the answer
+ * (a pipe left out of step on a connection other pipes go on using). */
+void smb2_pipe_drop(smb2_pipe *p);
 /* TREE_DISCONNECT + LOGOFF (best effort), close the socket, wipe keys, free. */
 void smb2_disconnect(smb2_conn *c);
 /* Closes without sending anything (dead or poisoned connection). */

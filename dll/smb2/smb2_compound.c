@@ -194,15 +194,15 @@ static uint32_t chain_answers(smb2_pipe *p, unsigned n, uint64_t first_id, const
     smb2_resp r[3];
     for (unsigned i = 0; i < n; i++)
         rs[i] = smb2_recv_ahead(c, cmds[i], first_id + i, p->deadline, &r[i]);
-    /* elements left over in the queue that nobody awaits: more answers than
-     * requests (the queue may also hold another caller's answers, from the
-     * frame that carried its compound; nobody touches it while no one is
-     * receiving) */
+    /* elements left over in the queue for message ids never sent: more
+     * answers than requests (the queue may also hold another caller's
+     * answers, or late ones for a call that gave up, from the frame that
+     * carried its compound; nobody touches it while no one is receiving) */
     smb2_lock(c);
     bool extra = false;
     if (!c->reading) /* else the queue is the receiver's */
         for (unsigned i = c->inq_pos; i < c->inq_n; i++)
-            extra |= c->inq[i].len < SMB2_HDR_LEN || !smb2_out_has(c, nt_le64(c->inq[i].m + 24));
+            extra |= c->inq[i].len < SMB2_HDR_LEN || nt_le64(c->inq[i].m + 24) >= c->cr.next_msg_id;
     if (extra) {
         nt_trace("smb2: compound answered with more responses than requests");
         smb2_inq_free(c);
@@ -248,8 +248,11 @@ uint32_t smb2_chain_open_transceive(smb2_pipe *p, const uint8_t *in, size_t inle
     uint64_t first_id = 0;
     /* the message ids are taken and the chain sent under mu: in order */
     smb2_lock(c);
-    unsigned n = c->compound && out && !c->dead ? chain_elements(p, in, inlen, cap, els, cmds, &maxout) : 0;
+    bool late = p->deadline && nt_now_ms() >= p->deadline;
+    unsigned n = c->compound && out && !c->dead && !late ? chain_elements(p, in, inlen, cap, els, cmds, &maxout) : 0;
     uint32_t st = n ? chain_build(c, els, cmds, n, &chain, &first_id) : NT_ERROR_NOT_SUPPORTED;
+    if (st != NT_OK && st != NT_ERROR_NOT_SUPPORTED)
+        smb2_poison_locked(c, st); /* message ids taken and never sent */
     bool dead = c->dead;
     if (st == NT_OK) {
         st = smb2_send_chain_locked(c, &chain, n, first_id, p->deadline);
@@ -260,16 +263,24 @@ uint32_t smb2_chain_open_transceive(smb2_pipe *p, const uint8_t *in, size_t inle
         }
     }
     smb2_unlock(c);
+    if (late)
+        return NT_ERROR_SEM_TIMEOUT;
     if (st)
-        return dead ? NT_ERROR_UNEXP_NET_ERR : one_by_one(p, in, inlen, out, cap, got);
+        return dead ? NT_ERROR_NETNAME_DELETED : one_by_one(p, in, inlen, out, cap, got);
     uint32_t rs[3] = {0};
     st = chain_answers(p, n, first_id, cmds, maxout, out, got, rs);
-    bool created = rs[n - 2] == NT_OK;
+    bool created = rs[n - 2] == NT_OK, timed_out = false;
+    for (unsigned i = 0; i < n; i++)
+        timed_out |= rs[i] == NT_ERROR_SEM_TIMEOUT;
     dead = smb2_dead(c);
     if (!dead && (st == NT_OK || st == NT_ERROR_MORE_DATA)) {
         free(p->deferred);
         p->deferred = NULL;
     }
+    /* our deadline passed while another call received (the connection is
+     * fine, the pipe's state unknown): not a refusal of the compound */
+    if (timed_out && !dead)
+        return NT_ERROR_SEM_TIMEOUT;
     if (dead || st == NT_OK || st == NT_ERROR_MORE_DATA)
         return st;
     /* An element failed: this server gets one request at a time from now
@@ -282,5 +293,5 @@ uint32_t smb2_chain_open_transceive(smb2_pipe *p, const uint8_t *in, size_t inle
     smb2_unlock(c);
     if (created)
         smb2_simple_call(c, SMB2_CLOSE, p->fid, p->deadline);
-    return smb2_dead(c) ? NT_ERROR_UNEXP_NET_ERR : one_by_one(p, in, inlen, out, cap, got);
+    return smb2_dead(c) ? NT_ERROR_NETNAME_DELETED : one_by_one(p, in, inlen, out, cap, got);
 }

@@ -29,10 +29,7 @@ bool smb2_dead(smb2_conn *c)
 
 uint32_t smb2_poison_locked(smb2_conn *c, uint32_t st)
 {
-    if (!c->dead) {
-        c->dead = true;
-        c->dead_st = st ? st : NT_ERROR_UNEXP_NET_ERR;
-    }
+    c->dead = true;
     nt_cond_broadcast(&c->cv);
     return st;
 }
@@ -153,7 +150,7 @@ static uint32_t take_credit(smb2_conn *c, uint16_t cmd, uint64_t deadline, uint6
 {
     while (!smb2_credits_take(&c->cr, 1, msg_id)) {
         if (c->dead)
-            return c->dead_st;
+            return NT_ERROR_NETNAME_DELETED; /* another call broke it */
         if (c->nout == 0) {
             nt_trace("smb2: %s: no credits left", smb2_cmd_name(cmd));
             return smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR);
@@ -173,12 +170,14 @@ static uint32_t send_one(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_r
                          uint64_t deadline, uint64_t *msg_id, bool *enc, bool batched)
 {
     if (c->dead)
-        return c->dead_st;
+        return NT_ERROR_NETNAME_DELETED; /* another call broke it */
     if (w->bad || w->len < SMB2_HDR_LEN)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
     if (!out_room(c, 1, 0))
         return smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR); /* callers keep it below: not reached */
     uint64_t t0 = nt_now_ms();
+    if (t0 >= deadline)
+        return NT_ERROR_SEM_TIMEOUT; /* no message id taken: the connection stays in step */
     smb2_hdr h;
     memset(&h, 0, sizeof(h));
     h.credit_charge = smb2_credit_charge(c);
@@ -243,12 +242,24 @@ uint32_t smb2_send_ahead(smb2_conn *c, uint16_t cmd, nt_wr *w, bool batched, uin
     uint32_t st = NT_ERROR_NOT_SUPPORTED;
     nt_mutex_lock(&c->mu);
     if (c->dead)
-        st = c->dead_st;
+        st = NT_ERROR_NETNAME_DELETED;
     else if (out_room(c, 1, SMB2_AHEAD_RESERVE) && c->cr.balance > 4)
         st = send_one(c, cmd, w, 32, NULL, request_deadline(c, nt_now_ms(), call_deadline), msg_id, &enc, batched);
     nt_mutex_unlock(&c->mu);
     nt_wr_free(w);
     return st;
+}
+
+void smb2_send_oneway(smb2_conn *c, uint16_t cmd, nt_wr *w)
+{
+    bool enc = false;
+    uint64_t id = 0;
+    nt_mutex_lock(&c->mu);
+    if (!c->dead && out_room(c, 1, 0) && c->cr.balance > 0 &&
+        send_one(c, cmd, w, 1, NULL, request_deadline(c, nt_now_ms(), 0), &id, &enc, false) == NT_OK)
+        smb2_give_up(c, id);
+    nt_mutex_unlock(&c->mu);
+    nt_wr_free(w);
 }
 
 bool smb2_chain_room(smb2_conn *c, unsigned n)
@@ -259,7 +270,7 @@ bool smb2_chain_room(smb2_conn *c, unsigned n)
 uint32_t smb2_send_chain_locked(smb2_conn *c, nt_wr *w, unsigned n, uint64_t first_id, uint64_t call_deadline)
 {
     if (c->dead)
-        return c->dead_st;
+        return NT_ERROR_NETNAME_DELETED; /* another call broke it */
     uint64_t t0 = nt_now_ms();
     uint16_t cmd = nt_le16(w->p + 12);
     for (unsigned i = 0; i < n; i++)
@@ -367,7 +378,7 @@ uint32_t smb2_recv_ahead(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_t c
     uint64_t t0 = nt_now_ms();
     bool enc = c->encrypting && c->have_keys;
     nt_mutex_lock(&c->mu);
-    uint32_t st = c->dead ? c->dead_st
+    uint32_t st = c->dead ? NT_ERROR_NETNAME_DELETED
                           : smb2_receive_final(c, cmd, msg_id, enc, t0, request_deadline(c, t0, call_deadline), &r->h,
                                           &r->m, &r->len);
     nt_mutex_unlock(&c->mu);

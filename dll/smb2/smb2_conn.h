@@ -44,12 +44,14 @@ struct smb2_conn {
     uint32_t timeout_ms;
     uint64_t call_deadline;  /* connect's whole-call deadline (nt_now_ms), 0 = none;
                               * pipes have their own (smb2_pipe.deadline) */
-    bool dead;               /* transport lost or stream out of sync */
-    uint32_t dead_st;        /* the status that killed it (what every waiter returns) */
+    bool dead;               /* transport lost or stream out of sync: the call that
+                              * found out returns why, every other call
+                              * NT_ERROR_NETNAME_DELETED (the connection is gone) */
     nt_mutex mu;
     nt_cond cv;
     bool reading;            /* a caller is receiving a frame (mu released) */
     unsigned credit_waiters; /* senders waiting for a grant (woken by the check of any answer) */
+    unsigned late;           /* ids given up on whose answers may still come (about) */
     unsigned npipes;         /* pipes open on it (mu) */
 
     smb2_neg_req neg;
@@ -138,6 +140,12 @@ uint32_t smb2_poison_locked(smb2_conn *c, uint32_t st);
 nt_aes_key *smb2_key_of(smb2_conn *c, nt_aes_key **slot, const uint8_t key[16], bool aes);
 bool smb2_time_left(uint64_t deadline, uint32_t *ms);
 bool smb2_out_has(const smb2_conn *c, uint64_t id);  /* id awaited by some caller */
+/* mu held: its caller no longer awaits id (a deadline, a pipe dropped); a
+ * late answer will be dropped. */
+void smb2_give_up(smb2_conn *c, uint64_t id);
+/* Sends a request whose answer nobody waits for (a pipe's CLOSE when it
+ * is dropped); nothing when the connection is dead or has no room. */
+void smb2_send_oneway(smb2_conn *c, uint16_t cmd, nt_wr *w);
 uint32_t smb2_receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, uint64_t t0, uint64_t deadline,
                             smb2_hdr *rh, uint8_t **resp, size_t *resplen);
 /* mu, for the compound sender (smb2_compound.c), which takes credits and
@@ -240,6 +248,8 @@ uint32_t smb2_chain_open_transceive(smb2_pipe *p, const uint8_t *in, size_t inle
  * beyond transport errors (best effort on the way out); call_deadline as
  * for smb2_call_at. */
 void smb2_simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid, uint64_t call_deadline);
+/* The request of a CLOSE (fid) / TREE_DISCONNECT / LOGOFF, started in w. */
+void smb2_simple_req(nt_wr *w, uint16_t cmd, const uint8_t *fid);
 
 /* The per-command steps of smb2_connect. */
 uint32_t smb2_negotiate(smb2_conn *c, const smb2_opts *o);

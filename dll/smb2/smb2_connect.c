@@ -9,21 +9,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+void smb2_simple_req(nt_wr *w, uint16_t cmd, const uint8_t *fid)
+{
+    smb2_req_init(w, 24);
+    if (cmd == SMB2_CLOSE) {
+        nt_wr_u16(w, 24);
+        nt_wr_u16(w, 0);
+        nt_wr_u32(w, 0);
+        nt_wr_bytes(w, fid, 16);
+    } else {
+        nt_wr_u16(w, 4);
+        nt_wr_u16(w, 0);
+    }
+}
+
 void smb2_simple_call(smb2_conn *c, uint16_t cmd, const uint8_t *fid, uint64_t call_deadline)
 {
     if (smb2_dead(c))
         return;
     nt_wr w;
-    smb2_req_init(&w, 24);
-    if (cmd == SMB2_CLOSE) {
-        nt_wr_u16(&w, 24);
-        nt_wr_u16(&w, 0);
-        nt_wr_u32(&w, 0);
-        nt_wr_bytes(&w, fid, 16);
-    } else {
-        nt_wr_u16(&w, 4);
-        nt_wr_u16(&w, 0);
-    }
+    smb2_simple_req(&w, cmd, fid);
     smb2_hdr rh;
     uint8_t *m = NULL;
     size_t mlen = 0;
@@ -140,14 +145,14 @@ void smb2_set_deadline(smb2_conn *c, uint64_t deadline_ms)
 }
 
 /* Dead when poisoned; the peek at the socket (a peer that closed) only
- * while nothing is in flight, so that it neither races a receiver nor
- * takes another call's pending answer for garbage. */
+ * while nothing is in flight and no late answer is due, so that it neither
+ * races a receiver nor takes an answer still to come for garbage. */
 bool smb2_is_dead(smb2_conn *c)
 {
     if (!c)
         return true;
     nt_mutex_lock(&c->mu);
-    bool d = c->dead || (c->nout == 0 && !c->reading && net_is_dead(c->net));
+    bool d = c->dead || (c->nout == 0 && c->late == 0 && !c->reading && net_is_dead(c->net));
     nt_mutex_unlock(&c->mu);
     return d;
 }

@@ -30,7 +30,7 @@ static void p_close(void *ctx, bool polite)
     if (polite)
         smb2_pipe_close(ctx);
     else
-        smb2_pipe_free(ctx);
+        smb2_pipe_drop(ctx);
 }
 
 static void p_set_deadline(void *ctx, uint64_t deadline_ms) { smb2_pipe_set_deadline(ctx, deadline_ms); }

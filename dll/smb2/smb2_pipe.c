@@ -371,10 +371,29 @@ void smb2_pipe_close(smb2_pipe *p)
     smb2_pipe_free(p);
 }
 
+/* Dropped without waiting: its CLOSE is sent and its answer never awaited
+ * (so that a connection other pipes go on using does not keep the handle
+ * open at the server), nothing when the connection is dead. */
+void smb2_pipe_drop(smb2_pipe *p)
+{
+    if (!p)
+        return;
+    if (!p->deferred) {
+        nt_wr w;
+        smb2_simple_req(&w, SMB2_CLOSE, p->fid);
+        smb2_send_oneway(p->c, SMB2_CLOSE, &w);
+    }
+    smb2_pipe_free(p);
+}
+
+/* Its READs sent ahead and never read are given up (their answers, still
+ * to come, will be dropped). */
 void smb2_pipe_free(smb2_pipe *p)
 {
     if (p) {
         smb2_lock(p->c);
+        for (unsigned i = p->ahead_pos; i < p->nahead; i++)
+            smb2_give_up(p->c, p->ahead[i]);
         p->c->npipes--;
         smb2_unlock(p->c);
         free(p->pend);

@@ -22,6 +22,8 @@ static bool out_has(const smb2_conn *c, uint64_t id)
  * kept or still to come are dropped. */
 static void out_forget(smb2_conn *c, uint64_t id)
 {
+    if (!out_has(c, id))
+        return;
     for (unsigned i = 0; i < c->nout; i++)
         if (c->out[i] == id) {
             c->out[i] = c->out[--c->nout];
@@ -146,6 +148,15 @@ bool smb2_out_has(const smb2_conn *c, uint64_t id)
     return out_has(c, id);
 }
 
+void smb2_give_up(smb2_conn *c, uint64_t id)
+{
+    if (!out_has(c, id))
+        return;
+    out_forget(c, id);
+    if (c->late < 0xFFFFu)
+        c->late++; /* its answer may still come (smb2_is_dead) */
+}
+
 /* What a received message m is to the receiver awaiting msg_id: 0 its own
  * (or malformed: its checks reject it), 1 another caller's (kept: their
  * responses, interim ones included, are checked by them), 2 stale: for no
@@ -203,6 +214,8 @@ static uint32_t receive_one(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_
         c->nstash++;
     } else {
         free(*m);
+        if (kind == 2 && c->late)
+            c->late--;
         if (kind == 2)
             nt_trace("smb2: %s: dropped a response to no outstanding request", smb2_cmd_name(cmd));
         else
@@ -226,19 +239,19 @@ static uint32_t next_for(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_t t
         if (stash_take(c, msg_id, m, mlen, was_enc))
             return NT_OK;
         if (c->dead)
-            return c->dead_st;
+            return NT_ERROR_NETNAME_DELETED; /* another call broke it */
         if (c->reading) {
             if (!nt_cond_wait(&c->cv, &c->mu, deadline)) {
                 nt_trace("smb2: %s: deadline passed while another call receives (%u ms)", smb2_cmd_name(cmd),
                          (unsigned)(nt_now_ms() - t0));
-                out_forget(c, msg_id);
+                smb2_give_up(c, msg_id);
                 return NT_ERROR_SEM_TIMEOUT;
             }
             continue;
         }
         if (nt_now_ms() >= deadline) { /* nothing read yet: the stream is in step */
             nt_trace("smb2: %s: deadline passed before our turn to receive", smb2_cmd_name(cmd));
-            out_forget(c, msg_id);
+            smb2_give_up(c, msg_id);
             return NT_ERROR_SEM_TIMEOUT;
         }
         uint32_t st = receive_one(c, cmd, msg_id, t0, deadline, stale, m, mlen, was_enc);
