@@ -165,7 +165,7 @@ static void fs_reset_stream(fake_srv *f)
     f->plen = f->ppos = 0;
 }
 
-static const np_pipe_ops FS_PIPE_OPS = {fs_transceive, fs_read, fs_write, NULL, NULL, NULL, NULL};
+static const np_pipe_ops FS_PIPE_OPS = {fs_transceive, fs_read, fs_write, NULL, NULL, NULL, NULL, NULL};
 
 /* The fake as a named pipe (pipe/pipe.h). */
 static void fs_pipe(fake_srv *f, np_pipe *p)

@@ -51,7 +51,7 @@ static void p_close(void *ctx, bool polite)
     g_pipe_closes++;
 }
 
-static const np_pipe_ops PIPE = {p_transceive, NULL, NULL, p_close, NULL, NULL, NULL};
+static const np_pipe_ops PIPE = {p_transceive, NULL, NULL, p_close, NULL, NULL, NULL, NULL};
 
 static uint32_t c_open(void *ctx, const char *name, np_pipe *out)
 {

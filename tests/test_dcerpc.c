@@ -147,7 +147,7 @@ static nt_wr *next_stream(fake *f)
 
 static void conn_init(rpc_conn *c, fake *f)
 {
-    static const np_pipe_ops F_OPS = {f_transceive, f_read, f_write, NULL, NULL, NULL, NULL};
+    static const np_pipe_ops F_OPS = {f_transceive, f_read, f_write, NULL, NULL, NULL, NULL, NULL};
     np_pipe t = {&F_OPS, f};
     rpc_init(c, &t);
 }

@@ -99,16 +99,21 @@ static void retire(cache_entry *e, shared_conn *sc)
         }
 }
 
-void api_slot_drop(cache_entry *e, conn_slot *s, bool dead)
+/* quiet: nothing sent (FreeLibrary: api_entry_close); else a pipe on a
+ * connection that lives on for other slots sends its close unanswered. */
+static void slot_drop(cache_entry *e, conn_slot *s, bool dead, bool quiet)
 {
-    np_pipe_close(&s->pipe, false);
+    shared_conn *sc = s->sc;
+    if (quiet || !sc || !sc->concurrent)
+        np_pipe_close(&s->pipe, false);
+    else
+        np_pipe_drop(&s->pipe);
     memset(&s->rpc, 0, sizeof(s->rpc));
     s->rap = false;
-    shared_conn *sc = s->sc;
     s->sc = NULL;
     if (!sc)
         return;
-    dead = dead || !sc->concurrent || np_is_dead(&sc->conn);
+    dead = dead || !sc->concurrent || quiet || np_is_dead(&sc->conn);
     api_cache_lock();
     if (dead)
         retire(e, sc);
@@ -119,6 +124,11 @@ void api_slot_drop(cache_entry *e, conn_slot *s, bool dead)
         np_conn_close(&sc->conn, false);
         free(sc);
     }
+}
+
+void api_slot_drop(cache_entry *e, conn_slot *s, bool dead)
+{
+    slot_drop(e, s, dead, false);
 }
 
 bool api_slot_retired(const conn_slot *s)
@@ -283,7 +293,7 @@ uint32_t api_slot_attach(cache_entry *e, conn_slot *s, const api_server *srv, co
 void api_entry_close(cache_entry *e)
 {
     for (unsigned i = 0; i < SLOT_MAX; i++)
-        api_slot_drop(e, &e->slot[i], true);
+        slot_drop(e, &e->slot[i], true, true);
     for (unsigned i = 0; i < POOL_MAX; i++) {
         shared_conn *sc = e->conns[i];
         if (sc && --sc->refs == 0) {

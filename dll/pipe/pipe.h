@@ -32,10 +32,9 @@ typedef struct np_pipe_ops {
     uint32_t (*read)(void *ctx, uint8_t *out, size_t cap, size_t *got);
     /* Writes without reading (all but the last fragment of a large request). */
     uint32_t (*write)(void *ctx, const uint8_t *in, size_t inlen);
-    /* Closes the pipe and frees ctx: polite sends the close and waits for
-     * its answer; otherwise nothing is waited for (a connection that is
-     * not dead may still get the close, unanswered, so that other pipes on
-     * it do not keep this one open at the server).  May be NULL. */
+    /* Closes the pipe and frees ctx: polite sends the close, otherwise
+     * nothing is sent (the connection is dead or about to be aborted).
+     * May be NULL (nothing to free). */
     void (*close)(void *ctx, bool polite);
     /* Optional (NULL: reads go one by one): `count` more messages of at
      * most `each` bytes are certainly coming; request them all now so that
@@ -52,6 +51,11 @@ typedef struct np_pipe_ops {
      * connection is dead, or it was left out of step); checked before a
      * request that may not be repeated.  NULL: np_is_dead of the connection. */
     bool (*is_dead)(void *ctx);
+    /* Optional: closes and frees ctx without waiting: the close goes out
+     * unanswered when the connection lives (its other pipes go on, and the
+     * server frees this one), nothing when it is dead.  NULL: close(ctx,
+     * false). */
+    void (*drop)(void *ctx);
 } np_pipe_ops;
 
 typedef struct np_pipe {
@@ -95,6 +99,18 @@ static inline int np_pipe_is_dead(const np_pipe *p)
     if (!p || !p->ops)
         return 1;
     return p->ops->is_dead ? (int)p->ops->is_dead(p->ctx) : -1;
+}
+
+static inline void np_pipe_drop(np_pipe *p)
+{
+    if (p && p->ops && p->ops->drop)
+        p->ops->drop(p->ctx);
+    else if (p && p->ops && p->ops->close)
+        p->ops->close(p->ctx, false);
+    if (p) {
+        p->ops = NULL;
+        p->ctx = NULL;
+    }
 }
 
 static inline void np_pipe_close(np_pipe *p, bool polite)

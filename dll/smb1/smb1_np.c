@@ -23,7 +23,8 @@ static uint32_t p_write(void *ctx, const uint8_t *in, size_t inlen)
 
 static void p_close(void *ctx, bool polite) { smb1_pipe_close(ctx, polite); }
 
-static const np_pipe_ops PIPE_OPS = {p_transceive, p_read, p_write, p_close, NULL, NULL, NULL}; /* no read-ahead over SMB1; one caller per connection */
+/* no read-ahead over SMB1; one caller per connection */
+static const np_pipe_ops PIPE_OPS = {p_transceive, p_read, p_write, p_close, NULL, NULL, NULL, NULL};
 
 static uint32_t c_open(void *ctx, const char *name, np_pipe *out)
 {

@@ -30,13 +30,16 @@ static void p_close(void *ctx, bool polite)
     if (polite)
         smb2_pipe_close(ctx);
     else
-        smb2_pipe_drop(ctx);
+        smb2_pipe_free(ctx);
 }
+
+static void p_drop(void *ctx) { smb2_pipe_drop(ctx); }
 
 static void p_set_deadline(void *ctx, uint64_t deadline_ms) { smb2_pipe_set_deadline(ctx, deadline_ms); }
 static bool p_is_dead(void *ctx) { return smb2_pipe_is_dead(ctx); }
 
-static const np_pipe_ops PIPE_OPS = {p_transceive, p_read, p_write, p_close, p_read_ahead, p_set_deadline, p_is_dead};
+static const np_pipe_ops PIPE_OPS = {p_transceive, p_read,         p_write,  p_close,
+                                     p_read_ahead, p_set_deadline, p_is_dead, p_drop};
 
 static uint32_t c_open(void *ctx, const char *name, np_pipe *out)
 {

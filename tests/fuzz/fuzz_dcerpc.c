@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         f.stream[1] = s;
         f.len[1] = slen;
     }
-    static const np_pipe_ops F_OPS = {f_transceive, f_read, f_write, NULL, NULL, NULL, NULL};
+    static const np_pipe_ops F_OPS = {f_transceive, f_read, f_write, NULL, NULL, NULL, NULL, NULL};
     np_pipe t = {&F_OPS, &f};
     rpc_conn c;
     rpc_init(&c, &t);
