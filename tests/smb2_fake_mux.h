@@ -45,7 +45,7 @@ typedef struct mux {
     unsigned nheld, nout;     /* held so far, released so far */
     bool closed;              /* the peer closed */
     unsigned in_recv;         /* threads blocked in net_recv_all */
-    unsigned echoes, cancels;
+    unsigned echoes, cancels, closes;
     int active;               /* client threads still running */
     int bad_line;             /* first failed check in a client thread */
     pthread_t watched;        /* net_recv_all timeouts of this thread are counted */
@@ -278,6 +278,8 @@ static void mux_wait_batch(unsigned ms)
 static void mux_compound_or_other(const uint8_t *req, size_t len)
 {
     size_t start = g_srv.rxlen;
+    if (nt_le16(req + 12) == SMB2_CLOSE)
+        g_mux.closes++;
     srv_handle_frame(&g_srv, req, len);
     if (nt_le32(req + 20) == 0 || g_mux.hold == 0 || g_srv.rxlen - start < 4 + 64)
         return;

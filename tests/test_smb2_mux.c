@@ -292,6 +292,33 @@ static void follower_timeout_in_first_compound(void **state)
     mux_finish(1, true);
 }
 
+/* A pipe dropped while another goes on (its call failed, the connection
+ * lives): its CLOSE goes out unanswered, so the server frees the handle;
+ * the answer is dropped when it comes and the other pipe's calls go on.
+ * A pipe freed (FreeLibrary) sends nothing. */
+static void dropped_pipe_closes_unanswered(void **state)
+{
+    (void)state;
+    mux_connect(3);
+    unsigned closes = g_mux.closes;
+    int ok = g_w[0].ok;
+    smb2_pipe_drop(g_w[1].p);
+    g_w[1].p = NULL;
+    assert_int_equal(g_mux.closes, closes + 1);
+    assert_int_equal(call_once(&g_w[0]), NT_OK); /* the CLOSE's answer comes first: dropped */
+    assert_int_equal(g_w[0].ok, ok + 1);
+    smb2_lock(g_c);
+    unsigned late = g_c->late, nout = g_c->nout;
+    smb2_unlock(g_c);
+    assert_int_equal(late, 0);
+    assert_int_equal(nout, 0);
+    assert_false(smb2_is_dead(g_c));
+    smb2_pipe_free(g_w[2].p);
+    g_w[2].p = NULL;
+    assert_int_equal(g_mux.closes, closes + 1);
+    mux_finish(1, true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +331,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(eight_threads_shuffled, setup, teardown),
         cmocka_unit_test_setup_teardown(first_transceives_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(follower_timeout_in_first_compound, setup, teardown),
+        cmocka_unit_test_setup_teardown(dropped_pipe_closes_unanswered, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
