@@ -48,18 +48,22 @@ samba_wait_user tsan "$SAMBA_USER1"
 export NETAPI32_USER="$SAMBA_ADMIN_USER" NETAPI32_PASSWORD="$SAMBA_ADMIN_PASS"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 exitcode=66 second_deadlock_stack=1}"
 
+verdict() { # name log rc why-on-exit summary: a race, a failed run or a pass
+    if grep -q 'WARNING: ThreadSanitizer' "$2"; then
+        echo "FAIL: tsan.$1: $(grep -m1 -A3 'WARNING: ThreadSanitizer' "$2" | tr '\n' ' ' | head -c 300) (see $2)"
+    elif [ "$3" != 0 ]; then
+        echo "FAIL: tsan.$1: exit $3: $4 (see $2)"
+    else
+        echo "PASS: tsan.$1 ($5)"
+    fi
+}
+
 run() { # name, env..., then threads calls
     local name=$1; shift
     local log="$OUT/$name.log"
     env "$@" timeout 300 "$OUT/tsan_stress" "\\\\$IP" 8 "${STRESS_CALLS:-25}" >"$log" 2>&1
     local rc=$?
-    if grep -q 'WARNING: ThreadSanitizer' "$log"; then
-        echo "FAIL: tsan.$name: $(grep -m1 -A3 'WARNING: ThreadSanitizer' "$log" | tr '\n' ' ' | head -c 300) (see $log)"
-    elif [ $rc != 0 ]; then
-        echo "FAIL: tsan.$name: exit $rc: $(tail -c 200 "$log" | tr '\n' ' ') (see $log)"
-    else
-        echo "PASS: tsan.$name ($(grep -m1 '^calls=' "$log"))"
-    fi
+    verdict "$name" "$log" $rc "$(tail -c 200 "$log" | tr '\n' ' ')" "$(grep -m1 '^calls=' "$log")"
 }
 run pool_8_threads NETAPI32_MAX_CONNECTIONS=4
 run one_connection_8_threads NETAPI32_MAX_CONNECTIONS=1
@@ -80,11 +84,6 @@ for t in smb2_mux smb2_credits; do
     log="$OUT/$t.log"
     timeout 300 "$OUT/tsan_$t" >"$log" 2>&1
     rc=$?
-    if grep -q 'WARNING: ThreadSanitizer' "$log"; then
-        echo "FAIL: tsan.$t: $(grep -m1 -A3 'WARNING: ThreadSanitizer' "$log" | tr '\n' ' ' | head -c 300) (see $log)"
-    elif [ $rc != 0 ]; then
-        echo "FAIL: tsan.$t: exit $rc: $(grep -m1 -E 'FAILED|ERROR' "$log" | head -c 200) (see $log)"
-    else
-        echo "PASS: tsan.$t ($(grep -c '\[       OK \]' "$log") tests)"
-    fi
+    verdict "$t" "$log" $rc "$(grep -m1 -E 'FAILED|ERROR' "$log" | head -c 200)" \
+        "$(grep -c '\[       OK \]' "$log") tests"
 done
