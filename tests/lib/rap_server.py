@@ -66,6 +66,7 @@ class Table:
 
     def __init__(self, path, newest_first=False):
         self.lock, self.path, self.conns, self.next_id = threading.Lock(), path, {}, 1
+        self.save_lock = threading.Lock()
         self.newest_first = newest_first
 
     def sessions(self):
@@ -96,12 +97,17 @@ class Table:
                 c.shutdown()
 
     def save(self):
-        rows = ["%s\t%s\t%d\t%d\t%d\n" % (s["client"], s["user"], s["opens"], s["logon"], s["last"])
-                for s in self.sessions()]
-        tmp = self.path + ".tmp"
-        with open(tmp, "w") as f:
-            f.writelines(rows)
-        os.replace(tmp, self.path)
+        # one writer at a time: two connection threads saving at once shared
+        # the .tmp file, and the loser's os.replace raised (in handle()'s
+        # finally, before its socket was closed: a client waited for an
+        # answer that never came)
+        with self.save_lock:
+            rows = ["%s\t%s\t%d\t%d\t%d\n" % (s["client"], s["user"], s["opens"], s["logon"], s["last"])
+                    for s in self.sessions()]
+            tmp = self.path + ".tmp"
+            with open(tmp, "w") as f:
+                f.writelines(rows)
+            os.replace(tmp, self.path)
 
 
 class Conn:
@@ -198,8 +204,10 @@ def handle(srv, sock, peer):
     except Exception as e:  # a bug here must not take the server down: log it, drop the connection
         print("connection from %s: %r" % (peer, e), flush=True)
     finally:
-        srv.table.remove(i)
-        sock.close()
+        try:
+            srv.table.remove(i)
+        finally:
+            sock.close()  # whatever happened: the client must learn that we are gone
 
 
 def main():
