@@ -339,6 +339,19 @@ static uint32_t take_slot(const api_server *srv, uint16_t port, uint64_t deadlin
     return NT_ERROR_UNEXP_NET_ERR; /* not reached: the second round has the credentials */
 }
 
+/* The liveness probe (a non-blocking peek: a system call, under Wine a
+ * wineserver round trip) runs only before an op that may not be repeated:
+ * an idempotent op learns of a dead connection from its own send/receive
+ * and is repeated on a new one.  A slot whose connection was retired
+ * (another call found it dead) leaves it. */
+static void leave_if_dead(cache_entry *e, conn_slot *s, const api_server *srv, api_retry policy)
+{
+    if (slot_open(s) && (api_slot_retired(s) || (policy != API_RETRY_IDEMPOTENT && api_slot_dead(s)))) {
+        nt_trace("cached connection to %s is dead: leaving it", srv->host);
+        api_slot_drop(e, s, false);
+    }
+}
+
 uint32_t api_with_conn(const api_server *srv, api_retry policy, api_op_fn op, void *arg,
                        bool *sent_then_dropped)
 {
@@ -369,15 +382,7 @@ uint32_t api_with_conn_rap(const api_server *srv, api_retry policy, api_op_fn op
         goto out;
     for (int attempt = 0; attempt < 2; attempt++) {
         bool fresh = false, alone = true;
-        /* The liveness probe (a non-blocking peek: a system call, under Wine
-         * a wineserver round trip) runs only before an op that may not be
-         * repeated: an idempotent op learns of a dead connection from its
-         * own send/receive and is repeated on a new one.  A slot whose
-         * connection was retired (another call found it dead) leaves it. */
-        if (slot_open(s) && (api_slot_retired(s) || (policy != API_RETRY_IDEMPOTENT && api_slot_dead(s)))) {
-            nt_trace("cached connection to %s is dead: leaving it", srv->host);
-            api_slot_drop(e, s, false);
-        }
+        leave_if_dead(e, s, srv, policy);
         if (!slot_open(s) && !have_cr) {
             /* a new pipe may need a new connection, and that the secret:
              * the credentials now, and if they changed, the entry for the
@@ -389,6 +394,7 @@ uint32_t api_with_conn_rap(const api_server *srv, api_retry policy, api_op_fn op
             have_cr = true;
             if ((st = take_slot(srv, port, deadline, &cr, &have_cr, id, &e, &s)) != NT_OK)
                 goto out;
+            leave_if_dead(e, s, srv, policy); /* the slot taken now */
         }
         st = attempt_on(e, s, srv, &cr, deadline, op, rap, arg, &fresh, &alone);
         if (fresh || slot_open(s)) {
