@@ -129,6 +129,23 @@ static void credit_wait_woken_by_grant(void **state)
     cr_finish(CRW, true);
 }
 
+/* Balance `bal`, every answer granting 1 and held: A's request goes out
+ * (A receiving), then B (pipe deadline 200 ms) gives up with
+ * NT_ERROR_SEM_TIMEOUT within done_ms.  The first held answer's index. */
+static unsigned a_waits_b_gives_up(worker *a, worker *bw, uint32_t bal, unsigned done_ms)
+{
+    set_balance(bal);
+    grant(1);
+    unsigned b = mux_hold(-1);
+    start(a, 1, 0);
+    assert_true(mux_wait_for(b + 1, 1, 2000)); /* A's request held, A receiving */
+    start(bw, 1, 200);
+    assert_true(wait_done(bw, done_ms));
+    join(bw);
+    assert_int_equal(bw->st, NT_ERROR_SEM_TIMEOUT);
+    return b;
+}
+
 /* The grant comes in a late answer: B gave up waiting for it (its pipe
  * deadline passed while A was receiving), so nobody awaits it when it
  * arrives.  Balance 2, every answer grants 1, answers held: A and B take
@@ -142,15 +159,7 @@ static void late_grant_wakes_waiter(void **state)
     (void)state;
     mux_connect(3);
     worker *a = &g_w[0], *bw = &g_w[1], *cw = &g_w[2];
-    set_balance(2);
-    grant(1);
-    unsigned b = mux_hold(-1);
-    start(a, 1, 0);
-    assert_true(mux_wait_for(b + 1, 1, 2000)); /* A's request held, A receiving */
-    start(bw, 1, 200);
-    assert_true(wait_done(bw, 2000));
-    join(bw);
-    assert_int_equal(bw->st, NT_ERROR_SEM_TIMEOUT);
+    unsigned b = a_waits_b_gives_up(a, bw, 2, 2000);
     assert_int_equal(balance(), 0);
     start(cw, 1, 0);
     usleep(50000);
@@ -187,15 +196,7 @@ static void credit_wait_deadline(void **state)
     (void)state;
     mux_connect(2);
     worker *a = &g_w[0], *bw = &g_w[1];
-    set_balance(1);
-    grant(1);
-    unsigned b = mux_hold(-1);
-    start(a, 1, 0);
-    assert_true(mux_wait_for(b + 1, 1, 2000)); /* A's request held, A receiving */
-    start(bw, 1, 200);
-    assert_true(wait_done(bw, 1500));
-    join(bw);
-    assert_int_equal(bw->st, NT_ERROR_SEM_TIMEOUT);
+    unsigned b = a_waits_b_gives_up(a, bw, 1, 1500);
     assert_in_range(bw->ms, 150, 1200);
     mux_lock();
     unsigned held = g_mux.nheld, b_recv_timeouts = g_mux.watched_timeouts;

@@ -170,17 +170,21 @@ bool api_slot_dead(const conn_slot *s)
     return d < 0 ? np_is_dead(&s->sc->conn) : d != 0;
 }
 
+/* The association bound over the slot's open pipe, within deadline. */
+static uint32_t bind_srvsvc(conn_slot *s, uint64_t deadline)
+{
+    np_pipe_set_deadline(&s->pipe, deadline);
+    rpc_init(&s->rpc, &s->pipe);
+    uint32_t st = rpc_bind(&s->rpc, &RPC_SRVSVC_SYNTAX);
+    np_pipe_set_deadline(&s->pipe, 0);
+    return st;
+}
+
 /* srvsvc opened and bound on the slot's connection, within deadline. */
 static uint32_t open_bind(conn_slot *s, uint64_t deadline)
 {
     uint32_t st = np_open(&s->sc->conn, "srvsvc", &s->pipe);
-    if (st == NT_OK) {
-        np_pipe_set_deadline(&s->pipe, deadline);
-        rpc_init(&s->rpc, &s->pipe);
-        st = rpc_bind(&s->rpc, &RPC_SRVSVC_SYNTAX);
-        np_pipe_set_deadline(&s->pipe, 0);
-    }
-    return st;
+    return st == NT_OK ? bind_srvsvc(s, deadline) : st;
 }
 
 /* The srvsvc pipe on a new connection, or RAP where the server has no
@@ -196,10 +200,7 @@ static uint32_t first_pipe(conn_slot *s, uint64_t deadline)
     if (st != NT_OK && (s->rap = api_rap_instead(c, st)) == true) {
         st = NT_OK;
     } else if (st == NT_OK) {
-        np_pipe_set_deadline(&s->pipe, deadline);
-        rpc_init(&s->rpc, &s->pipe);
-        st = rpc_bind(&s->rpc, &RPC_SRVSVC_SYNTAX);
-        np_pipe_set_deadline(&s->pipe, 0);
+        st = bind_srvsvc(s, deadline);
         if (st != NT_OK && (s->rap = api_rap_after_bind(c, st)) == true) {
             np_pipe_close(&s->pipe, true);
             memset(&s->rpc, 0, sizeof(s->rpc));

@@ -206,12 +206,11 @@ static uint32_t chain_answers(smb2_pipe *p, unsigned n, uint64_t first_id, const
     if (extra) {
         nt_trace("smb2: compound answered with more responses than requests");
         smb2_inq_free(c);
-        smb2_unlock(c);
-        smb2_poison(c, NT_ERROR_UNEXP_NET_ERR);
-    } else {
-        smb2_unlock(c);
+        smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR);
     }
-    if (smb2_dead(c)) { /* the first transport or protocol failure */
+    bool dead = c->dead;
+    smb2_unlock(c);
+    if (dead) { /* the first transport or protocol failure */
         uint32_t st = NT_OK;
         for (unsigned i = 0; i < n; i++)
             if (rs[i] == NT_OK)

@@ -139,7 +139,6 @@ uint32_t smb2_poison(smb2_conn *c, uint32_t st);
 uint32_t smb2_poison_locked(smb2_conn *c, uint32_t st);
 nt_aes_key *smb2_key_of(smb2_conn *c, nt_aes_key **slot, const uint8_t key[16], bool aes);
 bool smb2_time_left(uint64_t deadline, uint32_t *ms);
-bool smb2_out_has(const smb2_conn *c, uint64_t id);  /* id awaited by some caller */
 /* mu held: its caller no longer awaits id (a deadline, a pipe dropped); a
  * late answer will be dropped. */
 void smb2_give_up(smb2_conn *c, uint64_t id);

@@ -106,9 +106,14 @@ uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out)
  * NT_ERROR_NETNAME_DELETED before sending anything, so an enumeration is
  * repeated on a new connection; a deletion never gets here (the pipe
  * reports itself dead to the probe before it, smb2_pipe_is_dead). */
+static bool ahead_unread(const smb2_pipe *p)
+{
+    return p->ahead_pos < p->nahead || p->pend_len;
+}
+
 static bool ahead_pending(smb2_pipe *p)
 {
-    if (p->ahead_pos < p->nahead || p->pend_len) {
+    if (ahead_unread(p)) {
         nt_trace("smb2: READs sent ahead were never answered: dropping the connection");
         smb2_poison(p->c, NT_ERROR_UNEXP_NET_ERR);
         return true;
@@ -413,5 +418,5 @@ void smb2_pipe_set_deadline(smb2_pipe *p, uint64_t deadline_ms)
  * on it is refused (ahead_pending), so a deletion is not tried on it. */
 bool smb2_pipe_is_dead(smb2_pipe *p)
 {
-    return !p || p->ahead_pos < p->nahead || p->pend_len || smb2_is_dead(p->c);
+    return !p || ahead_unread(p) || smb2_is_dead(p->c);
 }

@@ -18,27 +18,33 @@ static bool out_has(const smb2_conn *c, uint64_t id)
     return false;
 }
 
-/* id is no longer awaited (answered, or its caller gave up): responses to it
- * kept or still to come are dropped. */
-static void out_forget(smb2_conn *c, uint64_t id)
+/* Removes stash entry i, keeping the others in arrival order. */
+static void stash_remove(smb2_conn *c, unsigned i)
 {
-    if (!out_has(c, id))
-        return;
-    for (unsigned i = 0; i < c->nout; i++)
-        if (c->out[i] == id) {
-            c->out[i] = c->out[--c->nout];
-            break;
-        }
+    memmove(&c->stash[i], &c->stash[i + 1], (c->nstash - i - 1) * sizeof(c->stash[0]));
+    c->nstash--;
+}
+
+/* id is no longer awaited (answered, or its caller gave up): responses to it
+ * kept or still to come are dropped.  False when it was not outstanding. */
+static bool out_forget(smb2_conn *c, uint64_t id)
+{
+    unsigned i = 0;
+    while (i < c->nout && c->out[i] != id)
+        i++;
+    if (i == c->nout)
+        return false;
+    c->out[i] = c->out[--c->nout];
     if (c->nout == 0 && c->credit_waiters)
         nt_cond_broadcast(&c->cv); /* nothing in flight: a credit waiter gives up (take_credit) */
-    for (unsigned i = 0; i < c->nstash;)
+    for (i = 0; i < c->nstash;)
         if (c->stash[i].msg_id == id) {
             free(c->stash[i].m);
-            memmove(&c->stash[i], &c->stash[i + 1], (c->nstash - i - 1) * sizeof(c->stash[0]));
-            c->nstash--;
+            stash_remove(c, i);
         } else {
             i++;
         }
+    return true;
 }
 
 uint32_t smb2_recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen, uint64_t deadline)
@@ -133,8 +139,7 @@ static bool stash_take(smb2_conn *c, uint64_t msg_id, uint8_t **m, size_t *mlen,
             *m = c->stash[i].m;
             *mlen = c->stash[i].len;
             *was_enc = c->stash[i].was_enc;
-            memmove(&c->stash[i], &c->stash[i + 1], (c->nstash - i - 1) * sizeof(c->stash[0]));
-            c->nstash--;
+            stash_remove(c, i);
             return true;
         }
     return false;
@@ -143,18 +148,16 @@ static bool stash_take(smb2_conn *c, uint64_t msg_id, uint8_t **m, size_t *mlen,
 /* Stale responses one call discards before it calls the stream broken. */
 #define SMB2_MAX_STALE 64
 
-bool smb2_out_has(const smb2_conn *c, uint64_t id)
-{
-    return out_has(c, id);
-}
-
 void smb2_give_up(smb2_conn *c, uint64_t id)
 {
-    if (!out_has(c, id))
-        return;
-    out_forget(c, id);
-    if (c->late < 0xFFFFu)
+    if (out_forget(c, id) && c->late < 0xFFFFu)
         c->late++; /* its answer may still come (smb2_is_dead) */
+}
+
+/* m has an SMB2 header (else its receiver's checks reject it). */
+static bool smb2_shaped(const uint8_t *m, size_t mlen)
+{
+    return mlen >= SMB2_HDR_LEN && nt_le32(m) == 0x424D53FEu;
 }
 
 /* What a received message m is to the receiver awaiting msg_id: 0 its own
@@ -164,7 +167,7 @@ void smb2_give_up(smb2_conn *c, uint64_t id)
  * sent); MS-SMB2 3.2.5.1.2 discards it. */
 static int classify(const smb2_conn *c, uint64_t msg_id, const uint8_t *m, size_t mlen)
 {
-    if (mlen < SMB2_HDR_LEN || nt_le32(m) != 0x424D53FEu)
+    if (!smb2_shaped(m, mlen))
         return 0;
     uint64_t id = nt_le64(m + 24);
     if (id == msg_id)
@@ -178,7 +181,7 @@ static int classify(const smb2_conn *c, uint64_t msg_id, const uint8_t *m, size_
  * be waiting for a credit meanwhile (smb2_conn.c take_credit). */
 static void grant(smb2_conn *c, const uint8_t *m, size_t mlen)
 {
-    if (mlen < SMB2_HDR_LEN || nt_le32(m) != 0x424D53FEu)
+    if (!smb2_shaped(m, mlen))
         return;
     uint16_t n = nt_le16(m + 14);
     smb2_credits_grant(&c->cr, n);
@@ -212,15 +215,16 @@ static uint32_t receive_one(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_
         c->stash[c->nstash].len = *mlen;
         c->stash[c->nstash].was_enc = *was_enc;
         c->nstash++;
+    } else if (kind == 1) {
+        free(*m);
+        nt_trace("smb2: %s: too many responses kept for other calls", smb2_cmd_name(cmd));
+        return smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR);
     } else {
         free(*m);
-        if (kind == 2 && c->late)
+        if (c->late)
             c->late--;
-        if (kind == 2)
-            nt_trace("smb2: %s: dropped a response to no outstanding request", smb2_cmd_name(cmd));
-        else
-            nt_trace("smb2: %s: too many responses kept for other calls", smb2_cmd_name(cmd));
-        if (kind != 2 || ++*stale > SMB2_MAX_STALE)
+        nt_trace("smb2: %s: dropped a response to no outstanding request", smb2_cmd_name(cmd));
+        if (++*stale > SMB2_MAX_STALE)
             return smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR);
     }
     *m = NULL;
@@ -240,20 +244,19 @@ static uint32_t next_for(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_t t
             return NT_OK;
         if (c->dead)
             return NT_ERROR_NETNAME_DELETED; /* another call broke it */
-        if (c->reading) {
-            if (!nt_cond_wait(&c->cv, &c->mu, deadline)) {
-                nt_trace("smb2: %s: deadline passed while another call receives (%u ms)", smb2_cmd_name(cmd),
-                         (unsigned)(nt_now_ms() - t0));
-                smb2_give_up(c, msg_id);
-                return NT_ERROR_SEM_TIMEOUT;
-            }
-            continue;
-        }
-        if (nt_now_ms() >= deadline) { /* nothing read yet: the stream is in step */
-            nt_trace("smb2: %s: deadline passed before our turn to receive", smb2_cmd_name(cmd));
+        /* waiting for the receiver, or our turn to receive with nothing
+         * read yet: a deadline passing leaves the stream in step */
+        bool waiting = c->reading;
+        bool in_time = waiting ? nt_cond_wait(&c->cv, &c->mu, deadline) : nt_now_ms() < deadline;
+        if (!in_time) {
+            nt_trace("smb2: %s: deadline passed %s (%u ms)", smb2_cmd_name(cmd),
+                     waiting ? "while another call receives" : "before our turn to receive",
+                     (unsigned)(nt_now_ms() - t0));
             smb2_give_up(c, msg_id);
             return NT_ERROR_SEM_TIMEOUT;
         }
+        if (waiting)
+            continue; /* woken: our answer may be kept now */
         uint32_t st = receive_one(c, cmd, msg_id, t0, deadline, stale, m, mlen, was_enc);
         if (st != NT_ERROR_MORE_DATA)
             return st;
@@ -264,7 +267,7 @@ static uint32_t next_for(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_t t
  * STATUS_PENDING responses are dropped, and so are responses to requests no
  * longer outstanding (at most SMB2_MAX_STALE), all within deadline. */
 uint32_t smb2_receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, uint64_t t0, uint64_t deadline,
-                              smb2_hdr *rh, uint8_t **resp, size_t *resplen)
+                            smb2_hdr *rh, uint8_t **resp, size_t *resplen)
 {
     unsigned stale = 0;
     for (;;) {
