@@ -23,6 +23,7 @@ if ! wine_prefix_new "$PREFIX"; then
     echo "SKIPPED: coretests: no Wine prefix could be created"
     exit 0
 fi
+wine_server_keep "$PREFIX" 600   # one wineserver for the whole run (tests/lib/wine.sh)
 rc=0
 for exe in "$BUILD"/x86_64/coretests/*.exe; do
     name=$(basename "$exe" .exe)

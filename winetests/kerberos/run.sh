@@ -48,6 +48,7 @@ SSO_ENV=(KRB5CCNAME="$CC" KRB5_CONFIG="$KRB5_CONFIG")
 
 wine_prefix_new "$PREFIX" && wine_install "$PREFIX" || { fail "kerberos.prefix" "prefix/install failed"; exit 1; }
 export WINEPREFIX="$PREFIX"
+wine_server_keep "$PREFIX" 900   # one wineserver for the whole run (tests/lib/wine.sh)
 
 run() {    # TAG TIMEOUT [VAR=VALUE...] EXE ARGS: $out $err $st (CR stripped)
     local tag=$1 to=$2; shift 2

@@ -53,6 +53,10 @@ cleanup() {
 trap cleanup EXIT
 wineboot -i >/dev/null 2>&1
 wineserver -w
+# one wineserver for the whole run: a program starting just as an idle server
+# exits fails with status 1 and no output of its own (tests/lib/wine.sh)
+source "$ROOT/tests/lib/wine.sh"
+wine_server_keep "$WINEPREFIX" 600
 
 # An independent reader: CredReadW(target, CRED_TYPE_DOMAIN_PASSWORD) and
 # compare type, user and blob (UTF-16LE, no terminator) with what was stored.
@@ -109,7 +113,7 @@ keep() { printf '%s\n%s\n' "$out" "$errout" >>"$ALL_OUTPUT"; }
 expect() { # NAME STATUS STDOUT-PATTERN (grep -E, "" = none) [STDERR-PATTERN]
     local n=$1 want=$2 po=$3 pe=${4:-}
     keep
-    if [ "$st" != "$want" ]; then fail "$n" "exit status $st, want $want; stderr: $(echo "$errout" | head -1)"; return; fi
+    if [ "$st" != "$want" ]; then fail "$n" "exit status $st, want $want; stderr: $(echo "$errout" | head -1); stdout: $(echo "$out" | head -1)"; return; fi
     if [ -n "$po" ] && ! echo "$out" | grep -qE -- "$po"; then fail "$n" "stdout lacks /$po/: $(echo "$out" | head -2)"; return; fi
     if [ -n "$pe" ] && ! echo "$errout" | grep -qE -- "$pe"; then fail "$n" "stderr lacks /$pe/: $(echo "$errout" | head -2)"; return; fi
     pass "$n"
@@ -204,7 +208,11 @@ check_cred "cred_add_too_long_stores_nothing" long.example -absent
 
 # console: prompt on stderr, typed password not echoed (needs a pseudo-terminal)
 if command -v script >/dev/null; then
-    (sleep 4; printf 'Typed-Pw9\r'; sleep 4) |
+    # type only once the prompt is there, and keep the input open until the
+    # program has answered (fixed sleeps lost the race on a loaded machine)
+    wait_for() { local i; for i in $(seq 600); do grep -q "$1" "$T/tty" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+    : >"$T/tty"
+    (wait_for 'Enter the password'; printf 'Typed-Pw9\r'; wait_for 'completed successfully\|System error') |
         timeout 60 script -qfc "wine '$EXE64' /cred:add '\\\\tty.example' ivan" /dev/null >"$T/tty" 2>&1
     if grep -q "Enter the password for 'ivan' on 'tty.example'" "$T/tty"; then pass "cred_add_console_prompt"; else fail "cred_add_console_prompt" "no prompt: $(tr -d '\r\033' <"$T/tty" | head -c 200)"; fi
     if grep -q 'Typed-Pw9' "$T/tty"; then fail "cred_add_console_no_echo" "the password was echoed"; else pass "cred_add_console_no_echo"; fi

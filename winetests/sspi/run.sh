@@ -56,6 +56,7 @@ trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 wine_prefix_new "$PREFIX" || { fail "sspi.prefix" "wineboot failed"; exit 1; }
 export WINEPREFIX="$PREFIX"
+wine_server_keep "$PREFIX" 900   # one wineserver for the whole run (tests/lib/wine.sh)
 
 addc_start "$NAME" "$IP" --no-ntlm || { fail "sspi.addc" "the AD DC did not start"; exit 1; }
 eval "$(addc_env "$NAME")"
