@@ -182,9 +182,10 @@ static fake_srv *fs_current;
 static unsigned fs_opens;
 static uint32_t fs_fail_connect;
 
-static uint32_t fs_c_open(void *ctx, const char *name, np_pipe *out)
+static uint32_t fs_c_open(void *ctx, const char *name, uint64_t deadline_ms, np_pipe *out)
 {
     (void)name;
+    (void)deadline_ms;
     fs_pipe(ctx, out);
     return NT_OK;
 }

@@ -36,6 +36,7 @@ typedef struct srv {
     bool bad_mic;
     bool strip_ess;           /* CHALLENGE without EXTENDED_SESSIONSECURITY */
     bool pending_tree;        /* TREE_CONNECT: STATUS_PENDING every 20 ms, forever */
+    bool pending_create;      /* CREATE: the same */
     int validate;             /* VN_* */
     const char *password;     /* what the server knows */
     /* CreditResponse of every response built (interim ones and compound
@@ -57,6 +58,7 @@ typedef struct srv {
     size_t nclient_dialects;
     int setup_round;
     uint64_t pending_msg_id;
+    uint16_t pending_cmd;     /* the command answered "pending" (0 = none) */
     unsigned validates, pendings;
     /* named pipe: CREATE opens it, READs take its messages in order */
     const uint8_t *pipe_msg[16];
@@ -335,6 +337,7 @@ static void on_tree_connect(srv *s, const uint8_t *req)
 {
     if (s->pending_tree) {
         s->pending_msg_id = nt_le64(req + 24);
+        s->pending_cmd = SMB2_TREE_CONNECT;
         return; /* net_recv_all produces the interim responses */
     }
     nt_wr w;
@@ -392,6 +395,11 @@ static const uint8_t PIPE_FID[16] = {0xF1, 0xD0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 
 
 static void on_create(srv *s, const uint8_t *req)
 {
+    if (s->pending_create) {
+        s->pending_msg_id = nt_le64(req + 24);
+        s->pending_cmd = SMB2_CREATE;
+        return; /* net_recv_all produces the interim responses */
+    }
     nt_wr w;
     nt_wr_init(&w, 0);
     resp_hdr(&w, req, STATUS_SUCCESS, 0, SESSION_ID, 5);
@@ -535,7 +543,7 @@ uint32_t net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms)
     assert_non_null(c);
     assert_true(timeout_ms > 0);
     while (s->rxlen - s->rxpos < len) {
-        if (!s->pending_tree || s->rxpos != s->rxlen)
+        if (!s->pending_cmd || s->rxpos != s->rxlen)
             return NT_ERROR_NETNAME_DELETED;
         if (timeout_ms <= 20) {
             sleep_ms(timeout_ms);
@@ -544,7 +552,7 @@ uint32_t net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms)
         sleep_ms(20);
         timeout_ms -= 20;
         uint8_t req[64] = {0};
-        nt_put_le16(req + 12, SMB2_TREE_CONNECT);
+        nt_put_le16(req + 12, s->pending_cmd);
         nt_put_le64(req + 24, s->pending_msg_id);
         nt_wr w;
         nt_wr_init(&w, 0);

@@ -41,8 +41,9 @@ static uint32_t g_asked[8];
 static uint16_t g_del_status;
 static uint32_t g_fail_transact;
 
-static uint32_t c_open(void *ctx, const char *name, np_pipe *out)
+static uint32_t c_open(void *ctx, const char *name, uint64_t deadline_ms, np_pipe *out)
 {
+    (void)deadline_ms;
     (void)ctx;
     (void)out;
     g_opens++;

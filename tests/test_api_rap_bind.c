@@ -53,8 +53,9 @@ static void p_close(void *ctx, bool polite)
 
 static const np_pipe_ops PIPE = {p_transceive, NULL, NULL, p_close, NULL, NULL, NULL, NULL};
 
-static uint32_t c_open(void *ctx, const char *name, np_pipe *out)
+static uint32_t c_open(void *ctx, const char *name, uint64_t deadline_ms, np_pipe *out)
 {
+    (void)deadline_ms;
     (void)ctx;
     assert_string_equal(name, "srvsvc");
     out->ops = &PIPE;

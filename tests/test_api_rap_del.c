@@ -57,8 +57,9 @@ static unsigned alive(const char *client, const char *user)
     return k;
 }
 
-static uint32_t c_open(void *ctx, const char *name, np_pipe *out)
+static uint32_t c_open(void *ctx, const char *name, uint64_t deadline_ms, np_pipe *out)
 {
+    (void)deadline_ms;
     (void)ctx;
     (void)out;
     assert_string_equal(name, "srvsvc");

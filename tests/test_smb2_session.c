@@ -233,6 +233,21 @@ static void pending_forever_is_bounded(void **state)
     o.deadline_ms = nt_now_ms() - 1;
     assert_int_equal(smb2_connect(&o, &anon, &c), NT_ERROR_SEM_TIMEOUT);
     assert_int_equal(g_srv.rxlen, 0);
+    /* a pipe's CREATE sent when it opens (no compounding) ends at the
+     * opener's deadline (smb2_pipe_open_at), not the 10 s request timeout */
+    srv_reset(SMB2_DIALECT_311);
+    o.timeout_ms = 10000;
+    o.deadline_ms = 0;
+    assert_int_equal(smb2_connect(&o, &cr, &c), NT_OK);
+    g_srv.pending_create = true;
+    smb2_pipe *p = NULL;
+    t0 = nt_now_ms();
+    assert_int_equal(smb2_pipe_open_at(c, "srvsvc", t0 + 200, &p), NT_ERROR_SEM_TIMEOUT);
+    took = nt_now_ms() - t0;
+    assert_null(p);
+    assert_true(g_srv.pendings >= 5);
+    assert_true(took >= 180 && took < 200 + 150);
+    smb2_abort(c);
 }
 
 /* ---- the timed lock ---- */
@@ -314,32 +329,46 @@ static void read_ahead_in_order(void **state)
 }
 
 /* Answers sent ahead and never read leave the pipe out of step: the pipe
- * says it is dead (the connection, which other pipes may share, not yet),
- * and the next request on the pipe is not sent
- * (NT_ERROR_NETNAME_DELETED, so the API repeats an enumeration on a new
- * connection) and poisons it. */
-static void read_ahead_unread_poisons(void **state)
+ * says it is dead, and the next request on it is not sent
+ * (NT_ERROR_NETNAME_DELETED, so the API drops the pipe and repeats an
+ * enumeration on another).  The connection, which other pipes share, stays
+ * in step: dropped, the pipe's READs are given up and their answers
+ * discarded by message id, and a new pipe on the same connection works. */
+static void read_ahead_unread_drops_pipe(void **state)
 {
     (void)state;
-    static const uint8_t m1[] = "one", m2[] = "two";
-    srv_reset(SMB2_DIALECT_311);
-    g_srv.pipe_msg[0] = m1, g_srv.pipe_len[0] = sizeof m1;
-    g_srv.pipe_msg[1] = m2, g_srv.pipe_len[1] = sizeof m2;
-    g_srv.npipe_msgs = 2;
-    smb2_conn *c = NULL;
-    assert_int_equal(connect_as("User", &c), NT_OK);
-    smb2_pipe *p = NULL;
-    assert_int_equal(smb2_pipe_open(c, "srvsvc", &p), NT_OK);
-    assert_int_equal(smb2_pipe_read_ahead(p, 2, 100), NT_OK);
-    uint8_t buf[16];
-    size_t got = 0;
-    assert_true(smb2_pipe_is_dead(p)); /* to the probe before a deletion */
-    assert_false(smb2_is_dead(c));
-    assert_int_equal(smb2_pipe_transceive(p, (const uint8_t *)"x", 1, buf, sizeof buf, &got),
-                     NT_ERROR_NETNAME_DELETED); /* nothing sent: an enumeration is repeated */
-    assert_true(smb2_is_dead(c));
-    smb2_pipe_free(p);
-    smb2_abort(c);
+    static const uint8_t m1[] = "one", m2[] = "two", m3[] = "three";
+    for (int by_close = 0; by_close < 2; by_close++) {
+        srv_reset(SMB2_DIALECT_311);
+        g_srv.pipe_msg[0] = m1, g_srv.pipe_len[0] = sizeof m1;
+        g_srv.pipe_msg[1] = m2, g_srv.pipe_len[1] = sizeof m2;
+        g_srv.pipe_msg[2] = m3, g_srv.pipe_len[2] = sizeof m3;
+        g_srv.npipe_msgs = 3;
+        smb2_conn *c = NULL;
+        assert_int_equal(connect_as("User", &c), NT_OK);
+        smb2_pipe *p = NULL;
+        assert_int_equal(smb2_pipe_open(c, "srvsvc", &p), NT_OK);
+        assert_int_equal(smb2_pipe_read_ahead(p, 2, 100), NT_OK);
+        uint8_t buf[16];
+        size_t got = 0;
+        assert_true(smb2_pipe_is_dead(p)); /* to the probe before a deletion */
+        assert_int_equal(smb2_pipe_transceive(p, (const uint8_t *)"x", 1, buf, sizeof buf, &got),
+                         NT_ERROR_NETNAME_DELETED); /* nothing sent: an enumeration is repeated */
+        assert_false(smb2_is_dead(c));
+        size_t sent = g_srv.rxlen;
+        if (by_close)
+            smb2_pipe_close(p); /* a CLOSE goes out, its answer not awaited */
+        else
+            smb2_pipe_drop(p);
+        assert_true(g_srv.rxlen > sent);
+        assert_int_equal(smb2_pipe_open(c, "srvsvc", &p), NT_OK);
+        assert_int_equal(smb2_pipe_transceive(p, (const uint8_t *)"x", 1, buf, sizeof buf, &got), NT_OK);
+        assert_int_equal(got, sizeof m3);
+        assert_memory_equal(buf, m3, sizeof m3);
+        assert_false(smb2_is_dead(c));
+        smb2_pipe_close(p);
+        smb2_disconnect(c);
+    }
 }
 
 int main(void)
@@ -357,7 +386,7 @@ int main(void)
         cmocka_unit_test_teardown(pending_forever_is_bounded, teardown),
         cmocka_unit_test(tlock_gives_up_at_deadline),
         cmocka_unit_test_teardown(read_ahead_in_order, teardown),
-        cmocka_unit_test_teardown(read_ahead_unread_poisons, teardown),
+        cmocka_unit_test_teardown(read_ahead_unread_drops_pipe, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -183,7 +183,7 @@ static uint32_t bind_srvsvc(conn_slot *s, uint64_t deadline)
 /* srvsvc opened and bound on the slot's connection, within deadline. */
 static uint32_t open_bind(conn_slot *s, uint64_t deadline)
 {
-    uint32_t st = np_open(&s->sc->conn, "srvsvc", &s->pipe);
+    uint32_t st = np_open(&s->sc->conn, "srvsvc", deadline, &s->pipe);
     return st == NT_OK ? bind_srvsvc(s, deadline) : st;
 }
 
@@ -196,7 +196,7 @@ static uint32_t first_pipe(conn_slot *s, uint64_t deadline)
     if ((s->rap = api_rap_instead(c, NT_OK)) == true)
         return NT_OK;
     np_set_deadline(c, deadline);
-    uint32_t st = np_open(c, "srvsvc", &s->pipe);
+    uint32_t st = np_open(c, "srvsvc", deadline, &s->pipe);
     if (st != NT_OK && (s->rap = api_rap_instead(c, st)) == true) {
         st = NT_OK;
     } else if (st == NT_OK) {

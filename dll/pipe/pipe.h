@@ -156,8 +156,10 @@ typedef struct np_transact_resp {
 } np_transact_resp;
 
 typedef struct np_conn_ops {
-    /* Opens a named pipe ("srvsvc") on the connection's IPC$ tree. */
-    uint32_t (*open)(void *ctx, const char *name, np_pipe *out);
+    /* Opens a named pipe ("srvsvc") on the connection's IPC$ tree; what
+     * it sends waits no later than deadline_ms (nt_now_ms time, 0 = the
+     * connection's own deadline and request timeout). */
+    uint32_t (*open)(void *ctx, const char *name, uint64_t deadline_ms, np_pipe *out);
     /* NULL when the dialect family has no such operation (SMB2). */
     uint32_t (*transact)(void *ctx, const np_transact_req *req, np_transact_resp *resp);
     /* The caller's whole-call deadline (nt_now_ms time, 0 = none): no
@@ -191,11 +193,11 @@ typedef struct np_target {
  * given (api_set_connector); each dialect family provides one. */
 typedef uint32_t (*np_connect_fn)(const np_target *t, const nt_creds *creds, np_conn *out);
 
-static inline uint32_t np_open(const np_conn *c, const char *name, np_pipe *out)
+static inline uint32_t np_open(const np_conn *c, const char *name, uint64_t deadline_ms, np_pipe *out)
 {
     out->ops = NULL;
     out->ctx = NULL;
-    return c && c->ops && c->ops->open ? c->ops->open(c->ctx, name, out) : NT_ERROR_UNEXP_NET_ERR;
+    return c && c->ops && c->ops->open ? c->ops->open(c->ctx, name, deadline_ms, out) : NT_ERROR_UNEXP_NET_ERR;
 }
 
 static inline uint32_t np_transact(const np_conn *c, const np_transact_req *req, np_transact_resp *resp)

@@ -26,8 +26,11 @@ static void p_close(void *ctx, bool polite) { smb1_pipe_close(ctx, polite); }
 /* no read-ahead over SMB1; one caller per connection */
 static const np_pipe_ops PIPE_OPS = {p_transceive, p_read, p_write, p_close, NULL, NULL, NULL, NULL};
 
-static uint32_t c_open(void *ctx, const char *name, np_pipe *out)
+/* One call per SMB1 connection: the connection's deadline, which the API
+ * sets around its first pipe, covers the open (deadline_ms unused). */
+static uint32_t c_open(void *ctx, const char *name, uint64_t deadline_ms, np_pipe *out)
 {
+    (void)deadline_ms;
     smb1_pipe *p = NULL;
     uint32_t st = smb1_pipe_open(ctx, name, &p);
     if (st == NT_OK) {

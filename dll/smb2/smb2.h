@@ -68,6 +68,9 @@ uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out
  * goes with the first transceive (or read/write), whose errors then
  * include the CREATE's (and the deferred TREE_CONNECT's). */
 uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out);
+/* smb2_pipe_open whose CREATE, when sent now (no compounding), waits no
+ * later than deadline_ms (0 = the request timeout). */
+uint32_t smb2_pipe_open_at(smb2_conn *c, const char *name, uint64_t deadline_ms, smb2_pipe **out);
 /* Writes `in` and returns the first part of the reply in out (up to cap).
  * NT_OK: *got bytes; NT_ERROR_MORE_DATA: *got bytes and the message has more
  * (STATUS_BUFFER_OVERFLOW): fetch it with smb2_pipe_read. */

@@ -41,10 +41,10 @@ static bool p_is_dead(void *ctx) { return smb2_pipe_is_dead(ctx); }
 static const np_pipe_ops PIPE_OPS = {p_transceive, p_read,         p_write,  p_close,
                                      p_read_ahead, p_set_deadline, p_is_dead, p_drop};
 
-static uint32_t c_open(void *ctx, const char *name, np_pipe *out)
+static uint32_t c_open(void *ctx, const char *name, uint64_t deadline_ms, np_pipe *out)
 {
     smb2_pipe *p = NULL;
-    uint32_t st = smb2_pipe_open(ctx, name, &p);
+    uint32_t st = smb2_pipe_open_at(ctx, name, deadline_ms, &p);
     if (st == NT_OK) {
         out->ops = &PIPE_OPS;
         out->ctx = p;

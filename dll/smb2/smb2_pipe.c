@@ -69,6 +69,11 @@ uint32_t smb2_pipe_create_now(smb2_pipe *p)
  * further pipes once the first has carried it). */
 uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out)
 {
+    return smb2_pipe_open_at(c, name, 0, out);
+}
+
+uint32_t smb2_pipe_open_at(smb2_conn *c, const char *name, uint64_t deadline_ms, smb2_pipe **out)
+{
     *out = NULL;
     nt_wr w;
     if (!c || !name || !name[0] || !smb2_create_req(&w, name))
@@ -91,7 +96,9 @@ uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out)
         return NT_ERROR_NOT_SUPPORTED;
     }
     p->c = c;
+    p->deadline = deadline_ms; /* for the CREATE only: a call sets its own */
     uint32_t st = compound ? NT_OK : smb2_pipe_create_now(p);
+    p->deadline = 0;
     if (st)
         smb2_pipe_free(p);
     else
@@ -99,13 +106,15 @@ uint32_t smb2_pipe_open(smb2_conn *c, const char *name, smb2_pipe **out)
     return st;
 }
 
-/* True (and the connection poisoned) when read-ahead answers were left
- * unread (a server whose alloc_hint promised more than it sent): the
- * stream is out of step for any other request, and a READ still waiting at
- * the server would take the next answer.  The caller fails with
- * NT_ERROR_NETNAME_DELETED before sending anything, so an enumeration is
- * repeated on a new connection; a deletion never gets here (the pipe
- * reports itself dead to the probe before it, smb2_pipe_is_dead). */
+/* True when read-ahead answers were left unread (a server whose
+ * alloc_hint promised more than it sent): the pipe is out of step (a READ
+ * still waiting at the server would take the next answer), so no request
+ * goes out on it and the caller fails with NT_ERROR_NETNAME_DELETED before
+ * sending anything; the API drops the pipe (its READs given up, their late
+ * answers discarded by message id) and repeats an enumeration on another.
+ * The connection stays in step for the other pipes on it.  A deletion never
+ * gets here (the pipe reports itself dead to the probe before it,
+ * smb2_pipe_is_dead). */
 static bool ahead_unread(const smb2_pipe *p)
 {
     return p->ahead_pos < p->nahead || p->pend_len;
@@ -114,8 +123,7 @@ static bool ahead_unread(const smb2_pipe *p)
 static bool ahead_pending(smb2_pipe *p)
 {
     if (ahead_unread(p)) {
-        nt_trace("smb2: READs sent ahead were never answered: dropping the connection");
-        smb2_poison(p->c, NT_ERROR_UNEXP_NET_ERR);
+        nt_trace("smb2: READs sent ahead were never answered: the pipe is out of step");
         return true;
     }
     return false;
@@ -371,7 +379,11 @@ void smb2_pipe_close(smb2_pipe *p)
 {
     if (!p)
         return;
-    if (!p->deferred && !ahead_pending(p))
+    if (ahead_pending(p)) {
+        smb2_pipe_drop(p); /* its READs' answers may never come */
+        return;
+    }
+    if (!p->deferred)
         smb2_simple_call(p->c, SMB2_CLOSE, p->fid, p->deadline);
     smb2_pipe_free(p);
 }
