@@ -333,13 +333,21 @@ static void setup_round2(srv *s, const uint8_t *req, size_t len)
                s->have_key && !s->final_unsigned, s->final_flip);
 }
 
+/* Answers req "pending" forever when on (net_recv_all produces the
+ * interim responses): true, nothing else to do. */
+static bool hold_pending(srv *s, const uint8_t *req, bool on)
+{
+    if (on) {
+        s->pending_msg_id = nt_le64(req + 24);
+        s->pending_cmd = nt_le16(req + 12);
+    }
+    return on;
+}
+
 static void on_tree_connect(srv *s, const uint8_t *req)
 {
-    if (s->pending_tree) {
-        s->pending_msg_id = nt_le64(req + 24);
-        s->pending_cmd = SMB2_TREE_CONNECT;
-        return; /* net_recv_all produces the interim responses */
-    }
+    if (hold_pending(s, req, s->pending_tree))
+        return;
     nt_wr w;
     nt_wr_init(&w, 0);
     resp_hdr(&w, req, STATUS_SUCCESS, 0, SESSION_ID, 5);
@@ -395,11 +403,8 @@ static const uint8_t PIPE_FID[16] = {0xF1, 0xD0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 
 
 static void on_create(srv *s, const uint8_t *req)
 {
-    if (s->pending_create) {
-        s->pending_msg_id = nt_le64(req + 24);
-        s->pending_cmd = SMB2_CREATE;
-        return; /* net_recv_all produces the interim responses */
-    }
+    if (hold_pending(s, req, s->pending_create))
+        return;
     nt_wr w;
     nt_wr_init(&w, 0);
     resp_hdr(&w, req, STATUS_SUCCESS, 0, SESSION_ID, 5);

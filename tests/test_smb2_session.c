@@ -281,6 +281,20 @@ static void tlock_gives_up_at_deadline(void **state)
     nt_tlock_release(&g_lock);
 }
 
+/* A signed 3.1.1 connection to a server whose pipe has n messages to
+ * give, and a pipe opened on it. */
+static smb2_conn *conn_with_msgs(const uint8_t *const *msg, const size_t *len, unsigned n, smb2_pipe **p)
+{
+    srv_reset(SMB2_DIALECT_311);
+    for (unsigned i = 0; i < n; i++)
+        g_srv.pipe_msg[i] = msg[i], g_srv.pipe_len[i] = len[i];
+    g_srv.npipe_msgs = n;
+    smb2_conn *c = NULL;
+    assert_int_equal(connect_as("User", &c), NT_OK);
+    assert_int_equal(smb2_pipe_open(c, "srvsvc", p), NT_OK);
+    return c;
+}
+
 /* Pipe READs sent ahead (smb2_pipe_read_ahead, issue 10): all requests
  * leave before the first answer is read, the answers come back in order
  * even when the server sends them swapped, an answer larger than the
@@ -292,17 +306,12 @@ static void read_ahead_in_order(void **state)
 {
     (void)state;
     static const uint8_t m1[] = "first message", m2[] = "second, a longer message", m3[] = "third";
+    static const uint8_t *const msg[] = {m1, m2, m3};
+    static const size_t len[] = {sizeof m1, sizeof m2, sizeof m3};
     for (int swap = 0; swap < 2; swap++) {
-        srv_reset(SMB2_DIALECT_311);
-        g_srv.pipe_msg[0] = m1, g_srv.pipe_len[0] = sizeof m1;
-        g_srv.pipe_msg[1] = m2, g_srv.pipe_len[1] = sizeof m2;
-        g_srv.pipe_msg[2] = m3, g_srv.pipe_len[2] = sizeof m3;
-        g_srv.npipe_msgs = 3;
-        g_srv.swap_reads = swap;
-        smb2_conn *c = NULL;
-        assert_int_equal(connect_as("User", &c), NT_OK);
         smb2_pipe *p = NULL;
-        assert_int_equal(smb2_pipe_open(c, "srvsvc", &p), NT_OK);
+        smb2_conn *c = conn_with_msgs(msg, len, 3, &p);
+        g_srv.swap_reads = swap;
         uint32_t rt = smb2_round_trips(c), rq = smb2_requests(c);
         assert_int_equal(smb2_pipe_read_ahead(p, 2, 100), NT_OK);
         assert_int_equal(g_srv.reads, 2); /* both sent before any answer is read */
@@ -338,16 +347,11 @@ static void read_ahead_unread_drops_pipe(void **state)
 {
     (void)state;
     static const uint8_t m1[] = "one", m2[] = "two", m3[] = "three";
+    static const uint8_t *const msg[] = {m1, m2, m3};
+    static const size_t len[] = {sizeof m1, sizeof m2, sizeof m3};
     for (int by_close = 0; by_close < 2; by_close++) {
-        srv_reset(SMB2_DIALECT_311);
-        g_srv.pipe_msg[0] = m1, g_srv.pipe_len[0] = sizeof m1;
-        g_srv.pipe_msg[1] = m2, g_srv.pipe_len[1] = sizeof m2;
-        g_srv.pipe_msg[2] = m3, g_srv.pipe_len[2] = sizeof m3;
-        g_srv.npipe_msgs = 3;
-        smb2_conn *c = NULL;
-        assert_int_equal(connect_as("User", &c), NT_OK);
         smb2_pipe *p = NULL;
-        assert_int_equal(smb2_pipe_open(c, "srvsvc", &p), NT_OK);
+        smb2_conn *c = conn_with_msgs(msg, len, 3, &p);
         assert_int_equal(smb2_pipe_read_ahead(p, 2, 100), NT_OK);
         uint8_t buf[16];
         size_t got = 0;
