@@ -28,6 +28,14 @@ uint32_t net_recv_all(net_conn *c, void *buf, size_t len, uint32_t timeout_ms);
  * to detect a dead cached connection before reusing it.  Does not block. */
 bool net_is_dead(net_conn *c);
 void net_close(net_conn *c);
+/* One session message (RFC 1002 / MS-SMB2 2.1 framing: a 4-byte header,
+ * type 0 and a 24-bit length, then the message), NetBIOS keep-alives
+ * skipped, all by deadline (nt_now_ms time): a malloc'ed *out of *outlen
+ * bytes.  A length outside [min_len, max_len] or another type is
+ * NT_ERROR_UNEXP_NET_ERR; a deadline passed NT_ERROR_SEM_TIMEOUT
+ * (net_frame.c, over net_recv_all). */
+uint32_t net_recv_frame(net_conn *c, size_t min_len, size_t max_len, uint64_t deadline, uint8_t **out,
+                        size_t *outlen);
 
 /* Defaults, overridable with NETAPI32_TIMEOUT_MS (both) and NETAPI32_SMB_PORT. */
 #define NET_DEFAULT_CONNECT_TIMEOUT_MS 5000u

@@ -65,33 +65,7 @@ static uint32_t send_msg(smb1_conn *c, const uint8_t *m, size_t len, uint64_t de
 /* One session message (keep-alives skipped), whatever its family. */
 static uint32_t recv_msg(smb1_conn *c, uint8_t **out, size_t *outlen, uint64_t deadline)
 {
-    *out = NULL;
-    *outlen = 0;
-    for (;;) {
-        uint8_t h[4];
-        uint32_t ms;
-        if (!nt_ms_left(deadline, &ms))
-            return NT_ERROR_SEM_TIMEOUT;
-        uint32_t st = net_recv_all(c->net, h, 4, ms);
-        if (st)
-            return st;
-        size_t len = ((size_t)h[1] << 16) | ((size_t)h[2] << 8) | h[3];
-        if (h[0] == 0x85 && len == 0)
-            continue; /* NetBIOS keep-alive */
-        if (h[0] != 0 || len < 4 || len > SMB1_MAX_MSG)
-            return NT_ERROR_UNEXP_NET_ERR;
-        uint8_t *b = malloc(len);
-        if (!b)
-            return NT_ERROR_NOT_ENOUGH_MEMORY;
-        st = nt_ms_left(deadline, &ms) ? net_recv_all(c->net, b, len, ms) : NT_ERROR_SEM_TIMEOUT;
-        if (st) {
-            free(b);
-            return st;
-        }
-        *out = b;
-        *outlen = len;
-        return NT_OK;
-    }
+    return net_recv_frame(c->net, 4, SMB1_MAX_MSG, deadline, out, outlen);
 }
 
 uint32_t smb1_exchange_raw(smb1_conn *c, nt_wr *w, uint8_t **m, size_t *len)

@@ -6,6 +6,7 @@
  * flight (smb2_send_ahead / smb2_recv_ahead). */
 #include "smb2_conn.h"
 
+#include "../common/deadline.h"
 #include "../crypto/crypto.h"
 
 #include <stdlib.h>
@@ -55,18 +56,6 @@ static void out_add(smb2_conn *c, uint64_t id)
         c->out[c->nout++] = id;
 }
 
-/* Milliseconds left before the request's deadline; false when none is left
- * (a 0 timeout would mean "the default" to the net layer). */
-bool smb2_time_left(uint64_t deadline, uint32_t *ms)
-{
-    uint64_t now = nt_now_ms();
-    if (now >= deadline)
-        return false;
-    uint64_t d = deadline - now;
-    *ms = d > 0xFFFFFFF0u ? 0xFFFFFFF0u : (uint32_t)d;
-    return true;
-}
-
 /* The deadline of one request: its own timeout, never past its caller's
  * (the pipe's, else the connection's). */
 static uint64_t request_deadline(const smb2_conn *c, uint64_t t0, uint64_t call_deadline)
@@ -79,7 +68,7 @@ static uint64_t request_deadline(const smb2_conn *c, uint64_t t0, uint64_t call_
 static uint32_t send_frame(smb2_conn *c, const uint8_t *msg, size_t len, uint64_t deadline)
 {
     uint32_t ms = 0;
-    if (!smb2_time_left(deadline, &ms))
+    if (!nt_ms_left(deadline, &ms))
         return NT_ERROR_SEM_TIMEOUT;
     if (len > 0xFFFFFFu)
         return NT_ERROR_INVALID_PARAMETER;

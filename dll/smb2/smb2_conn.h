@@ -132,13 +132,11 @@ struct smb2_pipe {
  * (smb2_conn.c) expects it held. */
 uint32_t smb2_poison(smb2_conn *c, uint32_t st);
 /* The shared pieces of smb2_conn.c (sending) and smb2_recv.c (receiving),
- * all with mu held but smb2_time_left/smb2_recv_frame: poison; the kept key
- * object of one of the session's keys (NULL: the one-shot path); the
- * milliseconds left before deadline (false when none); the final response
- * to (cmd, msg_id) of a request sent, within deadline. */
+ * all with mu held but smb2_recv_frame: poison; the kept key object of one
+ * of the session's keys (NULL: the one-shot path); the final response to
+ * (cmd, msg_id) of a request sent, within deadline. */
 uint32_t smb2_poison_locked(smb2_conn *c, uint32_t st);
 nt_aes_key *smb2_key_of(smb2_conn *c, nt_aes_key **slot, const uint8_t key[16], bool aes);
-bool smb2_time_left(uint64_t deadline, uint32_t *ms);
 /* mu held: its caller no longer awaits id (a deadline, a pipe dropped); a
  * late answer will be dropped. */
 void smb2_give_up(smb2_conn *c, uint64_t id);

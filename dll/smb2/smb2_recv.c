@@ -49,29 +49,7 @@ static bool out_forget(smb2_conn *c, uint64_t id)
 
 uint32_t smb2_recv_frame(smb2_conn *c, uint8_t **out, size_t *outlen, uint64_t deadline)
 {
-    uint8_t h[4];
-    uint32_t ms = 0;
-    *out = NULL;
-    *outlen = 0;
-    if (!smb2_time_left(deadline, &ms))
-        return NT_ERROR_SEM_TIMEOUT;
-    uint32_t st = net_recv_all(c->net, h, 4, ms);
-    if (st)
-        return st;
-    size_t len = ((size_t)h[1] << 16) | ((size_t)h[2] << 8) | h[3];
-    if (h[0] != 0 || len < SMB2_HDR_LEN || len > SMB2_MAX_MSG)
-        return NT_ERROR_UNEXP_NET_ERR;
-    uint8_t *b = malloc(len);
-    if (!b)
-        return NT_ERROR_NOT_ENOUGH_MEMORY;
-    st = smb2_time_left(deadline, &ms) ? net_recv_all(c->net, b, len, ms) : NT_ERROR_SEM_TIMEOUT;
-    if (st) {
-        free(b);
-        return st;
-    }
-    *out = b;
-    *outlen = len;
-    return NT_OK;
+    return net_recv_frame(c->net, SMB2_HDR_LEN, SMB2_MAX_MSG, deadline, out, outlen);
 }
 
 /* Statuses a server may send unsigned on a signed session: the session is
