@@ -206,18 +206,33 @@ static void mux_pending(unsigned i)
     mux_unlock();
 }
 
-/* A copy of held answer i with MessageId id (re-signed) now: an answer to
- * a request never sent, or (its own id, after it was read) a duplicate. */
-static void mux_stray(unsigned i, uint64_t id)
+/* How mux_stray_as signs its copy. */
+enum { STRAY_SIGNED, STRAY_BAD_SIGNATURE, STRAY_UNSIGNED };
+
+/* A copy of held answer i with MessageId id, granting `credits` (-1: as
+ * the original), signed as `how` says, now. */
+static void mux_stray_as(unsigned i, uint64_t id, int credits, int how)
 {
     mux_lock();
     uint8_t *m = malloc(g_mux.held[i].len);
     memcpy(m, g_mux.held[i].m, g_mux.held[i].len);
     nt_put_le64(m + 24, id);
-    resign(&g_srv, m, g_mux.held[i].len);
+    if (credits >= 0)
+        nt_put_le16(m + 14, (uint16_t)credits);
+    if (how == STRAY_SIGNED)
+        resign(&g_srv, m, g_mux.held[i].len);
+    else if (how == STRAY_UNSIGNED)
+        nt_put_le32(m + 16, nt_le32(m + 16) & ~(uint32_t)SMB2_FLAGS_SIGNED);
     queue(&g_srv, m, g_mux.held[i].len);
     free(m);
     mux_unlock();
+}
+
+/* A copy of held answer i with MessageId id (re-signed) now: an answer to
+ * a request never sent, or (its own id, after it was read) a duplicate. */
+static void mux_stray(unsigned i, uint64_t id)
+{
+    mux_stray_as(i, id, -1, STRAY_SIGNED);
 }
 
 /* Every held answer not yet released, in a shuffled order (seed), the first

@@ -14,7 +14,9 @@
  *  - no credits and nothing in flight: the next request is not sent,
  *    NT_ERROR_UNEXP_NET_ERR, the connection is dead;
  *  - read-ahead with a low balance: only the READs that keep it above 4 go
- *    ahead, every message is still read (the rest by plain READs).
+ *    ahead, every message is still read (the rest by plain READs);
+ *  - a stale answer that is not authentic (bad signature, or unsigned on
+ *    the signed session) grants nothing; an authentic one does.
  * The balance is set by draining it with answers that grant nothing and
  * read from the connection (smb2_conn.h, white box).  alarm() ends a test
  * that hangs.
@@ -241,6 +243,41 @@ static void no_credit_nothing_in_flight(void **state)
     cr_finish(1, false);
 }
 
+/* Stale answers (MessageIds never sent) granting 100 each arrive while A
+ * waits for its own: one with a bad signature and one unsigned are
+ * dropped and grant nothing (smb2_recv.c signature_bad: only an authentic
+ * answer's credits count), then an authentic one grants its 100.  A gets
+ * its answer, the connection lives. */
+static void forged_stale_grants_nothing(void **state)
+{
+    (void)state;
+    mux_connect(1);
+    set_balance(5);
+    unsigned b = mux_hold(1);
+    worker *a = &g_w[0];
+    start(a, 1, 0);
+    assert_true(mux_wait_for(b + 1, 1, 2000)); /* A's request held, A receiving */
+    uint64_t id = g_mux.held[b].msg_id;
+    mux_stray_as(b, id + 1000, 100, STRAY_BAD_SIGNATURE);
+    mux_stray_as(b, id + 1001, 100, STRAY_UNSIGNED);
+    mux_release(b);
+    join(a);
+    assert_int_equal(a->st, NT_OK);
+    assert_int_equal(a->ok, 1);
+    assert_int_equal(balance(), 4); /* A's request took 1, its answer granted 0 */
+    assert_false(smb2_is_dead(g_c));
+    b = mux_hold(1);
+    start(a, 1, 0);
+    assert_true(mux_wait_for(b + 1, 1, 2000));
+    mux_stray_as(b, g_mux.held[b].msg_id + 1000, 100, STRAY_SIGNED);
+    mux_release(b);
+    join(a);
+    assert_int_equal(a->st, NT_OK);
+    assert_int_equal(balance(), 3 + 100);
+    assert_false(smb2_is_dead(g_c));
+    cr_finish(1, true);
+}
+
 /* smb2_pipe_read_ahead(p, 10, 100) at a given balance, every answer
  * granting 1: a READ goes ahead only while the balance is above 4 (so
  * min(10, balance - 4) of them, in one round trip), the call still returns
@@ -298,6 +335,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(credit_wait_deadline, setup, teardown),
         cmocka_unit_test_setup_teardown(no_credit_nothing_in_flight, setup, teardown),
         cmocka_unit_test_setup_teardown(read_ahead_low_balance, setup, teardown),
+        cmocka_unit_test_setup_teardown(forged_stale_grants_nothing, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,11 +78,11 @@ uint32_t smb2_unwrap(smb2_conn *c, uint16_t cmd, uint8_t **m, size_t *mlen)
 }
 
 /* Checks one received message m for the request (cmd, msg_id): header,
- * encryption when the session encrypts, the signature when signed (and a
- * signature when the session signs, except unsigned_ok statuses).
- * NT_OK or NT_ERROR_UNEXP_NET_ERR; m is the caller's either way. */
-static uint32_t check_message(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, bool was_enc, uint8_t *m,
-                              size_t mlen, smb2_hdr *rh)
+ * and encryption when the request was encrypted (its signature was checked
+ * on arrival, signature_ok).  NT_OK or NT_ERROR_UNEXP_NET_ERR; m is the
+ * caller's either way. */
+static uint32_t check_message(uint16_t cmd, uint64_t msg_id, bool enc, bool was_enc, const uint8_t *m, size_t mlen,
+                              smb2_hdr *rh)
 {
     uint32_t st = smb2_hdr_parse(m, mlen, rh);
     if (st || rh->msg_id != msg_id || rh->command != cmd) {
@@ -91,18 +91,6 @@ static uint32_t check_message(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool 
     }
     if (enc && !was_enc) {
         nt_trace("smb2: %s: unencrypted response on an encrypted session", smb2_cmd_name(cmd));
-        return NT_ERROR_UNEXP_NET_ERR;
-    }
-    if (was_enc || c->in_setup)
-        return NT_OK;
-    if (rh->flags & SMB2_FLAGS_SIGNED) {
-        nt_aes_key *k = smb2_key_of(c, &c->ksign, c->keys.sign, c->sign_alg != SMB2_SIGN_HMAC_SHA256);
-        if (c->have_keys && !smb2_verify_mut_k(c->sign_alg, c->keys.sign, k, m, mlen)) {
-            nt_trace("smb2: %s: bad response signature", smb2_cmd_name(cmd));
-            return NT_ERROR_UNEXP_NET_ERR;
-        }
-    } else if (c->signing && !unsigned_ok(rh->status)) {
-        nt_trace("smb2: %s: unsigned response on a signed session", smb2_cmd_name(cmd));
         return NT_ERROR_UNEXP_NET_ERR;
     }
     return NT_OK;
@@ -153,10 +141,29 @@ static int classify(const smb2_conn *c, uint64_t msg_id, const uint8_t *m, size_
     return out_has(c, id) ? 1 : 2;
 }
 
-/* The credits an answer grants count when it arrives, whoever it is for
- * and whether or not anyone still awaits it (MS-SMB2 3.2.5.1.4): a kept
- * answer's owner may read it late, a stale one's never, and a sender may
- * be waiting for a credit meanwhile (smb2_conn.c take_credit). */
+/* The signature of a message received (mu held), checked once on arrival
+ * whoever it is for (MS-SMB2 3.2.5.1.3), so that only an authentic answer
+ * grants credits: NULL when it may be trusted (it came encrypted, the
+ * session is being set up and checks its final answer itself, it is
+ * signed and verifies, or it is unsigned and the session does not sign or
+ * its status may come unsigned), else why not.  A message with no SMB2
+ * header is left to its receiver's checks. */
+static const char *signature_bad(smb2_conn *c, uint8_t *m, size_t mlen, bool was_enc)
+{
+    if (was_enc || c->in_setup || !smb2_shaped(m, mlen))
+        return NULL;
+    if (nt_le32(m + 16) & SMB2_FLAGS_SIGNED) {
+        nt_aes_key *k = smb2_key_of(c, &c->ksign, c->keys.sign, c->sign_alg != SMB2_SIGN_HMAC_SHA256);
+        return c->have_keys && !smb2_verify_mut_k(c->sign_alg, c->keys.sign, k, m, mlen) ? "bad response signature"
+                                                                                         : NULL;
+    }
+    return c->signing && !unsigned_ok(nt_le32(m + 8)) ? "unsigned response on a signed session" : NULL;
+}
+
+/* The credits an authentic answer grants count when it arrives, whoever
+ * it is for and whether or not anyone still awaits it (MS-SMB2 3.2.5.1.4):
+ * a kept answer's owner may read it late, a stale one's never, and a
+ * sender may be waiting for a credit meanwhile (smb2_conn.c take_credit). */
 static void grant(smb2_conn *c, const uint8_t *m, size_t mlen)
 {
     if (!smb2_shaped(m, mlen))
@@ -183,8 +190,16 @@ static uint32_t receive_one(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_
                  (unsigned)(nt_now_ms() - t0));
         return smb2_poison_locked(c, st);
     }
-    grant(c, *m, *mlen);
     int kind = classify(c, msg_id, *m, *mlen);
+    const char *bad = signature_bad(c, *m, *mlen, *was_enc);
+    if (bad && kind != 2) { /* ours, or a call's that would find it so */
+        free(*m);
+        *m = NULL;
+        nt_trace("smb2: %s: %s", smb2_cmd_name(cmd), bad);
+        return smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR);
+    }
+    if (!bad)
+        grant(c, *m, *mlen);
     if (kind == 0)
         return NT_OK;
     if (kind == 1 && c->nstash < SMB2_MAX_STASH) {
@@ -201,7 +216,8 @@ static uint32_t receive_one(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_
         free(*m);
         if (c->late)
             c->late--;
-        nt_trace("smb2: %s: dropped a response to no outstanding request", smb2_cmd_name(cmd));
+        nt_trace("smb2: %s: dropped a response to no outstanding request%s", smb2_cmd_name(cmd),
+                 bad ? " (not authentic: its credits ignored)" : "");
         if (++*stale > SMB2_MAX_STALE)
             return smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR);
     }
@@ -255,7 +271,7 @@ uint32_t smb2_receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool en
         uint32_t st = next_for(c, cmd, msg_id, t0, deadline, &stale, &m, &mlen, &was_enc);
         if (st)
             return st;
-        st = check_message(c, cmd, msg_id, enc, was_enc, m, mlen, rh);
+        st = check_message(cmd, msg_id, enc, was_enc, m, mlen, rh);
         if (st) {
             free(m);
             return smb2_poison_locked(c, st);
