@@ -45,6 +45,8 @@ typedef struct mux {
     unsigned nheld, nout;     /* held so far, released so far */
     bool closed;              /* the peer closed */
     unsigned in_recv;         /* threads blocked in net_recv_all */
+    bool stall_sends;         /* a transceive's send blocks until cleared (its timeout) */
+    unsigned in_send;         /* threads blocked in such a send */
     unsigned echoes, cancels, closes;
     int active;               /* client threads still running */
     int bad_line;             /* first failed check in a client thread */
@@ -328,17 +330,27 @@ uint32_t net_send_all(net_conn *c, const void *buf, size_t len, uint32_t timeout
 {
     const uint8_t *b = buf;
     uint32_t st = NT_OK;
+    struct timespec until = mux_in(timeout_ms);
     mux_lock();
     MUX_CHECK(c && timeout_ms > 0 && len >= 4 + 64);
     MUX_CHECK((((size_t)b[1] << 16) | ((size_t)b[2] << 8) | b[3]) == len - 4);
-    if (g_mux.closed)
+    bool stalled = g_mux.stall_sends && mux_is_transceive(b + 4, len - 4);
+    g_mux.in_send += stalled;
+    pthread_cond_broadcast(&g_mux.cv);
+    while (stalled && g_mux.stall_sends && !g_mux.closed && st == NT_OK)
+        if (!mux_wait_until(&until) && g_mux.stall_sends)
+            st = NT_ERROR_SEM_TIMEOUT; /* a peer that never read it */
+    g_mux.in_send -= stalled;
+    if (st == NT_OK && g_mux.closed)
         st = NT_ERROR_NETNAME_DELETED;
-    else if (mux_is_transceive(b + 4, len - 4))
-        mux_echo(&g_srv, b + 4, len - 4);
-    else if (len >= 4 + 64 && nt_le16(b + 4 + 12) == SMB2_CANCEL_CMD)
-        g_mux.cancels++; /* a server never answers a CANCEL */
-    else
-        mux_compound_or_other(b + 4, len - 4);
+    if (st == NT_OK) { /* it reached the server */
+        if (mux_is_transceive(b + 4, len - 4))
+            mux_echo(&g_srv, b + 4, len - 4);
+        else if (len >= 4 + 64 && nt_le16(b + 4 + 12) == SMB2_CANCEL_CMD)
+            g_mux.cancels++; /* a server never answers a CANCEL */
+        else
+            mux_compound_or_other(b + 4, len - 4);
+    }
     mux_unlock();
     return st;
 }

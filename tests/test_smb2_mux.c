@@ -14,6 +14,8 @@
  *    receives: NT_ERROR_SEM_TIMEOUT for that caller only, the connection
  *    lives, the late answer is dropped and later calls work;
  *  - the peer closing while both wait: both fail at once, connection dead;
+ *  - a send that blocks (a peer not reading) while another caller's
+ *    answer comes: that caller gets it at once (no lock across the send);
  *  - 8 threads x 50 transceives, the answers released shuffled in batches;
  *  - four pipes' first transceives (compounds) at once.
  * Otherwise each pipe's first transceive (the compound TREE_CONNECT/CREATE
@@ -119,6 +121,49 @@ static void unsent_id_answer_dropped(void **state)
  * if A nevertheless timed out inside net_recv_all itself (by contract that
  * kills the connection), only the weaker property is asserted: A times out
  * and B gets its own answer or an error, never another's. */
+/* A's request is out (answer held, A receiving) when B's send blocks in
+ * the socket (a peer that stopped reading).  A's answer then comes: A gets
+ * it while B is still sending (the receiver never waits for a send; it
+ * used to wait for mu, which the sender held).  B's send then completes
+ * and B gets its answer too. */
+static void receive_during_stalled_send(void **state)
+{
+    (void)state;
+    mux_connect(2);
+    worker *a = &g_w[0], *bw = &g_w[1];
+    unsigned b = mux_hold(1);
+    start(a, 1, 0);
+    assert_true(mux_wait_for(b + 1, 1, 2000)); /* A's request held, A receiving */
+    mux_lock();
+    g_mux.stall_sends = true;
+    mux_unlock();
+    start(bw, 1, 0);
+    struct timespec until = mux_in(2000);
+    mux_lock();
+    while (g_mux.in_send < 1 && mux_wait_until(&until))
+        ;
+    unsigned sending = g_mux.in_send;
+    mux_unlock();
+    assert_int_equal(sending, 1); /* B is stuck in its send */
+    mux_release(b);
+    assert_true(wait_done(a, 1000)); /* A got its answer meanwhile */
+    join(a);
+    assert_int_equal(a->st, NT_OK);
+    assert_int_equal(a->ok, 1);
+    mux_lock();
+    bool b_done = bw->done;
+    g_mux.stall_sends = false;
+    pthread_cond_broadcast(&g_mux.cv);
+    mux_unlock();
+    assert_false(b_done);
+    join(bw);
+    assert_int_equal(bw->st, NT_OK);
+    assert_int_equal(bw->ok, 1);
+    assert_int_equal(a->wrong + bw->wrong, 0);
+    assert_false(smb2_is_dead(g_c));
+    mux_finish(2, true);
+}
+
 static void deadline_while_other_reads(void **state)
 {
     (void)state;
@@ -327,6 +372,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(duplicate_answer_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(unsent_id_answer_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(deadline_while_other_reads, setup, teardown),
+        cmocka_unit_test_setup_teardown(receive_during_stalled_send, setup, teardown),
         cmocka_unit_test_setup_teardown(peer_closes_while_both_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(eight_threads_shuffled, setup, teardown),
         cmocka_unit_test_setup_teardown(first_transceives_at_once, setup, teardown),

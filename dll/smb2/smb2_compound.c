@@ -245,7 +245,8 @@ uint32_t smb2_chain_open_transceive(smb2_pipe *p, const uint8_t *in, size_t inle
     uint16_t cmds[3];
     size_t maxout = 0;
     uint64_t first_id = 0;
-    /* the message ids are taken and the chain sent under mu: in order */
+    /* the message ids are taken in order under mu; the chain is sealed
+     * under it and sent with it released (transmit) */
     smb2_lock(c);
     bool late = p->deadline && nt_now_ms() >= p->deadline;
     unsigned n = c->compound && out && !c->dead && !late ? chain_elements(p, in, inlen, cap, els, cmds, &maxout) : 0;

@@ -65,24 +65,39 @@ static uint64_t request_deadline(const smb2_conn *c, uint64_t t0, uint64_t call_
     return cd && cd < d ? cd : d;
 }
 
-static uint32_t send_frame(smb2_conn *c, const uint8_t *msg, size_t len, uint64_t deadline)
+/* msg in a session-message frame (4-byte header), malloc'ed. */
+static uint8_t *frame_of(const uint8_t *msg, size_t len, size_t *flen)
 {
-    uint32_t ms = 0;
-    if (!nt_ms_left(deadline, &ms))
-        return NT_ERROR_SEM_TIMEOUT;
     if (len > 0xFFFFFFu)
-        return NT_ERROR_INVALID_PARAMETER;
+        return NULL;
     uint8_t *f = malloc(4 + len);
     if (!f)
-        return NT_ERROR_NOT_ENOUGH_MEMORY;
+        return NULL;
     f[0] = 0;
     f[1] = (uint8_t)(len >> 16);
     f[2] = (uint8_t)(len >> 8);
     f[3] = (uint8_t)len;
     memcpy(f + 4, msg, len);
-    uint32_t st = net_send_all(c->net, f, 4 + len, ms);
-    nt_wipe(f, 4 + len);
+    *flen = 4 + len;
+    return f;
+}
+
+/* Sends frame f (freed) with mu released meanwhile: frames go whole, one
+ * at a time (send_lock, within deadline), and a receiver or a caller
+ * taking its answer from the stash never waits for a send.  mu held on
+ * entry and on return.  Frames may reach the server out of MessageId
+ * order, which its sequence window allows (MS-SMB2 3.3.5.2.3). */
+static uint32_t transmit(smb2_conn *c, uint8_t *f, size_t flen, uint64_t deadline)
+{
+    nt_mutex_unlock(&c->mu);
+    uint32_t st = NT_ERROR_SEM_TIMEOUT, ms = 0;
+    if (nt_ms_left(deadline, &ms) && nt_tlock_acquire(&c->send_lock, deadline)) {
+        st = nt_ms_left(deadline, &ms) ? net_send_all(c->net, f, flen, ms) : NT_ERROR_SEM_TIMEOUT;
+        nt_tlock_release(&c->send_lock);
+    }
+    nt_wipe(f, flen);
     free(f);
+    nt_mutex_lock(&c->mu);
     return st;
 }
 
@@ -97,13 +112,17 @@ nt_aes_key *smb2_key_of(smb2_conn *c, nt_aes_key **slot, const uint8_t key[16], 
     return *slot;
 }
 
-/* Sends the encoded request in w: in a transform when enc, else signed when
- * the session signs (each element of a compound on its own, MS-SMB2
- * 3.2.4.1.1: its NextCommand says where the next starts).  Transport and
- * crypto failures come back as they are; the caller poisons. */
+/* The frame of the encoded request in w (mu held): in a transform when
+ * enc, else signed when the session signs (each element of a compound on
+ * its own, MS-SMB2 3.2.4.1.1: its NextCommand says where the next starts),
+ * then sent (transmit).  A request whose frame never left takes the
+ * connection with it (its MessageId would stay a hole in the server's
+ * window): transport and crypto failures come back as they are; the caller
+ * poisons. */
 static uint32_t send_request(smb2_conn *c, uint16_t cmd, nt_wr *w, bool enc, uint64_t deadline)
 {
-    uint32_t st;
+    uint8_t *f = NULL;
+    size_t flen = 0;
     if (enc) {
         uint8_t nonce[16] = { 0 };
         c->nonce_ctr++;
@@ -111,26 +130,27 @@ static uint32_t send_request(smb2_conn *c, uint16_t cmd, nt_wr *w, bool enc, uin
         memcpy(nonce + 8, c->nonce_salt, c->cipher == SMB2_CIPHER_AES128_CCM ? 3 : 4);
         uint8_t *tf = NULL;
         size_t tflen = 0;
-        st = smb2_encrypt_k(c->cipher, c->keys.enc, smb2_key_of(c, &c->kenc, c->keys.enc, true), c->session_id, nonce,
-                            w->p, w->len, &tf, &tflen);
+        uint32_t st = smb2_encrypt_k(c->cipher, c->keys.enc, smb2_key_of(c, &c->kenc, c->keys.enc, true),
+                                     c->session_id, nonce, w->p, w->len, &tf, &tflen);
         if (st)
             return st;
-        st = send_frame(c, tf, tflen, deadline);
+        f = frame_of(tf, tflen, &flen);
         free(tf);
-        return st;
+    } else {
+        for (size_t off = 0; c->signing && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;) {
+            size_t next = nt_le32(w->p + off + 20), n = next ? next : w->len - off;
+            if (!smb2_sign_k(c->sign_alg, c->keys.sign,
+                             smb2_key_of(c, &c->ksign, c->keys.sign, c->sign_alg != SMB2_SIGN_HMAC_SHA256), w->p + off,
+                             n))
+                return NT_ERROR_UNEXP_NET_ERR;
+            if (!next)
+                break;
+            off += next;
+        }
+        f = frame_of(w->p, w->len, &flen);
     }
-    for (size_t off = 0; c->signing && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;) {
-        size_t next = nt_le32(w->p + off + 20), n = next ? next : w->len - off;
-        if (!smb2_sign_k(c->sign_alg, c->keys.sign,
-                         smb2_key_of(c, &c->ksign, c->keys.sign, c->sign_alg != SMB2_SIGN_HMAC_SHA256), w->p + off, n))
-            return NT_ERROR_UNEXP_NET_ERR;
-        if (!next)
-            break;
-        off += next;
-    }
-    return send_frame(c, w->p, w->len, deadline);
+    return f ? transmit(c, f, flen, deadline) : NT_ERROR_NOT_ENOUGH_MEMORY;
 }
-
 
 /* A credit for one request (mu held): while other requests are in flight
  * their answers grant more, so the caller waits for them (until deadline);

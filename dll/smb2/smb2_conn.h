@@ -36,8 +36,11 @@
  * set, the stash, `dead` and the compound state.  Receiving is
  * leader/follower (smb2_conn.c receive_final): one caller at a time
  * (`reading`) takes a frame off the wire with mu released, then under mu
- * keeps it for whoever awaits it and wakes the others (`cv`).  Connecting
- * and the session setup run before the connection is shared.
+ * keeps it for whoever awaits it and wakes the others (`cv`).  Sending
+ * takes the id and seals the message under mu, then puts the frame on the
+ * wire with mu released under `send_lock` (smb2_conn.c transmit), so no
+ * caller waits for mu across socket I/O.  Connecting and the session
+ * setup run before the connection is shared.
  */
 struct smb2_conn {
     net_conn *net;
@@ -49,6 +52,8 @@ struct smb2_conn {
                               * NT_ERROR_NETNAME_DELETED (the connection is gone) */
     nt_mutex mu;
     nt_cond cv;
+    nt_tlock send_lock;      /* the socket's send side: one frame at a time, taken
+                              * with mu released (a receiver never waits for a send) */
     bool reading;            /* a caller is receiving a frame (mu released) */
     unsigned credit_waiters; /* senders waiting for a grant (woken by the check of any answer) */
     unsigned late;           /* ids given up on whose answers may still come (about) */

@@ -63,8 +63,10 @@ uint32_t smb2_connect(const smb2_opts *o, const nt_creds *creds, smb2_conn **out
         return NT_ERROR_NOT_ENOUGH_MEMORY;
     static const nt_mutex mu0 = NT_MUTEX_INIT;
     static const nt_cond cv0 = NT_COND_INIT;
+    static const nt_tlock tl0 = NT_TLOCK_INIT;
     memcpy(&c->mu, &mu0, sizeof(mu0));
     memcpy(&c->cv, &cv0, sizeof(cv0));
+    memcpy(&c->send_lock, &tl0, sizeof(tl0));
     c->timeout_ms = o->timeout_ms ? o->timeout_ms : NET_DEFAULT_REQUEST_TIMEOUT_MS;
     c->call_deadline = o->deadline_ms;
     smb2_credits_init(&c->cr);

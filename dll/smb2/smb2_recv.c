@@ -96,6 +96,12 @@ static uint32_t check_message(uint16_t cmd, uint64_t msg_id, bool enc, bool was_
     return NT_OK;
 }
 
+/* An interim STATUS_PENDING answer (its final one still to come). */
+static bool is_interim(const uint8_t *m, size_t mlen)
+{
+    return mlen >= SMB2_HDR_LEN && nt_le32(m + 8) == STATUS_PENDING && (nt_le32(m + 16) & SMB2_FLAGS_ASYNC_COMMAND);
+}
+
 /* A response kept for its caller (the first, in arrival order: an interim
  * one before the final one). */
 static bool stash_take(smb2_conn *c, uint64_t msg_id, uint8_t **m, size_t *mlen, bool *was_enc)
@@ -116,7 +122,12 @@ static bool stash_take(smb2_conn *c, uint64_t msg_id, uint8_t **m, size_t *mlen,
 
 void smb2_give_up(smb2_conn *c, uint64_t id)
 {
-    if (out_forget(c, id) && c->late < 0xFFFFu)
+    /* a final answer already kept (it came while its request was being
+     * sent: smb2_send_oneway) is not still to come */
+    bool arrived = false;
+    for (unsigned i = 0; i < c->nstash; i++)
+        arrived |= c->stash[i].msg_id == id && !is_interim(c->stash[i].m, c->stash[i].len);
+    if (out_forget(c, id) && !arrived && c->late < 0xFFFFu)
         c->late++; /* its answer may still come (smb2_is_dead) */
 }
 
