@@ -1,6 +1,6 @@
 /*
  * SMB2 credits on a connection shared by several callers (dll/smb2/smb2_conn.c
- * take_credit, smb2_send_ahead; smb2_recv.c grant), against the
+ * lock_and_credit, smb2_send_ahead; smb2_recv.c grant), against the
  * scripted server of tests/smb2_fake_mux.h whose CreditResponse the test
  * sets (srv_grant, srv_grant_next in tests/smb2_fake_server.h):
  *  - the balance at 0 with answers held: three threads transceive, the
@@ -16,7 +16,10 @@
  *  - read-ahead with a low balance: only the READs that keep it above 4 go
  *    ahead, every message is still read (the rest by plain READs);
  *  - a stale answer that is not authentic (bad signature, or unsigned on
- *    the signed session) grants nothing; an authentic one does.
+ *    the signed session) grants nothing and is not taken for a late answer
+ *    that was due; an authentic one grants its credits;
+ *  - late answers that were due (more than the 64 stale answers one call
+ *    tolerates) do not break the connection.
  * The balance is set by draining it with answers that grant nothing and
  * read from the connection (smb2_conn.h, white box).  alarm() ends a test
  * that hangs.
@@ -258,6 +261,9 @@ static void forged_stale_grants_nothing(void **state)
     start(a, 1, 0);
     assert_true(mux_wait_for(b + 1, 1, 2000)); /* A's request held, A receiving */
     uint64_t id = g_mux.held[b].msg_id;
+    smb2_lock(g_c);
+    unsigned late = g_c->late = 2; /* two late answers due (white box) */
+    smb2_unlock(g_c);
     mux_stray_as(b, id + 1000, 100, STRAY_BAD_SIGNATURE);
     mux_stray_as(b, id + 1001, 100, STRAY_UNSIGNED);
     mux_release(b);
@@ -266,6 +272,10 @@ static void forged_stale_grants_nothing(void **state)
     assert_int_equal(a->ok, 1);
     assert_int_equal(balance(), 4); /* A's request took 1, its answer granted 0 */
     assert_false(smb2_is_dead(g_c));
+    smb2_lock(g_c);
+    assert_int_equal(g_c->late, late); /* not taken for the answers due */
+    g_c->late = 0;
+    smb2_unlock(g_c);
     b = mux_hold(1);
     start(a, 1, 0);
     assert_true(mux_wait_for(b + 1, 1, 2000));
@@ -276,6 +286,48 @@ static void forged_stale_grants_nothing(void **state)
     assert_int_equal(balance(), 3 + 100);
     assert_false(smb2_is_dead(g_c));
     cr_finish(1, true);
+}
+
+/* 100 late answers are due (white box: as after pipes dropped with their
+ * READs pending) and come, authentic, before A's own answer: A gets its
+ * answer and the connection lives; the count of answers due is back to 0.
+ * Stale answers beyond those due still count against the budget of 64. */
+static void late_answers_due_not_counted(void **state)
+{
+    (void)state;
+    enum { DUE = 100 };
+    mux_connect(1);
+    unsigned b = mux_hold(1);
+    worker *a = &g_w[0];
+    start(a, 1, 0);
+    assert_true(mux_wait_for(b + 1, 1, 2000)); /* A's request held, A receiving */
+    smb2_lock(g_c);
+    g_c->late = DUE;
+    smb2_unlock(g_c);
+    uint64_t id = g_mux.held[b].msg_id;
+    for (unsigned i = 0; i < DUE; i++)
+        mux_stray_as(b, id + 1000 + i, 0, STRAY_SIGNED);
+    mux_release(b);
+    join(a);
+    assert_int_equal(a->st, NT_OK);
+    assert_int_equal(a->ok, 1);
+    assert_false(smb2_is_dead(g_c));
+    smb2_lock(g_c);
+    unsigned late = g_c->late;
+    smb2_unlock(g_c);
+    assert_int_equal(late, 0);
+    /* none due now: 65 stale answers before B's own break the connection */
+    b = mux_hold(1);
+    start(a, 1, 0);
+    assert_true(mux_wait_for(b + 1, 1, 2000));
+    id = g_mux.held[b].msg_id;
+    for (unsigned i = 0; i < 65; i++)
+        mux_stray_as(b, id + 1000 + i, 0, STRAY_SIGNED);
+    mux_release(b);
+    join(a);
+    assert_int_equal(a->st, NT_ERROR_UNEXP_NET_ERR);
+    assert_true(smb2_is_dead(g_c));
+    cr_finish(1, false);
 }
 
 /* smb2_pipe_read_ahead(p, 10, 100) at a given balance, every answer
@@ -336,6 +388,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(no_credit_nothing_in_flight, setup, teardown),
         cmocka_unit_test_setup_teardown(read_ahead_low_balance, setup, teardown),
         cmocka_unit_test_setup_teardown(forged_stale_grants_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(late_answers_due_not_counted, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

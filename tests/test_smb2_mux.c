@@ -16,6 +16,8 @@
  *  - the peer closing while both wait: both fail at once, connection dead;
  *  - a send that blocks (a peer not reading) while another caller's
  *    answer comes: that caller gets it at once (no lock across the send);
+ *    and a caller whose deadline passes waiting to send gives up alone
+ *    (no message id taken, the connection lives);
  *  - 8 threads x 50 transceives, the answers released shuffled in batches;
  *  - four pipes' first transceives (compounds) at once.
  * Otherwise each pipe's first transceive (the compound TREE_CONNECT/CREATE
@@ -159,6 +161,48 @@ static void receive_during_stalled_send(void **state)
     join(bw);
     assert_int_equal(bw->st, NT_OK);
     assert_int_equal(bw->ok, 1);
+    assert_int_equal(a->wrong + bw->wrong, 0);
+    assert_false(smb2_is_dead(g_c));
+    mux_finish(2, true);
+}
+
+/* B's send blocks in the socket; A (pipe deadline 200 ms) waits to send
+ * meanwhile and gives up at its deadline: NT_ERROR_SEM_TIMEOUT, nothing
+ * of A's sent, and the connection lives (A took no message id: a hole in
+ * the server's window would have broken it).  B's send then completes and
+ * B gets its answer; A's next call works. */
+static void deadline_while_other_sends(void **state)
+{
+    (void)state;
+    mux_connect(2);
+    worker *a = &g_w[0], *bw = &g_w[1];
+    mux_lock();
+    g_mux.stall_sends = true;
+    unsigned echoes = g_mux.echoes;
+    mux_unlock();
+    start(bw, 1, 0);
+    struct timespec until = mux_in(2000);
+    mux_lock();
+    while (g_mux.in_send < 1 && mux_wait_until(&until))
+        ;
+    unsigned sending = g_mux.in_send;
+    mux_unlock();
+    assert_int_equal(sending, 1); /* B is stuck in its send */
+    start(a, 1, 200);
+    assert_true(wait_done(a, 1500));
+    join(a);
+    assert_int_equal(a->st, NT_ERROR_SEM_TIMEOUT);
+    assert_false(smb2_is_dead(g_c));
+    mux_lock();
+    g_mux.stall_sends = false;
+    pthread_cond_broadcast(&g_mux.cv);
+    mux_unlock();
+    join(bw);
+    assert_int_equal(bw->st, NT_OK);
+    assert_int_equal(bw->ok, 1);
+    assert_int_equal(g_mux.echoes - echoes, 1); /* only B's request reached the server */
+    smb2_pipe_set_deadline(a->p, 0);
+    assert_int_equal(call_once(a), NT_OK);
     assert_int_equal(a->wrong + bw->wrong, 0);
     assert_false(smb2_is_dead(g_c));
     mux_finish(2, true);
@@ -373,6 +417,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(unsent_id_answer_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(deadline_while_other_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(receive_during_stalled_send, setup, teardown),
+        cmocka_unit_test_setup_teardown(deadline_while_other_sends, setup, teardown),
         cmocka_unit_test_setup_teardown(peer_closes_while_both_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(eight_threads_shuffled, setup, teardown),
         cmocka_unit_test_setup_teardown(first_transceives_at_once, setup, teardown),

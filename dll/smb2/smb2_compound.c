@@ -245,14 +245,19 @@ uint32_t smb2_chain_open_transceive(smb2_pipe *p, const uint8_t *in, size_t inle
     uint16_t cmds[3];
     size_t maxout = 0;
     uint64_t first_id = 0;
-    /* the message ids are taken in order under mu; the chain is sealed
-     * under it and sent with it released (transmit) */
+    /* the send lock first (a wait that ends takes no message id), then
+     * the ids in order, the seal and the send (which releases it) */
     smb2_lock(c);
     bool late = p->deadline && nt_now_ms() >= p->deadline;
-    unsigned n = c->compound && out && !c->dead && !late ? chain_elements(p, in, inlen, cap, els, cmds, &maxout) : 0;
+    bool locked = c->compound && out && !c->dead && !late;
+    if (locked && !smb2_send_lock(c, smb2_request_deadline(c, p->deadline)))
+        locked = false, late = true;
+    unsigned n = locked && !c->dead ? chain_elements(p, in, inlen, cap, els, cmds, &maxout) : 0;
     uint32_t st = n ? chain_build(c, els, cmds, n, &chain, &first_id) : NT_ERROR_NOT_SUPPORTED;
     if (st != NT_OK && st != NT_ERROR_NOT_SUPPORTED)
         smb2_poison_locked(c, st); /* message ids taken and never sent */
+    if (st != NT_OK && locked)
+        smb2_send_unlock(c);
     bool dead = c->dead;
     if (st == NT_OK) {
         st = smb2_send_chain_locked(c, &chain, n, first_id, p->deadline);

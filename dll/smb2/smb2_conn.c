@@ -82,19 +82,26 @@ static uint8_t *frame_of(const uint8_t *msg, size_t len, size_t *flen)
     return f;
 }
 
-/* Sends frame f (freed) with mu released meanwhile: frames go whole, one
- * at a time (send_lock, within deadline), and a receiver or a caller
- * taking its answer from the stash never waits for a send.  mu held on
- * entry and on return.  Frames may reach the server out of MessageId
- * order, which its sequence window allows (MS-SMB2 3.3.5.2.3). */
+/* smb2_conn.h has the contract (mu released while waiting). */
+bool smb2_send_lock(smb2_conn *c, uint64_t deadline)
+{
+    nt_mutex_unlock(&c->mu);
+    bool ok = nt_tlock_acquire(&c->send_lock, deadline);
+    nt_mutex_lock(&c->mu);
+    return ok;
+}
+
+void smb2_send_unlock(smb2_conn *c) { nt_tlock_release(&c->send_lock); }
+
+/* Sends frame f (freed) with mu released meanwhile, then releases the
+ * send lock: a receiver, or a caller taking its answer from the stash,
+ * never waits for a send.  mu held on entry and on return. */
 static uint32_t transmit(smb2_conn *c, uint8_t *f, size_t flen, uint64_t deadline)
 {
     nt_mutex_unlock(&c->mu);
-    uint32_t st = NT_ERROR_SEM_TIMEOUT, ms = 0;
-    if (nt_ms_left(deadline, &ms) && nt_tlock_acquire(&c->send_lock, deadline)) {
-        st = nt_ms_left(deadline, &ms) ? net_send_all(c->net, f, flen, ms) : NT_ERROR_SEM_TIMEOUT;
-        nt_tlock_release(&c->send_lock);
-    }
+    uint32_t ms = 0;
+    uint32_t st = nt_ms_left(deadline, &ms) ? net_send_all(c->net, f, flen, ms) : NT_ERROR_SEM_TIMEOUT;
+    smb2_send_unlock(c);
     nt_wipe(f, flen);
     free(f);
     nt_mutex_lock(&c->mu);
@@ -115,14 +122,15 @@ nt_aes_key *smb2_key_of(smb2_conn *c, nt_aes_key **slot, const uint8_t key[16], 
 /* The frame of the encoded request in w (mu held): in a transform when
  * enc, else signed when the session signs (each element of a compound on
  * its own, MS-SMB2 3.2.4.1.1: its NextCommand says where the next starts),
- * then sent (transmit).  A request whose frame never left takes the
- * connection with it (its MessageId would stay a hole in the server's
- * window): transport and crypto failures come back as they are; the caller
- * poisons. */
+ * then sent (transmit).  The caller holds the send lock; it is released
+ * in every case.  A request whose frame never left takes the connection
+ * with it (its MessageId would stay a hole in the server's window):
+ * transport and crypto failures come back as they are; the caller poisons. */
 static uint32_t send_request(smb2_conn *c, uint16_t cmd, nt_wr *w, bool enc, uint64_t deadline)
 {
     uint8_t *f = NULL;
     size_t flen = 0;
+    uint32_t st = NT_OK;
     if (enc) {
         uint8_t nonce[16] = { 0 };
         c->nonce_ctr++;
@@ -130,83 +138,107 @@ static uint32_t send_request(smb2_conn *c, uint16_t cmd, nt_wr *w, bool enc, uin
         memcpy(nonce + 8, c->nonce_salt, c->cipher == SMB2_CIPHER_AES128_CCM ? 3 : 4);
         uint8_t *tf = NULL;
         size_t tflen = 0;
-        uint32_t st = smb2_encrypt_k(c->cipher, c->keys.enc, smb2_key_of(c, &c->kenc, c->keys.enc, true),
-                                     c->session_id, nonce, w->p, w->len, &tf, &tflen);
-        if (st)
-            return st;
-        f = frame_of(tf, tflen, &flen);
+        st = smb2_encrypt_k(c->cipher, c->keys.enc, smb2_key_of(c, &c->kenc, c->keys.enc, true), c->session_id,
+                            nonce, w->p, w->len, &tf, &tflen);
+        f = st ? NULL : frame_of(tf, tflen, &flen);
         free(tf);
     } else {
         for (size_t off = 0; c->signing && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;) {
             size_t next = nt_le32(w->p + off + 20), n = next ? next : w->len - off;
             if (!smb2_sign_k(c->sign_alg, c->keys.sign,
                              smb2_key_of(c, &c->ksign, c->keys.sign, c->sign_alg != SMB2_SIGN_HMAC_SHA256), w->p + off,
-                             n))
-                return NT_ERROR_UNEXP_NET_ERR;
+                             n)) {
+                st = NT_ERROR_UNEXP_NET_ERR;
+                break;
+            }
             if (!next)
                 break;
             off += next;
         }
-        f = frame_of(w->p, w->len, &flen);
+        f = st ? NULL : frame_of(w->p, w->len, &flen);
     }
-    return f ? transmit(c, f, flen, deadline) : NT_ERROR_NOT_ENOUGH_MEMORY;
+    if (f)
+        return transmit(c, f, flen, deadline);
+    smb2_send_unlock(c);
+    return st ? st : NT_ERROR_NOT_ENOUGH_MEMORY;
 }
 
-/* A credit for one request (mu held): while other requests are in flight
- * their answers grant more, so the caller waits for them (until deadline);
- * with none in flight the server has starved the connection. */
-static uint32_t take_credit(smb2_conn *c, uint16_t cmd, uint64_t deadline, uint64_t *msg_id)
+/* How send_one sends a request. */
+typedef struct send_how {
+    uint16_t credit_req;
+    uint8_t *preauth;  /* the preauth hash to update (SESSION_SETUP), or NULL */
+    uint64_t deadline;
+    bool batched;      /* sent with others before their answers: no round trip of its own */
+    int keep;          /* < 0: a call, which waits for a credit; else sent only while more
+                        * than `keep` are left (NT_ERROR_NOT_SUPPORTED), never waiting */
+    unsigned reserve;  /* requests in flight left to other callers */
+} send_how;
+
+/* The send lock and a credit for one request (mu held): its msg_id out.
+ * Without a credit, a call waits (the send lock released) while other
+ * requests are in flight, as their answers grant more; with none in
+ * flight the server has starved the connection. */
+static uint32_t lock_and_credit(smb2_conn *c, uint16_t cmd, const send_how *how, uint64_t *msg_id)
 {
-    while (!smb2_credits_take(&c->cr, 1, msg_id)) {
-        if (c->dead)
-            return NT_ERROR_NETNAME_DELETED; /* another call broke it */
+    for (;;) {
+        if (!smb2_send_lock(c, how->deadline))
+            return NT_ERROR_SEM_TIMEOUT; /* no message id taken: the connection stays in step */
+        uint32_t st = c->dead ? NT_ERROR_NETNAME_DELETED : NT_OK; /* another call broke it */
+        if (st == NT_OK && !out_room(c, 1, how->reserve))
+            st = how->keep < 0 ? smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR) /* callers keep below */
+                               : NT_ERROR_NOT_SUPPORTED;
+        else if (st == NT_OK && how->keep >= 0 && c->cr.balance <= (uint32_t)how->keep)
+            st = NT_ERROR_NOT_SUPPORTED;
+        else if (st == NT_OK && smb2_credits_take(&c->cr, 1, msg_id))
+            return NT_OK; /* the send lock held */
+        smb2_send_unlock(c);
+        if (st)
+            return st;
         if (c->nout == 0) {
             nt_trace("smb2: %s: no credits left", smb2_cmd_name(cmd));
             return smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR);
         }
         c->credit_waiters++;
-        bool in_time = nt_cond_wait(&c->cv, &c->mu, deadline);
+        bool in_time = nt_cond_wait(&c->cv, &c->mu, how->deadline);
         c->credit_waiters--;
         if (!in_time)
             return NT_ERROR_SEM_TIMEOUT;
     }
-    return NT_OK;
 }
 
 /* Encodes the header of the request in w and sends it (mu held); its
  * msg_id out, outstanding until answered. */
-static uint32_t send_one(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req, uint8_t *preauth,
-                         uint64_t deadline, uint64_t *msg_id, bool *enc, bool batched)
+static uint32_t send_one(smb2_conn *c, uint16_t cmd, nt_wr *w, const send_how *how, uint64_t *msg_id, bool *enc)
 {
     if (c->dead)
         return NT_ERROR_NETNAME_DELETED; /* another call broke it */
     if (w->bad || w->len < SMB2_HDR_LEN)
         return NT_ERROR_NOT_ENOUGH_MEMORY;
-    if (!out_room(c, 1, 0))
-        return smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR); /* callers keep it below: not reached */
     uint64_t t0 = nt_now_ms();
-    if (t0 >= deadline)
+    if (t0 >= how->deadline)
         return NT_ERROR_SEM_TIMEOUT; /* no message id taken: the connection stays in step */
     smb2_hdr h;
     memset(&h, 0, sizeof(h));
-    h.credit_charge = smb2_credit_charge(c);
-    h.command = cmd;
-    h.credits = credit_req;
-    uint32_t st = take_credit(c, cmd, deadline, &h.msg_id);
+    uint32_t st = lock_and_credit(c, cmd, how, &h.msg_id);
     if (st)
         return st;
+    h.credit_charge = smb2_credit_charge(c);
+    h.command = cmd;
+    h.credits = how->credit_req;
     *msg_id = h.msg_id;
     h.session_id = c->session_id;
     h.tree_id = (cmd == SMB2_NEGOTIATE || cmd == SMB2_SESSION_SETUP || cmd == SMB2_LOGOFF ||
                  cmd == SMB2_TREE_CONNECT) ? 0 : c->tree_id;
     smb2_hdr_encode(&h, w->p);
-    if (preauth && !smb2_preauth_update(preauth, w->p, w->len))
+    if (how->preauth && !smb2_preauth_update(how->preauth, w->p, w->len)) {
+        smb2_send_unlock(c);
         return smb2_poison_locked(c, NT_ERROR_NOT_ENOUGH_MEMORY);
+    }
     *enc = c->encrypting && c->have_keys && cmd != SMB2_SESSION_SETUP && cmd != SMB2_NEGOTIATE;
     out_add(c, h.msg_id);
-    st = send_request(c, cmd, w, *enc, deadline);
+    st = send_request(c, cmd, w, *enc, how->deadline);
     c->requests++;
-    if (!batched)
+    if (!how->batched)
         c->round_trips++;
     if (st) {
         nt_trace("smb2: %s send failed: %u (%u ms)", smb2_cmd_name(cmd), (unsigned)st,
@@ -226,8 +258,9 @@ uint32_t smb2_call_at(smb2_conn *c, uint16_t cmd, nt_wr *w, uint16_t credit_req,
     uint64_t deadline = request_deadline(c, t0, call_deadline);
     uint64_t msg_id = 0;
     bool enc = false;
+    send_how how = {credit_req, preauth, deadline, false, -1, 0};
     nt_mutex_lock(&c->mu);
-    uint32_t st = send_one(c, cmd, w, credit_req, preauth, deadline, &msg_id, &enc, false);
+    uint32_t st = send_one(c, cmd, w, &how, &msg_id, &enc);
     if (st == NT_OK)
         st = smb2_receive_final(c, cmd, msg_id, enc, t0, deadline, rh, resp, resplen);
     nt_mutex_unlock(&c->mu);
@@ -248,12 +281,9 @@ uint32_t smb2_send_ahead(smb2_conn *c, uint16_t cmd, nt_wr *w, bool batched, uin
                          uint64_t *msg_id)
 {
     bool enc = false;
-    uint32_t st = NT_ERROR_NOT_SUPPORTED;
+    send_how how = {32, NULL, request_deadline(c, nt_now_ms(), call_deadline), batched, 4, SMB2_AHEAD_RESERVE};
     nt_mutex_lock(&c->mu);
-    if (c->dead)
-        st = NT_ERROR_NETNAME_DELETED;
-    else if (out_room(c, 1, SMB2_AHEAD_RESERVE) && c->cr.balance > 4)
-        st = send_one(c, cmd, w, 32, NULL, request_deadline(c, nt_now_ms(), call_deadline), msg_id, &enc, batched);
+    uint32_t st = send_one(c, cmd, w, &how, msg_id, &enc);
     nt_mutex_unlock(&c->mu);
     nt_wr_free(w);
     return st;
@@ -263,9 +293,9 @@ void smb2_send_oneway(smb2_conn *c, uint16_t cmd, nt_wr *w)
 {
     bool enc = false;
     uint64_t id = 0;
+    send_how how = {1, NULL, request_deadline(c, nt_now_ms(), 0), false, 0, 0};
     nt_mutex_lock(&c->mu);
-    if (!c->dead && out_room(c, 1, 0) && c->cr.balance > 0 &&
-        send_one(c, cmd, w, 1, NULL, request_deadline(c, nt_now_ms(), 0), &id, &enc, false) == NT_OK)
+    if (send_one(c, cmd, w, &how, &id, &enc) == NT_OK)
         smb2_give_up(c, id);
     nt_mutex_unlock(&c->mu);
     nt_wr_free(w);
@@ -276,10 +306,17 @@ bool smb2_chain_room(smb2_conn *c, unsigned n)
     return out_room(c, n, 0) && c->cr.balance >= n;
 }
 
+uint64_t smb2_request_deadline(const smb2_conn *c, uint64_t call_deadline)
+{
+    return request_deadline(c, nt_now_ms(), call_deadline);
+}
+
 uint32_t smb2_send_chain_locked(smb2_conn *c, nt_wr *w, unsigned n, uint64_t first_id, uint64_t call_deadline)
 {
-    if (c->dead)
+    if (c->dead) {
+        smb2_send_unlock(c);
         return NT_ERROR_NETNAME_DELETED; /* another call broke it */
+    }
     uint64_t t0 = nt_now_ms();
     uint16_t cmd = nt_le16(w->p + 12);
     for (unsigned i = 0; i < n; i++)

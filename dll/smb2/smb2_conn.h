@@ -37,10 +37,12 @@
  * leader/follower (smb2_conn.c receive_final): one caller at a time
  * (`reading`) takes a frame off the wire with mu released, then under mu
  * keeps it for whoever awaits it and wakes the others (`cv`).  Sending
- * takes the id and seals the message under mu, then puts the frame on the
- * wire with mu released under `send_lock` (smb2_conn.c transmit), so no
- * caller waits for mu across socket I/O.  Connecting and the session
- * setup run before the connection is shared.
+ * takes `send_lock` (mu released while waiting), then under mu the
+ * credit, the id and the seal, then puts the frame on the wire with mu
+ * released (smb2_conn.c transmit), so no caller waits for mu across
+ * socket I/O.  Order: send_lock, then mu; mu is never held while waiting
+ * for send_lock.  Connecting and the session setup run before the
+ * connection is shared.
  */
 struct smb2_conn {
     net_conn *net;
@@ -151,7 +153,7 @@ void smb2_send_oneway(smb2_conn *c, uint16_t cmd, nt_wr *w);
 uint32_t smb2_receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool enc, uint64_t t0, uint64_t deadline,
                             smb2_hdr *rh, uint8_t **resp, size_t *resplen);
 /* mu, for the compound sender (smb2_compound.c), which takes credits and
- * sends under it. */
+ * seals under it (smb2_send_lock first). */
 void smb2_lock(smb2_conn *c);
 void smb2_unlock(smb2_conn *c);
 bool smb2_dead(smb2_conn *c);  /* c->dead, read under mu */
@@ -218,8 +220,19 @@ void smb2_resp_free(smb2_resp *r);
 uint16_t smb2_credit_charge(const smb2_conn *c);
 /* Room (mu held) for a compound of n: requests in flight and credits. */
 bool smb2_chain_room(smb2_conn *c, unsigned n);
-/* mu held (taken before the chain's credits were). */
+/* mu and the send lock held (both taken before the chain's credits
+ * were); the send lock is released. */
 uint32_t smb2_send_chain_locked(smb2_conn *c, nt_wr *w, unsigned n, uint64_t first_id, uint64_t call_deadline);
+/* The send lock (mu held on entry and on return, released while waiting),
+ * false when deadline passed first.  A request takes it before its
+ * message id, so that a wait that ends takes none (the connection stays
+ * in step) and frames leave in MessageId order; the send releases it once
+ * the frame is on the wire, smb2_send_unlock when nothing is sent. */
+bool smb2_send_lock(smb2_conn *c, uint64_t deadline);
+void smb2_send_unlock(smb2_conn *c);
+/* A request's deadline from now: its timeout, never past call_deadline
+ * (0: the connection's). */
+uint64_t smb2_request_deadline(const smb2_conn *c, uint64_t call_deadline);
 /* The next received message for receive_final: a queued element of an
  * earlier compound, or a frame from the wire (decrypted, its compound
  * elements queued, the first returned).  smb2_compound.c. */

@@ -36,7 +36,7 @@ static bool out_forget(smb2_conn *c, uint64_t id)
         return false;
     c->out[i] = c->out[--c->nout];
     if (c->nout == 0 && c->credit_waiters)
-        nt_cond_broadcast(&c->cv); /* nothing in flight: a credit waiter gives up (take_credit) */
+        nt_cond_broadcast(&c->cv); /* nothing in flight: a credit waiter gives up (lock_and_credit) */
     for (i = 0; i < c->nstash;)
         if (c->stash[i].msg_id == id) {
             free(c->stash[i].m);
@@ -79,7 +79,7 @@ uint32_t smb2_unwrap(smb2_conn *c, uint16_t cmd, uint8_t **m, size_t *mlen)
 
 /* Checks one received message m for the request (cmd, msg_id): header,
  * and encryption when the request was encrypted (its signature was checked
- * on arrival, signature_ok).  NT_OK or NT_ERROR_UNEXP_NET_ERR; m is the
+ * on arrival, signature_bad).  NT_OK or NT_ERROR_UNEXP_NET_ERR; m is the
  * caller's either way. */
 static uint32_t check_message(uint16_t cmd, uint64_t msg_id, bool enc, bool was_enc, const uint8_t *m, size_t mlen,
                               smb2_hdr *rh)
@@ -174,7 +174,7 @@ static const char *signature_bad(smb2_conn *c, uint8_t *m, size_t mlen, bool was
 /* The credits an authentic answer grants count when it arrives, whoever
  * it is for and whether or not anyone still awaits it (MS-SMB2 3.2.5.1.4):
  * a kept answer's owner may read it late, a stale one's never, and a
- * sender may be waiting for a credit meanwhile (smb2_conn.c take_credit). */
+ * sender may be waiting for a credit meanwhile (smb2_conn.c lock_and_credit). */
 static void grant(smb2_conn *c, const uint8_t *m, size_t mlen)
 {
     if (!smb2_shaped(m, mlen))
@@ -225,11 +225,14 @@ static uint32_t receive_one(smb2_conn *c, uint16_t cmd, uint64_t msg_id, uint64_
         return smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR);
     } else {
         free(*m);
-        if (c->late)
+        /* an authentic late answer was due (a caller gave up, a pipe was
+         * dropped with READs pending): not counted against the budget */
+        bool due = !bad && c->late;
+        if (due)
             c->late--;
         nt_trace("smb2: %s: dropped a response to no outstanding request%s", smb2_cmd_name(cmd),
                  bad ? " (not authentic: its credits ignored)" : "");
-        if (++*stale > SMB2_MAX_STALE)
+        if (!due && ++*stale > SMB2_MAX_STALE)
             return smb2_poison_locked(c, NT_ERROR_UNEXP_NET_ERR);
     }
     *m = NULL;
