@@ -123,7 +123,7 @@ wt() {   # wt NAME TIMEOUT [VAR=VALUE...] EXE ARGS...
     if [ $rc = 124 ] || [ $rc = 137 ]; then fail "$name" "timed out after ${to}s"
     elif [ $rc != 0 ] && [ $rc != 1 ]; then fail "$name" "exited with status $rc (crash?) after: $(printf '%s\n' "$out" | tail -1)"; fi
     if ! printf '%s\n' "$out" | grep -qE '^(PASS|FAIL|SKIPPED): '; then
-        fail "$name" "no result lines (rc $rc; $(tail -2 "$LOG/$name.stderr" | tr '\n' ' '))"
+        fail "$name" "no result lines (rc $rc; $(tail -2 "$LOG/$name.stderr" | tr '\n' ' ')$(printf '%s' "$out" | head -2 | tr '\n\r' '  ' | cut -c1-160))"
     fi
     return 0
 }

@@ -6,9 +6,10 @@
 #                                + DllOverrides netapi32=native,builtin until tools/install.sh exists)
 #   wine_use_builtin DIR         remove our DLL/override again (dry runs against Wine's builtin)
 #   wine_run DIR TIMEOUT EXE [ARGS...]
-#                                run EXE under Wine with a hard timeout; stdout to stdout,
-#                                stderr to $WINE_STDERR (default DIR/last.stderr);
-#                                returns the program's exit code (124 on timeout)
+#                                run EXE under Wine with a hard timeout; stdout to stdout
+#                                (when it ends), stderr to $WINE_STDERR (default
+#                                DIR/last.stderr); returns the program's exit code (124 on
+#                                timeout); run once more when Wine could not start it
 #   wine_run_env DIR TIMEOUT [VAR=VALUE...] EXE [ARGS...]
 #                                wine_run with the leading VAR=VALUE words in the program's
 #                                environment (a word starting with \ or / is never one)
@@ -70,11 +71,23 @@ wine_winpath() {
     echo "Z:${p//\//\\}"
 }
 
+# Wine's own message when it could not start a program at all (CreateProcess
+# failed, then start.exe's ShellExecuteEx: seen once in a CI run, "Internal
+# error"): the program never ran, so wine_run runs it once more.
+WINE_NOT_STARTED='Application could not be started, or no application associated with the specified file.'
+
 wine_run() {
     local dir=$1 to=$2; shift 2
-    local err="${WINE_STDERR:-$dir/last.stderr}"
-    WINEPREFIX="$dir" DISPLAY= timeout -k 5 "$to" "$WINE_BIN" "$@" 2>"$err" | tr -d '\r'
-    return "${PIPESTATUS[0]}"
+    local err="${WINE_STDERR:-$dir/last.stderr}" out rc try
+    for try in 1 2; do
+        out=$(WINEPREFIX="$dir" DISPLAY= timeout -k 5 "$to" "$WINE_BIN" "$@" 2>"$err" | tr -d '\r'
+              exit "${PIPESTATUS[0]}")
+        rc=$?
+        [ $try = 1 ] && [ "${out%%$'\n'*}" = "$WINE_NOT_STARTED" ] || break
+    done
+    [ $try = 2 ] && echo "wine_run: Wine did not start $1 the first time; it was run again" >>"$err"
+    [ -z "$out" ] || printf '%s\n' "$out"
+    return $rc
 }
 
 # A program starting just as an idle wineserver exits fails with "wine client
