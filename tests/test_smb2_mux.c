@@ -123,6 +123,38 @@ static void unsent_id_answer_dropped(void **state)
  * if A nevertheless timed out inside net_recv_all itself (by contract that
  * kills the connection), only the weaker property is asserted: A times out
  * and B gets its own answer or an error, never another's. */
+/* Starts B, whose send blocks in the socket (a peer that stopped
+ * reading), and waits until it does. */
+static void start_stalled_sender(worker *bw)
+{
+    mux_lock();
+    g_mux.stall_sends = true;
+    mux_unlock();
+    start(bw, 1, 0);
+    struct timespec until = mux_in(2000);
+    mux_lock();
+    while (g_mux.in_send < 1 && mux_wait_until(&until))
+        ;
+    unsigned sending = g_mux.in_send;
+    mux_unlock();
+    assert_int_equal(sending, 1); /* B is stuck in its send */
+}
+
+/* Lets B's send through and checks B got its answer; whether B was done
+ * before. */
+static bool finish_stalled_sender(worker *bw)
+{
+    mux_lock();
+    bool b_done = bw->done;
+    g_mux.stall_sends = false;
+    pthread_cond_broadcast(&g_mux.cv);
+    mux_unlock();
+    join(bw);
+    assert_int_equal(bw->st, NT_OK);
+    assert_int_equal(bw->ok, 1);
+    return b_done;
+}
+
 /* A's request is out (answer held, A receiving) when B's send blocks in
  * the socket (a peer that stopped reading).  A's answer then comes: A gets
  * it while B is still sending (the receiver never waits for a send; it
@@ -136,31 +168,13 @@ static void receive_during_stalled_send(void **state)
     unsigned b = mux_hold(1);
     start(a, 1, 0);
     assert_true(mux_wait_for(b + 1, 1, 2000)); /* A's request held, A receiving */
-    mux_lock();
-    g_mux.stall_sends = true;
-    mux_unlock();
-    start(bw, 1, 0);
-    struct timespec until = mux_in(2000);
-    mux_lock();
-    while (g_mux.in_send < 1 && mux_wait_until(&until))
-        ;
-    unsigned sending = g_mux.in_send;
-    mux_unlock();
-    assert_int_equal(sending, 1); /* B is stuck in its send */
+    start_stalled_sender(bw);
     mux_release(b);
     assert_true(wait_done(a, 1000)); /* A got its answer meanwhile */
     join(a);
     assert_int_equal(a->st, NT_OK);
     assert_int_equal(a->ok, 1);
-    mux_lock();
-    bool b_done = bw->done;
-    g_mux.stall_sends = false;
-    pthread_cond_broadcast(&g_mux.cv);
-    mux_unlock();
-    assert_false(b_done);
-    join(bw);
-    assert_int_equal(bw->st, NT_OK);
-    assert_int_equal(bw->ok, 1);
+    assert_false(finish_stalled_sender(bw));
     assert_int_equal(a->wrong + bw->wrong, 0);
     assert_false(smb2_is_dead(g_c));
     mux_finish(2, true);
@@ -176,30 +190,14 @@ static void deadline_while_other_sends(void **state)
     (void)state;
     mux_connect(2);
     worker *a = &g_w[0], *bw = &g_w[1];
-    mux_lock();
-    g_mux.stall_sends = true;
     unsigned echoes = g_mux.echoes;
-    mux_unlock();
-    start(bw, 1, 0);
-    struct timespec until = mux_in(2000);
-    mux_lock();
-    while (g_mux.in_send < 1 && mux_wait_until(&until))
-        ;
-    unsigned sending = g_mux.in_send;
-    mux_unlock();
-    assert_int_equal(sending, 1); /* B is stuck in its send */
+    start_stalled_sender(bw);
     start(a, 1, 200);
     assert_true(wait_done(a, 1500));
     join(a);
     assert_int_equal(a->st, NT_ERROR_SEM_TIMEOUT);
     assert_false(smb2_is_dead(g_c));
-    mux_lock();
-    g_mux.stall_sends = false;
-    pthread_cond_broadcast(&g_mux.cv);
-    mux_unlock();
-    join(bw);
-    assert_int_equal(bw->st, NT_OK);
-    assert_int_equal(bw->ok, 1);
+    finish_stalled_sender(bw);
     assert_int_equal(g_mux.echoes - echoes, 1); /* only B's request reached the server */
     smb2_pipe_set_deadline(a->p, 0);
     assert_int_equal(call_once(a), NT_OK);
