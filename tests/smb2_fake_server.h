@@ -66,6 +66,10 @@ typedef struct srv {
     unsigned npipe_msgs, pipe_next;
     size_t pipe_off;          /* bytes of pipe_msg[pipe_next] already read */
     bool swap_reads;          /* answer every other READ after the next one */
+    bool reads_wait;          /* READs wait (a pipe with nothing to read) until its CLOSE,
+                               * which answers them STATUS_PIPE_BROKEN first */
+    uint64_t waiting_read[16];
+    unsigned nwaiting;
     uint8_t *held;            /* a held READ answer (swap_reads) */
     size_t held_len;
     unsigned reads;
@@ -423,6 +427,11 @@ static void on_read(srv *s, const uint8_t *req, size_t len)
     assert_true(len >= 64 + 48);
     assert_true(s->have_key ? smb2_verify(s->sign_alg, s->keys.sign, req, len) : true);
     assert_memory_equal(req + 64 + 16, PIPE_FID, 16);
+    if (s->reads_wait) {
+        assert_true(s->nwaiting < 16);
+        s->waiting_read[s->nwaiting++] = nt_le64(req + 24);
+        return;
+    }
     assert_true(s->pipe_next < s->npipe_msgs); /* never a READ the server has nothing for */
     uint32_t want = nt_le32(req + 64 + 4);
     size_t left = s->pipe_len[s->pipe_next] - s->pipe_off;
@@ -459,6 +468,24 @@ static void on_read(srv *s, const uint8_t *req, size_t len)
 
 static void on_transceive(srv *s, const uint8_t *req, size_t len);
 
+/* The pipe closes: its waiting READs end with STATUS_PIPE_BROKEN (an
+ * error response, signed), before the CLOSE's own answer. */
+static void end_waiting_reads(srv *s)
+{
+    for (unsigned i = 0; i < s->nwaiting; i++) {
+        uint8_t req[64] = {0};
+        nt_put_le16(req + 12, SMB2_READ);
+        nt_put_le64(req + 24, s->waiting_read[i]);
+        nt_wr w;
+        nt_wr_init(&w, 0);
+        resp_hdr(&w, req, 0xC000014Bu /* STATUS_PIPE_BROKEN */, 0, SESSION_ID, 5);
+        nt_wr_u16(&w, 9);
+        nt_wr_zeros(&w, 7);
+        send_signed(s, &w, s->have_key);
+    }
+    s->nwaiting = 0;
+}
+
 static void srv_handle(srv *s, const uint8_t *req, size_t len)
 {
     assert_true(len >= 64);
@@ -490,8 +517,10 @@ static void srv_handle(srv *s, const uint8_t *req, size_t len)
         s->reads++;
         on_read(s, req, len);
         break;
-    default: /* TREE_DISCONNECT, LOGOFF: a 4-byte body */
+    default: /* CLOSE, TREE_DISCONNECT, LOGOFF: a 4-byte body */
         {
+            if (nt_le16(req + 12) == SMB2_CLOSE)
+                end_waiting_reads(s);
             nt_wr w;
             nt_wr_init(&w, 0);
             resp_hdr(&w, req, STATUS_SUCCESS, 0, SESSION_ID, 5);

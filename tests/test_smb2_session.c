@@ -12,8 +12,11 @@
  *  - NTLM CHALLENGE without extended session security -> 59;
  *  - FSCTL_VALIDATE_NEGOTIATE_INFO (3.0/3.0.2) mismatch, unsigned, access
  *    denied -> 59; a signed "not supported" is accepted (MS-SMB2 3.2.5.14.12);
- *  - STATUS_PENDING forever -> 121 within the timeout (+ a small margin);
+ *  - STATUS_PENDING forever -> 121 within the timeout (+ a small margin),
+ *    or within the opener's deadline for a pipe's CREATE;
  * and the timed per-server lock (nt_tlock) gives up at its deadline.
+ * Pipe READs sent ahead: answered in order; left unread, or waiting at the
+ * server until the pipe's CLOSE, they put only their pipe out of step.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,6 +30,7 @@
 #include <time.h>
 
 #include "smb2_fake_server.h"
+#include "smb2/smb2_conn.h"
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
@@ -375,6 +379,48 @@ static void read_ahead_unread_drops_pipe(void **state)
     }
 }
 
+/* READs sent ahead on a pipe with nothing to read wait at the server;
+ * the pipe refuses its next request.  Dropped, the pipe sends its CLOSE,
+ * and the server then ends the waiting READs (STATUS_PIPE_BROKEN) before
+ * answering the CLOSE: those three answers were due and are dropped (the
+ * count of answers due is back to 0), and a new pipe on the connection
+ * works. */
+static void read_ahead_answered_at_close(void **state)
+{
+    (void)state;
+    static const uint8_t m1[] = "after the close";
+    static const uint8_t *const msg[] = {m1};
+    static const size_t len[] = {sizeof m1};
+    smb2_pipe *p = NULL;
+    smb2_conn *c = conn_with_msgs(msg, len, 1, &p);
+    g_srv.reads_wait = true;
+    assert_int_equal(smb2_pipe_read_ahead(p, 2, 100), NT_OK);
+    assert_int_equal(g_srv.nwaiting, 2);
+    uint8_t buf[32];
+    size_t got = 0;
+    assert_true(smb2_pipe_is_dead(p));
+    assert_int_equal(smb2_pipe_transceive(p, (const uint8_t *)"x", 1, buf, sizeof buf, &got),
+                     NT_ERROR_NETNAME_DELETED);
+    smb2_pipe_drop(p);
+    assert_int_equal(g_srv.nwaiting, 0); /* the CLOSE ended them */
+    g_srv.reads_wait = false;
+    smb2_lock(c);
+    unsigned due = c->late;
+    smb2_unlock(c);
+    assert_int_equal(due, 3); /* two READs and the CLOSE */
+    assert_int_equal(smb2_pipe_open(c, "srvsvc", &p), NT_OK);
+    assert_int_equal(smb2_pipe_transceive(p, (const uint8_t *)"x", 1, buf, sizeof buf, &got), NT_OK);
+    assert_int_equal(got, sizeof m1);
+    assert_memory_equal(buf, m1, sizeof m1);
+    smb2_lock(c);
+    due = c->late;
+    smb2_unlock(c);
+    assert_int_equal(due, 0);
+    assert_false(smb2_is_dead(c));
+    smb2_pipe_close(p);
+    smb2_disconnect(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -391,6 +437,7 @@ int main(void)
         cmocka_unit_test(tlock_gives_up_at_deadline),
         cmocka_unit_test_teardown(read_ahead_in_order, teardown),
         cmocka_unit_test_teardown(read_ahead_unread_drops_pipe, teardown),
+        cmocka_unit_test_teardown(read_ahead_answered_at_close, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
