@@ -25,9 +25,17 @@ static void stash_remove(smb2_conn *c, unsigned i)
     c->nstash--;
 }
 
+/* An interim STATUS_PENDING answer (its final one still to come). */
+static bool is_interim(const uint8_t *m, size_t mlen)
+{
+    return mlen >= SMB2_HDR_LEN && nt_le32(m + 8) == STATUS_PENDING && (nt_le32(m + 16) & SMB2_FLAGS_ASYNC_COMMAND);
+}
+
 /* id is no longer awaited (answered, or its caller gave up): responses to it
- * kept or still to come are dropped.  False when it was not outstanding. */
-static bool out_forget(smb2_conn *c, uint64_t id)
+ * kept or still to come are dropped.  False when it was not outstanding;
+ * *final_kept (when not NULL) says whether its final answer was among the
+ * kept ones. */
+static bool out_forget(smb2_conn *c, uint64_t id, bool *final_kept)
 {
     unsigned i = 0;
     while (i < c->nout && c->out[i] != id)
@@ -39,6 +47,8 @@ static bool out_forget(smb2_conn *c, uint64_t id)
         nt_cond_broadcast(&c->cv); /* nothing in flight: a credit waiter gives up (lock_and_credit) */
     for (i = 0; i < c->nstash;)
         if (c->stash[i].msg_id == id) {
+            if (final_kept && !is_interim(c->stash[i].m, c->stash[i].len))
+                *final_kept = true;
             free(c->stash[i].m);
             stash_remove(c, i);
         } else {
@@ -96,12 +106,6 @@ static uint32_t check_message(uint16_t cmd, uint64_t msg_id, bool enc, bool was_
     return NT_OK;
 }
 
-/* An interim STATUS_PENDING answer (its final one still to come). */
-static bool is_interim(const uint8_t *m, size_t mlen)
-{
-    return mlen >= SMB2_HDR_LEN && nt_le32(m + 8) == STATUS_PENDING && (nt_le32(m + 16) & SMB2_FLAGS_ASYNC_COMMAND);
-}
-
 /* A response kept for its caller (the first, in arrival order: an interim
  * one before the final one). */
 static bool stash_take(smb2_conn *c, uint64_t msg_id, uint8_t **m, size_t *mlen, bool *was_enc)
@@ -125,9 +129,7 @@ void smb2_give_up(smb2_conn *c, uint64_t id)
     /* a final answer already kept (it came while its request was being
      * sent: smb2_send_oneway) is not still to come */
     bool arrived = false;
-    for (unsigned i = 0; i < c->nstash; i++)
-        arrived |= c->stash[i].msg_id == id && !is_interim(c->stash[i].m, c->stash[i].len);
-    if (out_forget(c, id) && !arrived && c->late < 0xFFFFu)
+    if (out_forget(c, id, &arrived) && !arrived && c->late < 0xFFFFu)
         c->late++; /* its answer may still come (smb2_is_dead) */
 }
 
@@ -290,11 +292,11 @@ uint32_t smb2_receive_final(smb2_conn *c, uint16_t cmd, uint64_t msg_id, bool en
             free(m);
             return smb2_poison_locked(c, st);
         }
-        if (rh->status == STATUS_PENDING && (rh->flags & SMB2_FLAGS_ASYNC_COMMAND)) {
+        if (is_interim(m, mlen)) {
             free(m); /* interim: the final response follows */
             continue;
         }
-        out_forget(c, msg_id);
+        out_forget(c, msg_id, NULL);
         nt_trace("smb2: %s status=0x%08x %u ms", smb2_cmd_name(cmd), (unsigned)rh->status,
                  (unsigned)(nt_now_ms() - t0));
         if (rh->status != STATUS_SUCCESS)
